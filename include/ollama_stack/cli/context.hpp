@@ -1,0 +1,69 @@
+#pragma once
+// What every verb gets: global options, the output streams, the environment lookup and (lazily)
+// the engine client. Verbs never touch std::cout or the socket directly, so a test can run a verb
+// against a fake engine and read what it printed.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "ollama_stack/engine/client.hpp"
+#include "ollama_stack/engine/endpoint.hpp"
+
+namespace ollama_stack::cli {
+
+struct GlobalOptions {
+  bool verbose = false;
+  bool quiet = false;
+  bool no_color = false;
+  std::string home;  // "" = $OLLAMA_STACK_HOME or ~/.ollama-stack
+  std::string host;  // "" = $DOCKER_HOST or the default socket
+};
+
+class Context {
+ public:
+  using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+  using EngineFactory = std::function<std::unique_ptr<engine::Client>(const engine::Endpoint&)>;
+
+  Context(std::ostream& out, std::ostream& err, EnvLookup env, bool stdout_is_tty = false,
+          bool stderr_is_tty = false);
+
+  GlobalOptions global;
+  bool json = false;  // the verb was asked for --json: errors are also reported as JSON on stdout
+
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+  const EnvLookup& env() const { return env_; }
+  bool stdout_is_tty() const { return stdout_is_tty_; }
+  bool stderr_is_tty() const { return stderr_is_tty_; }
+
+  // Colour on stdout/stderr: a TTY, no --no-color, no NO_COLOR, TERM not "dumb".
+  bool color_out() const;
+  bool color_err() const;
+
+  // The resolved engine endpoint (from --host, DOCKER_HOST, the default socket).
+  const engine::Endpoint& endpoint();
+  // The engine client, created on first use.
+  engine::Client& engine();
+  // Tests replace how the client is made.
+  void set_engine_factory(EngineFactory factory) { engine_factory_ = std::move(factory); }
+
+  // The home directory of the stack's configuration and state.
+  std::string home() const;
+
+ private:
+  bool color_allowed(bool tty) const;
+
+  std::ostream& out_;
+  std::ostream& err_;
+  EnvLookup env_;
+  bool stdout_is_tty_;
+  bool stderr_is_tty_;
+  std::optional<engine::Endpoint> endpoint_;
+  std::unique_ptr<engine::Client> engine_;
+  EngineFactory engine_factory_;
+};
+
+}  // namespace ollama_stack::cli

@@ -1,0 +1,12 @@
+#pragma once
+// One registration function per verb (src/cli/<verb>.cpp). Each binds its flags into an options
+// struct and sets the subcommand's callback to run the verb with the shared Context.
+#include <CLI/CLI.hpp>
+
+#include "ollama_stack/cli/context.hpp"
+
+namespace ollama_stack::cli {
+
+void register_version(CLI::App& app, Context& context);
+
+}  // namespace ollama_stack::cli

@@ -1,0 +1,43 @@
+#include "ollama_stack/cli/context.hpp"
+
+#include "ollama_stack/engine/curl_transport.hpp"
+
+namespace ollama_stack::cli {
+
+Context::Context(std::ostream& out, std::ostream& err, EnvLookup env, bool stdout_is_tty, bool stderr_is_tty)
+    : out_(out), err_(err), env_(std::move(env)), stdout_is_tty_(stdout_is_tty), stderr_is_tty_(stderr_is_tty) {}
+
+bool Context::color_allowed(bool tty) const {
+  if (!tty || global.no_color) return false;
+  if (env_("NO_COLOR").has_value()) return false;
+  auto term = env_("TERM");
+  return !(term && *term == "dumb");
+}
+
+bool Context::color_out() const { return color_allowed(stdout_is_tty_); }
+bool Context::color_err() const { return color_allowed(stderr_is_tty_); }
+
+const engine::Endpoint& Context::endpoint() {
+  if (!endpoint_) endpoint_ = engine::resolve_endpoint(global.host, env_);
+  return *endpoint_;
+}
+
+engine::Client& Context::engine() {
+  if (!engine_) {
+    if (engine_factory_) {
+      engine_ = engine_factory_(endpoint());
+    } else {
+      engine_ = std::make_unique<engine::Client>(std::make_unique<engine::CurlTransport>(endpoint()));
+    }
+  }
+  return *engine_;
+}
+
+std::string Context::home() const {
+  if (!global.home.empty()) return global.home;
+  if (auto home = env_("OLLAMA_STACK_HOME"); home && !home->empty()) return *home;
+  auto user_home = env_("HOME");
+  return (user_home && !user_home->empty() ? *user_home : std::string(".")) + "/.ollama-stack";
+}
+
+}  // namespace ollama_stack::cli

@@ -1,0 +1,156 @@
+// Engine client: networks, volumes and images.
+#include <fmt/format.h>
+
+#include "ollama_stack/engine/client.hpp"
+#include "ollama_stack/engine/errors.hpp"
+
+namespace ollama_stack::engine {
+namespace {
+
+using Kind = EngineError::Kind;
+
+nlohmann::json parse(const std::string& body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded()) throw EngineError(Kind::protocol, "the engine's answer is not valid JSON");
+  return json;
+}
+
+Labels labels_of(const nlohmann::json& object) {
+  Labels labels;
+  if (object.is_object())
+    for (const auto& [key, value] : object.items())
+      if (value.is_string()) labels[key] = value.get<std::string>();
+  return labels;
+}
+
+NetworkInfo network_of(const nlohmann::json& json) {
+  NetworkInfo info{json.value("Id", ""), json.value("Name", ""), json.value("Driver", ""),
+                   labels_of(json.value("Labels", nlohmann::json::object())), {}};
+  if (json.contains("Containers") && json["Containers"].is_object())
+    for (const auto& [id, value] : json["Containers"].items()) info.containers.push_back(id);
+  return info;
+}
+
+VolumeInfo volume_of(const nlohmann::json& json) {
+  VolumeInfo info{json.value("Name", ""), json.value("Driver", ""), json.value("Mountpoint", ""),
+                  labels_of(json.value("Labels", nlohmann::json::object())), -1};
+  if (json.contains("UsageData") && json["UsageData"].is_object())
+    info.size = json["UsageData"].value("Size", int64_t{-1});
+  return info;
+}
+
+ImageInfo image_of(const nlohmann::json& json) {
+  ImageInfo info;
+  info.id = json.value("Id", "");
+  if (json.contains("RepoTags") && json["RepoTags"].is_array())
+    for (const auto& tag : json["RepoTags"]) info.repo_tags.push_back(tag.get<std::string>());
+  info.size = json.value("Size", int64_t{0});
+  if (json.contains("Created") && json["Created"].is_number()) info.created = json["Created"].get<int64_t>();
+  const auto& config = json.contains("Config") ? json["Config"] : json;
+  info.labels = labels_of(config.value("Labels", json.value("Labels", nlohmann::json::object())));
+  return info;
+}
+
+}  // namespace
+
+// ---- Networks --------------------------------------------------------------------------------
+
+std::string Client::create_network(const std::string& name, const std::string& driver, const Labels& labels) {
+  nlohmann::json body{{"Name", name}, {"Driver", driver.empty() ? "bridge" : driver},
+                      {"CheckDuplicate", true}, {"Labels", labels}};
+  auto response = call({.method = "POST", .path = versioned("/networks/create"), .body = body.dump(),
+                        .content_type = "application/json"},
+                       {201});
+  return parse(response.body).value("Id", "");
+}
+
+std::vector<NetworkInfo> Client::list_networks(const Filters& filters) {
+  std::string path = "/networks";
+  if (!filters.empty()) path += "?filters=" + encode_filters(filters);
+  std::vector<NetworkInfo> result;
+  for (const auto& item : parse(call({.method = "GET", .path = versioned(path)}, {200}).body))
+    result.push_back(network_of(item));
+  return result;
+}
+
+std::optional<NetworkInfo> Client::inspect_network(const std::string& id_or_name) {
+  try {
+    return network_of(parse(call({.method = "GET", .path = versioned("/networks/" + url_escape(id_or_name))}, {200}).body));
+  } catch (const EngineError& error) {
+    if (error.kind() == Kind::not_found) return std::nullopt;
+    throw;
+  }
+}
+
+void Client::remove_network(const std::string& id_or_name) {
+  call({.method = "DELETE", .path = versioned("/networks/" + url_escape(id_or_name))}, {204});
+}
+
+void Client::connect_network(const std::string& network, const std::string& container,
+                             const std::vector<std::string>& aliases) {
+  nlohmann::json body{{"Container", container}, {"EndpointConfig", {{"Aliases", aliases}}}};
+  call({.method = "POST", .path = versioned("/networks/" + url_escape(network) + "/connect"), .body = body.dump(),
+        .content_type = "application/json"},
+       {200});
+}
+
+// ---- Volumes ---------------------------------------------------------------------------------
+
+VolumeInfo Client::create_volume(const std::string& name, const std::string& driver, const Labels& labels) {
+  nlohmann::json body{{"Name", name}, {"Driver", driver.empty() ? "local" : driver}, {"Labels", labels}};
+  auto response = call({.method = "POST", .path = versioned("/volumes/create"), .body = body.dump(),
+                        .content_type = "application/json"},
+                       {201});
+  return volume_of(parse(response.body));
+}
+
+std::vector<VolumeInfo> Client::list_volumes(const Filters& filters) {
+  std::string path = "/volumes";
+  if (!filters.empty()) path += "?filters=" + encode_filters(filters);
+  auto json = parse(call({.method = "GET", .path = versioned(path)}, {200}).body);
+  std::vector<VolumeInfo> result;
+  if (json.contains("Volumes") && json["Volumes"].is_array())
+    for (const auto& item : json["Volumes"]) result.push_back(volume_of(item));
+  return result;
+}
+
+std::optional<VolumeInfo> Client::inspect_volume(const std::string& name) {
+  try {
+    return volume_of(parse(call({.method = "GET", .path = versioned("/volumes/" + url_escape(name))}, {200}).body));
+  } catch (const EngineError& error) {
+    if (error.kind() == Kind::not_found) return std::nullopt;
+    throw;
+  }
+}
+
+void Client::remove_volume(const std::string& name, bool force) {
+  call({.method = "DELETE", .path = versioned(fmt::format("/volumes/{}?force={}", url_escape(name), force ? 1 : 0))},
+       {204});
+}
+
+// ---- Images ----------------------------------------------------------------------------------
+
+std::vector<ImageInfo> Client::list_images(const Filters& filters) {
+  std::string path = "/images/json";
+  if (!filters.empty()) path += "?filters=" + encode_filters(filters);
+  std::vector<ImageInfo> result;
+  for (const auto& item : parse(call({.method = "GET", .path = versioned(path)}, {200}).body))
+    result.push_back(image_of(item));
+  return result;
+}
+
+std::optional<ImageInfo> Client::inspect_image(const std::string& reference) {
+  try {
+    // Slashes stay unencoded: the engine routes /images/{name}/json with the name's slashes.
+    return image_of(parse(call({.method = "GET", .path = versioned("/images/" + reference + "/json")}, {200}).body));
+  } catch (const EngineError& error) {
+    if (error.kind() == Kind::not_found) return std::nullopt;
+    throw;
+  }
+}
+
+void Client::remove_image(const std::string& reference, bool force) {
+  call({.method = "DELETE", .path = versioned(fmt::format("/images/{}?force={}", reference, force ? 1 : 0))}, {200});
+}
+
+}  // namespace ollama_stack::engine
