@@ -211,7 +211,8 @@ void Client::events(const Filters& filters, const std::function<bool(const Event
       event.time_nano = line.value("timeNano", int64_t{0});
       if (line.contains("Actor") && line["Actor"].is_object()) {
         event.id = line["Actor"].value("ID", "");
-        for (const auto& [key, value] : line["Actor"].value("Attributes", nlohmann::json::object()).items())
+        const auto attributes = line["Actor"].value("Attributes", nlohmann::json::object());
+        for (const auto& [key, value] : attributes.items())
           if (value.is_string()) event.attributes[key] = value.get<std::string>();
       }
       return on_event(event);

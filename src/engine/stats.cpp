@@ -30,7 +30,8 @@ StatsSample parse_stats(const nlohmann::json& stats) {
   const auto& detail = memory.value("stats", empty);
   sample.memory_inactive_file = detail.contains("total_inactive_file") ? u64(detail, "total_inactive_file")
                                                                        : u64(detail, "inactive_file");
-  for (const auto& [name, net] : stats.value("networks", empty).items()) {
+  const auto networks = stats.value("networks", empty);
+  for (const auto& [name, net] : networks.items()) {
     sample.net_rx += u64(net, "rx_bytes");
     sample.net_tx += u64(net, "tx_bytes");
   }
