@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ollama_stack/cli/app.hpp"
+#include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/util/cancel.hpp"
 
 int main(int argc, char** argv) {
@@ -17,7 +18,8 @@ int main(int argc, char** argv) {
         const char* value = std::getenv(std::string(name).c_str());
         return value ? std::optional<std::string>(value) : std::nullopt;
       },
-      ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1);
+      ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1,
+      ollama_stack::cli::terminal_window_columns(::isatty(STDOUT_FILENO) == 1 ? STDOUT_FILENO : STDERR_FILENO));
   std::vector<std::string> args(argv + 1, argv + argc);
   int code = ollama_stack::cli::run(args, context);
   std::cout.flush();

@@ -4,18 +4,22 @@
 
 namespace ollama_stack::cli {
 
-Context::Context(std::ostream& out, std::ostream& err, EnvLookup env, bool stdout_is_tty, bool stderr_is_tty)
-    : out_(out), err_(err), env_(std::move(env)), stdout_is_tty_(stdout_is_tty), stderr_is_tty_(stderr_is_tty) {}
+Context::Context(std::ostream& out, std::ostream& err, EnvLookup env, bool stdout_is_tty, bool stderr_is_tty,
+                 std::optional<int> window_columns)
+    : out_(out),
+      err_(err),
+      env_(std::move(env)),
+      stdout_is_tty_(stdout_is_tty),
+      stderr_is_tty_(stderr_is_tty),
+      window_columns_(window_columns) {}
 
-bool Context::color_allowed(bool tty) const {
-  if (!tty || global.no_color) return false;
-  if (env_("NO_COLOR").has_value()) return false;
-  auto term = env_("TERM");
-  return !(term && *term == "dumb");
+TerminalCaps Context::caps_out() const {
+  return detect_terminal(terminal_facts_from_env(env_, stdout_is_tty_, global.no_color, window_columns_));
 }
 
-bool Context::color_out() const { return color_allowed(stdout_is_tty_); }
-bool Context::color_err() const { return color_allowed(stderr_is_tty_); }
+TerminalCaps Context::caps_err() const {
+  return detect_terminal(terminal_facts_from_env(env_, stderr_is_tty_, global.no_color, window_columns_));
+}
 
 const engine::Endpoint& Context::endpoint() {
   if (!endpoint_) endpoint_ = engine::resolve_endpoint(global.host, env_);

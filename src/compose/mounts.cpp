@@ -135,7 +135,7 @@ class MountParser {
   }
 
   const Node& entry_;
-  std::string_view path_;
+  std::string path_;
   const std::string& working_dir_;
   const VariableLookup& lookup_;
 };

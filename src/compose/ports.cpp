@@ -149,7 +149,7 @@ class PortParser {
 
  private:
   const Node& entry_;
-  std::string_view path_;
+  std::string path_;
 };
 
 }  // namespace

@@ -189,6 +189,10 @@ bool Client::stop_container(const std::string& id, int timeout_seconds) {
   return call(request, {204, 304}).status == 204;
 }
 
+void Client::rename_container(const std::string& id, const std::string& new_name) {
+  call({.method = "POST", .path = versioned("/containers/" + id + "/rename?name=" + url_escape(new_name))}, {204});
+}
+
 void Client::kill_container(const std::string& id, const std::string& signal) {
   call({.method = "POST", .path = versioned("/containers/" + id + "/kill?signal=" + url_escape(signal))}, {204});
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/endpoint.hpp"
 
@@ -28,7 +29,7 @@ class Context {
   using EngineFactory = std::function<std::unique_ptr<engine::Client>(const engine::Endpoint&)>;
 
   Context(std::ostream& out, std::ostream& err, EnvLookup env, bool stdout_is_tty = false,
-          bool stderr_is_tty = false);
+          bool stderr_is_tty = false, std::optional<int> window_columns = std::nullopt);
 
   GlobalOptions global;
   bool json = false;  // the verb was asked for --json: errors are also reported as JSON on stdout
@@ -39,9 +40,9 @@ class Context {
   bool stdout_is_tty() const { return stdout_is_tty_; }
   bool stderr_is_tty() const { return stderr_is_tty_; }
 
-  // Colour on stdout/stderr: a TTY, no --no-color, no NO_COLOR, TERM not "dumb".
-  bool color_out() const;
-  bool color_err() const;
+  // What stdout / stderr can show (colour, unicode, width), decided in cli/terminal.
+  TerminalCaps caps_out() const;
+  TerminalCaps caps_err() const;
 
   // The resolved engine endpoint (from --host, DOCKER_HOST, the default socket).
   const engine::Endpoint& endpoint();
@@ -54,13 +55,12 @@ class Context {
   std::string home() const;
 
  private:
-  bool color_allowed(bool tty) const;
-
   std::ostream& out_;
   std::ostream& err_;
   EnvLookup env_;
   bool stdout_is_tty_;
   bool stderr_is_tty_;
+  std::optional<int> window_columns_;
   std::optional<engine::Endpoint> endpoint_;
   std::unique_ptr<engine::Client> engine_;
   EngineFactory engine_factory_;

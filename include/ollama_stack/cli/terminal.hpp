@@ -2,6 +2,7 @@
 // The one place that decides how output looks on this terminal: TTY or not, colour, unicode
 // glyphs, width. detect_terminal() is pure (facts in, caps out) so tests never touch the real
 // environment; read_terminal_facts() is the only code that looks at the real process.
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -11,15 +12,15 @@ namespace ollama_stack::cli {
 
 // What the process knows about one output stream, gathered once in main().
 struct TerminalFacts {
-  bool is_tty = false;                     // isatty(fd)
-  bool no_color_flag = false;              // --no-color on the command line
-  std::optional<std::string> no_color;     // NO_COLOR, if set
-  std::optional<std::string> term;         // TERM, if set
-  std::optional<std::string> lc_all;       // LC_ALL, if set
-  std::optional<std::string> lc_ctype;     // LC_CTYPE, if set
-  std::optional<std::string> lang;         // LANG, if set
-  std::optional<std::string> columns;      // COLUMNS, if set
-  std::optional<int> window_columns;       // TIOCGWINSZ width, if the ioctl succeeded
+  bool is_tty = false;                  // isatty(fd)
+  bool no_color_flag = false;           // --no-color on the command line
+  std::optional<std::string> no_color;  // NO_COLOR, if set
+  std::optional<std::string> term;      // TERM, if set
+  std::optional<std::string> lc_all;    // LC_ALL, if set
+  std::optional<std::string> lc_ctype;  // LC_CTYPE, if set
+  std::optional<std::string> lang;      // LANG, if set
+  std::optional<std::string> columns;   // COLUMNS, if set
+  std::optional<int> window_columns;    // TIOCGWINSZ width, if the ioctl succeeded
 };
 
 struct TerminalCaps {
@@ -38,18 +39,26 @@ struct TerminalCaps {
 //            unknown), else 0 (unlimited: piped output is for grep, not for a screen)
 TerminalCaps detect_terminal(const TerminalFacts& facts);
 
-// Reads isatty/ioctl for fd and the environment variables above. The only getenv in the CLI's
-// output layer; call it from main() only.
+// The facts from an injected environment lookup (the same shape as Context::EnvLookup), for
+// callers that already hold one; is_tty and the window width come from the caller.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+TerminalFacts terminal_facts_from_env(const EnvLookup& env, bool is_tty, bool no_color_flag,
+                                      std::optional<int> window_columns = std::nullopt);
+
+// Reads isatty/ioctl for fd and the environment variables above from the real process. The only
+// getenv in the CLI's output layer; call it from main() only.
 TerminalFacts read_terminal_facts(int fd, bool no_color_flag);
+// The window width of fd if it is a terminal (TIOCGWINSZ), for terminal_facts_from_env().
+std::optional<int> terminal_window_columns(int fd);
 
 // The symbols the output layer draws, in Unicode or in ASCII.
 struct Glyphs {
-  std::string_view ok;        // ✓  +
-  std::string_view failed;    // ✗  x
-  std::string_view pending;   // ·  .
-  std::string_view ellipsis;  // …  ...
-  std::string_view bar_full;  // █  #
-  std::string_view bar_empty; // ░  -
+  std::string_view ok;         // ✓  +
+  std::string_view failed;     // ✗  x
+  std::string_view pending;    // ·  .
+  std::string_view ellipsis;   // …  ...
+  std::string_view bar_full;   // █  #
+  std::string_view bar_empty;  // ░  -
   std::span<const std::string_view> spinner;
 };
 const Glyphs& glyphs(bool unicode);

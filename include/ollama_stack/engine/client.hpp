@@ -52,6 +52,7 @@ class Client {
   std::string create_container(const std::string& name, const nlohmann::json& body);
   bool start_container(const std::string& id);  // false when already running (304)
   bool stop_container(const std::string& id, int timeout_seconds);  // false when already stopped
+  void rename_container(const std::string& id, const std::string& new_name);
   void kill_container(const std::string& id, const std::string& signal = "SIGKILL");
   void remove_container(const std::string& id, bool force, bool remove_anonymous_volumes);
   ContainerInspect inspect_container(const std::string& id);

@@ -29,9 +29,7 @@ std::string format_scaled(double value) {
 
 }  // namespace
 
-std::string format_bytes(std::uint64_t bytes) {
-  return format_scaled(static_cast<double>(bytes));
-}
+std::string format_bytes(std::uint64_t bytes) { return format_scaled(static_cast<double>(bytes)); }
 
 std::string format_duration(std::chrono::nanoseconds duration) {
   using namespace std::chrono;

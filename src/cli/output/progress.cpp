@@ -12,11 +12,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kRedrawInterval = 100ms;   // at most ~10 redraws per second
+constexpr auto kRedrawInterval = 100ms;  // at most ~10 redraws per second
 
 int quarter_of(std::uint64_t current, std::uint64_t total) {
-  if (total == 0) return 0;
-  return static_cast<int>(std::min<std::uint64_t>(4, current * 4 / total));
+  return static_cast<int>(std::min(4.0, fraction_of(current, total) * 4.0));
 }
 
 std::string with_message(const std::string& label, const std::string& message) {
@@ -26,9 +25,9 @@ std::string with_message(const std::string& label, const std::string& message) {
 }  // namespace
 
 ProgressRenderer::ProgressRenderer(std::ostream& out, const TerminalCaps& caps, Clock clock)
-    : out_(out), caps_(caps), clock_(clock ? std::move(clock) : [] {
-        return std::chrono::steady_clock::now();
-      }) {}
+    : out_(out),
+      caps_(caps),
+      clock_(clock ? std::move(clock) : [] { return std::chrono::steady_clock::now(); }) {}
 
 ProgressRenderer::~ProgressRenderer() {
   stop_ticker();
@@ -91,8 +90,8 @@ void ProgressRenderer::bytes(std::string_view id, std::uint64_t current,
     if (q > t.reported_quarter) {
       t.reported_quarter = q;
       print_plain(fmt::format("{} {} ({} / {})", with_message(t.label, t.message),
-                              format_percent(fraction_of(current, *total)),
-                              format_bytes(current), format_bytes(*total)));
+                              format_percent(fraction_of(current, *total)), format_bytes(current),
+                              format_bytes(*total)));
     }
   }
   changed(state_change);

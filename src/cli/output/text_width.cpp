@@ -36,7 +36,7 @@ std::size_t escape_length(std::string_view s, std::size_t i) {
   if (kind == ']' || kind == 'P' || kind == '_' || kind == '^') {  // OSC, DCS, APC, PM
     for (++j; j < s.size(); ++j) {
       const auto c = static_cast<unsigned char>(s[j]);
-      if (c == 0x07) return j + 1 - i;                                         // BEL
+      if (c == 0x07) return j + 1 - i;                                          // BEL
       if (c == kEsc && j + 1 < s.size() && s[j + 1] == '\\') return j + 2 - i;  // ST
     }
     return s.size() - i;
@@ -99,7 +99,7 @@ void for_each_unit(std::string_view text, F&& f) {
 
 int codepoint_width(char32_t cp) {
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;  // C0, DEL, C1 controls
-  if (cp < 0x300) return 1;                                // Latin before the first mark
+  if (cp < 0x300) return 1;                              // Latin before the first mark
   if (in_table(cp, detail::kZeroWidthRanges, detail::kZeroWidthRangeCount)) return 0;
   if (in_table(cp, detail::kWideRanges, detail::kWideRangeCount)) return 2;
   return 1;
@@ -124,8 +124,7 @@ std::string strip_ansi(std::string_view text) {
   return out;
 }
 
-std::string truncate_to_width(std::string_view text, std::size_t width,
-                              std::string_view ellipsis) {
+std::string truncate_to_width(std::string_view text, std::size_t width, std::string_view ellipsis) {
   if (display_width(text) <= width) return std::string(text);
   const std::size_t ellipsis_width = display_width(ellipsis);
   if (ellipsis_width > width) return truncate_to_width(ellipsis, width, "");

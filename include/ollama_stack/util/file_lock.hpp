@@ -1,0 +1,57 @@
+#pragma once
+// An exclusive advisory lock on a file (flock(2) on a descriptor kept open): it serialises
+// processes, and the kernel releases it when the holder exits or dies. The holder writes its pid
+// and verb into the file so a waiter can say whom it is waiting for.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ollama_stack::util {
+
+// Who holds a lock, as written into the lock file ({"pid":N,"verb":"start","since":"..."}).
+// Fields are empty when the file says nothing readable (holder just starting, or old format).
+struct LockHolder {
+  std::optional<long> pid;
+  std::string verb;
+  std::string since;  // RFC 3339
+  // "pid 1234, `start`" / "pid 1234" / "" for messages.
+  std::string describe() const;
+};
+
+class FileLock {
+ public:
+  using OnWait = std::function<void(const LockHolder&)>;
+
+  // Opens nothing yet; the file (and not its directory) is created by acquire().
+  explicit FileLock(std::filesystem::path path);
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();  // releases
+
+  // Takes the lock, waiting up to `timeout` (zero: do not wait). When the lock is busy,
+  // `on_wait` is called once with the holder before waiting. Throws Error(failed) naming the
+  // holder and the path on timeout, Interrupted when a cancel is requested while waiting, and
+  // Error(failed) when the file cannot be opened. Re-acquiring a held lock is a no-op.
+  void acquire(std::string_view verb, std::chrono::milliseconds timeout,
+               const OnWait& on_wait = nullptr);
+  // Takes the lock only if it is free right now.
+  bool try_acquire(std::string_view verb);
+  void release() noexcept;
+
+  bool held() const noexcept { return fd_ >= 0; }
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+  // The holder recorded in the lock file at `path` (empty fields when none).
+  static LockHolder read_holder(const std::filesystem::path& path);
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+}  // namespace ollama_stack::util
