@@ -1,0 +1,30 @@
+#pragma once
+// The variables the stack's compose files read, with their defaults and what they do: the
+// source of the commented documentation in a new `<home>/.env`.
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ollama_stack::stack {
+
+inline constexpr std::string_view kProjectNameVariable = "PROJECT_NAME";
+inline constexpr std::string_view kDefaultProjectName = "ollama-stack";
+inline constexpr std::string_view kSecretKeyVariable = "WEBUI_SECRET_KEY";
+// Set by ollama-stack itself to the home path (the MCP proxy's config bind mount uses it).
+inline constexpr std::string_view kHomeVariable = "OLLAMA_STACK_HOME";
+
+struct StackVariable {
+  std::string_view name;
+  std::string_view default_value;  // "" when there is none (WEBUI_SECRET_KEY)
+  std::string_view description;    // one or more comment lines, '\n'-separated, no "# "
+  bool set_in_new_file = false;    // written as an active line rather than a commented example
+};
+
+// In the order a new .env lists them.
+std::span<const StackVariable> stack_variables();
+
+// The content of a new .env: a header, then each variable with its description; PROJECT_NAME
+// and WEBUI_SECRET_KEY (= `secret`) set, the others as commented `# NAME=default` examples.
+std::string default_env_text(std::string_view secret);
+
+}  // namespace ollama_stack::stack

@@ -1,0 +1,423 @@
+#include "ollama_stack/compose/apply.hpp"
+
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "ollama_stack/compose/build_context.hpp"
+#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/engine/client.hpp"
+#include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/util/error.hpp"
+
+namespace ollama_stack::compose {
+namespace {
+
+using State = ProgressUpdate::State;
+using namespace std::chrono_literals;
+
+// What this run created or set aside, so a failure can be undone.
+struct Journal {
+  struct Replaced {
+    std::string id;
+    std::string name;
+    bool was_running = false;
+  };
+  std::mutex mutex;
+  std::vector<std::string> containers;  // ids created by this run
+  std::vector<std::string> networks;    // names created by this run
+  std::vector<Replaced> replaced;       // old containers renamed aside during recreate
+
+  void add_container(const std::string& id) {
+    std::lock_guard lock(mutex);
+    containers.push_back(id);
+  }
+  void add_replaced(Replaced replaced_container) {
+    std::lock_guard lock(mutex);
+    replaced.push_back(std::move(replaced_container));
+  }
+};
+
+// Readiness of one service, awaited by the services that depend on it.
+class Readiness {
+ public:
+  enum class Status { pending, started, failed };
+  void set(Status status, std::string container_id = {}) {
+    {
+      std::lock_guard lock(mutex_);
+      status_ = status;
+      container_id_ = std::move(container_id);
+    }
+    changed_.notify_all();
+  }
+  // Waits until no longer pending; polls `stop` so cancellation is seen.
+  Status wait(const std::function<bool()>& stop, std::string* container_id) {
+    std::unique_lock lock(mutex_);
+    while (status_ == Status::pending && !stop()) changed_.wait_for(lock, 100ms);
+    if (container_id != nullptr) *container_id = container_id_;
+    return status_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  Status status_ = Status::pending;
+  std::string container_id_;
+};
+
+class Applier {
+ public:
+  Applier(engine::Client& client, const Project& project, const ApplyOptions& options)
+      : client_(client), project_(project), options_(options) {}
+
+  ApplyResult run();
+
+ private:
+  void report(const std::string& task, const std::string& label, State state, const std::string& message,
+              int64_t current = 0, int64_t total = 0) const {
+    if (options_.progress) options_.progress({task, label, state, message, current, total});
+  }
+  bool cancelled() const { return options_.cancelled && options_.cancelled(); }
+  bool should_stop() const { return cancelled() || failed_.load(); }
+  void check_cancel() const {
+    if (cancelled()) throw Interrupted();
+  }
+
+  void create_networks_and_volumes(const Plan& plan, ApplyResult& result);
+  void pull_and_build(const Plan& plan, ApplyResult& result);
+  void remove_orphans(const Plan& plan, ApplyResult& result);
+  void run_services(Plan& plan, ApplyResult& result);
+  ServiceOutcome run_service(const ServicePlan& service_plan);
+  void await_dependencies(const Service& service);
+  void await_healthy(const std::string& dependency, const std::string& container_id);
+  void await_completed(const std::string& dependency, const std::string& container_id);
+  std::string create_and_connect(const ServicePlan& service_plan);
+  void rollback();
+  void record_failure(const std::string& message, const std::string& hint);
+
+  engine::Client& client_;
+  const Project& project_;
+  const ApplyOptions& options_;
+  Journal journal_;
+  std::map<std::string, Readiness> readiness_;
+  std::atomic<bool> failed_{false};
+  std::mutex failures_mutex_;
+  std::vector<std::string> failures_;
+  std::string first_hint_;
+};
+
+std::string hint_for(const std::string& message) {
+  if (message.find("port is already allocated") != std::string::npos ||
+      message.find("address already in use") != std::string::npos)
+    return "another process or container uses that host port: stop it, or choose another port in the home's .env";
+  if (message.find("could not select device driver") != std::string::npos)
+    return "the NVIDIA Container Toolkit is missing: install nvidia-container-toolkit and restart Docker, or use "
+           "--platform cpu";
+  if (message.find("No such image") != std::string::npos)
+    return "the image is not on this machine: pull it, or point the image variable at a local image";
+  return {};
+}
+
+void Applier::record_failure(const std::string& message, const std::string& hint) {
+  std::lock_guard lock(failures_mutex_);
+  failures_.push_back(message);
+  if (first_hint_.empty()) first_hint_ = hint.empty() ? hint_for(message) : hint;
+  failed_.store(true);
+}
+
+void Applier::create_networks_and_volumes(const Plan& plan, ApplyResult& result) {
+  for (const auto& key : plan.networks_to_create) {
+    check_cancel();
+    const Network& network = project_.networks.at(key);
+    const std::string task = "network:" + network.name;
+    report(task, network.name, State::running, "creating network");
+    auto network_labels = network.labels;
+    network_labels[labels::kProject] = project_.name;
+    network_labels[labels::kNetwork] = key;
+    network_labels[labels::kVersion] = labels::kComposeVersion;
+    for (const auto& [label, value] : options_.plan.extra_labels) network_labels[label] = value;
+    client_.create_network(network.name, network.driver, network_labels);
+    journal_.networks.push_back(network.name);
+    result.created_networks.push_back(network.name);
+    report(task, network.name, State::done, "network created");
+  }
+  for (const auto& key : plan.volumes_to_create) {
+    check_cancel();
+    const Volume& volume = project_.volumes.at(key);
+    auto volume_labels = volume.labels;
+    volume_labels[labels::kProject] = project_.name;
+    volume_labels[labels::kVolume] = key;
+    volume_labels[labels::kVersion] = labels::kComposeVersion;
+    for (const auto& [label, value] : options_.plan.extra_labels) volume_labels[label] = value;
+    client_.create_volume(volume.name, volume.driver, volume_labels);
+    result.created_volumes.push_back(volume.name);
+    report("volume:" + volume.name, volume.name, State::done, "volume created");
+  }
+}
+
+void Applier::pull_and_build(const Plan& plan, ApplyResult& result) {
+  // Pulls run in parallel, one thread an image; each reports bytes summed over its layers.
+  std::vector<std::thread> workers;
+  std::mutex result_mutex;
+  for (const auto& reference : plan.images_to_pull) {
+    workers.emplace_back([&, reference] {
+      const std::string task = "image:" + reference;
+      std::map<std::string, std::pair<int64_t, int64_t>> layers;
+      report(task, reference, State::running, "pulling");
+      try {
+        client_.pull_image(
+            reference,
+            [&](const engine::ProgressEvent& event) {
+              if (event.id.empty() || event.total <= 0) return;
+              layers[event.id] = {event.current, event.total};
+              int64_t current = 0, total = 0;
+              for (const auto& [id, figures] : layers) current += figures.first, total += figures.second;
+              report(task, reference, State::running, "pulling", current, total);
+            },
+            [this] { return should_stop(); });
+        report(task, reference, State::done, "pulled");
+        std::lock_guard lock(result_mutex);
+        result.pulled_images.push_back(reference);
+      } catch (const engine::EngineError& error) {
+        if (error.kind() == engine::EngineError::Kind::cancelled) return;
+        report(task, reference, State::failed, error.what());
+        record_failure(error.what(), error.hint());
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  check_cancel();
+  for (const auto& name : plan.images_to_build) {
+    if (failed_.load()) break;
+    const Service& service = project_.services.at(name);
+    const std::string task = "image:" + service.image;
+    report(task, service.image, State::running, "building");
+    try {
+      const std::string context = make_build_context(service.build->context, service.build->dockerfile);
+      client_.build_image(context, service.image, service.build->dockerfile, service.build->args,
+                          service.build->target, nullptr);
+      report(task, service.image, State::done, "built");
+      result.built_images.push_back(service.image);
+    } catch (const Error& error) {
+      report(task, service.image, State::failed, error.what());
+      record_failure(fmt::format("building {} for service {} failed: {}", service.image, name, error.what()),
+                     error.hint());
+    }
+  }
+}
+
+void Applier::remove_orphans(const Plan& plan, ApplyResult& result) {
+  for (const auto& orphan : plan.orphans) {
+    check_cancel();
+    report("container:" + orphan.name, orphan.name, State::running, "removing orphan");
+    client_.remove_container(orphan.id, true, false);
+    result.removed_orphans.push_back(orphan.name);
+    report("container:" + orphan.name, orphan.name, State::done, "orphan removed");
+  }
+}
+
+void Applier::await_healthy(const std::string& dependency, const std::string& container_id) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.dependency_timeout;
+  while (!should_stop()) {
+    auto inspected = client_.inspect_container(container_id);
+    if (inspected.state.health.empty() && inspected.state.running)
+      throw Error(ExitCode::failed, fmt::format("service {} must be healthy first, but it has no healthcheck", dependency),
+                  "add a healthcheck to it, or use condition: service_started");
+    if (inspected.state.health == "healthy") return;
+    if (inspected.state.health == "unhealthy")
+      throw Error(ExitCode::unhealthy, fmt::format("dependency {} is unhealthy", dependency));
+    if (!inspected.state.running)
+      throw Error(ExitCode::failed, fmt::format("dependency {} exited with code {}", dependency, inspected.state.exit_code));
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not become healthy within {} s", dependency,
+                                                   options_.dependency_timeout.count()));
+    std::this_thread::sleep_for(250ms);
+  }
+}
+
+void Applier::await_completed(const std::string& dependency, const std::string& container_id) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.dependency_timeout;
+  while (!should_stop()) {
+    auto inspected = client_.inspect_container(container_id);
+    if (!inspected.state.running && inspected.state.status != "created") {
+      if (inspected.state.exit_code == 0) return;
+      throw Error(ExitCode::failed, fmt::format("dependency {} exited with code {}", dependency, inspected.state.exit_code));
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not complete within {} s", dependency,
+                                                   options_.dependency_timeout.count()));
+    std::this_thread::sleep_for(250ms);
+  }
+}
+
+void Applier::await_dependencies(const Service& service) {
+  for (const auto& dependency : service.depends_on) {
+    auto readiness = readiness_.find(dependency.service);
+    if (readiness == readiness_.end()) {
+      if (dependency.required)
+        throw Error(ExitCode::failed, fmt::format("service {} depends on {}, which is not part of the stack",
+                                                  service.name, dependency.service));
+      continue;
+    }
+    std::string container_id;
+    auto status = readiness->second.wait([this] { return should_stop(); }, &container_id);
+    if (status != Readiness::Status::started) {
+      if (should_stop()) return;
+      throw Error(ExitCode::failed, fmt::format("not started because {} failed", dependency.service));
+    }
+    if (dependency.condition == DependencyCondition::service_healthy) await_healthy(dependency.service, container_id);
+    if (dependency.condition == DependencyCondition::service_completed_successfully)
+      await_completed(dependency.service, container_id);
+  }
+}
+
+std::string Applier::create_and_connect(const ServicePlan& service_plan) {
+  const auto& spec = service_plan.spec;
+  const std::string id = client_.create_container(spec.name, spec.body);
+  journal_.add_container(id);
+  for (const auto& [network, aliases] : spec.extra_networks) client_.connect_network(network, id, aliases);
+  return id;
+}
+
+ServiceOutcome Applier::run_service(const ServicePlan& service_plan) {
+  const Service& service = project_.services.at(service_plan.service);
+  const std::string task = "service:" + service.name;
+  ServiceOutcome outcome{service.name, service_plan.action, service_plan.reason, service_plan.existing_id,
+                         service_plan.spec.name};
+  await_dependencies(service);
+  if (should_stop()) return outcome;
+  switch (service_plan.action) {
+    case ServiceAction::none:
+      break;
+    case ServiceAction::start:
+      report(task, service.name, State::running, "starting");
+      client_.start_container(service_plan.existing_id);
+      break;
+    case ServiceAction::create:
+      report(task, service.name, State::running, "creating");
+      outcome.container_id = create_and_connect(service_plan);
+      report(task, service.name, State::running, "starting");
+      client_.start_container(outcome.container_id);
+      break;
+    case ServiceAction::recreate: {
+      report(task, service.name, State::running, fmt::format("recreating ({})", service_plan.reason));
+      const bool was_running = service_plan.existing_state == "running";
+      if (was_running) client_.stop_container(service_plan.existing_id, service.stop_grace_period ? static_cast<int>(service.stop_grace_period->count()) : 10);
+      // Set the old container aside under another name, so it can be put back on failure.
+      const std::string aside = fmt::format("{}_replaced_{}", service_plan.spec.name, service_plan.existing_id.substr(0, 12));
+      client_.rename_container(service_plan.existing_id, aside);
+      journal_.add_replaced({service_plan.existing_id, service_plan.spec.name, was_running});
+      outcome.container_id = create_and_connect(service_plan);
+      report(task, service.name, State::running, "starting");
+      client_.start_container(outcome.container_id);
+      break;
+    }
+  }
+  report(task, service.name, State::done,
+         service_plan.action == ServiceAction::none ? "running (unchanged)" : "started");
+  return outcome;
+}
+
+void Applier::run_services(Plan& plan, ApplyResult& result) {
+  for (const auto& service_plan : plan.services) readiness_[service_plan.service];
+  std::vector<ServiceOutcome> outcomes(plan.services.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < plan.services.size(); ++i) {
+    workers.emplace_back([&, i] {
+      const auto& service_plan = plan.services[i];
+      auto& readiness = readiness_.at(service_plan.service);
+      try {
+        outcomes[i] = run_service(service_plan);
+        readiness.set(should_stop() ? Readiness::Status::failed : Readiness::Status::started, outcomes[i].container_id);
+      } catch (const Error& error) {
+        readiness.set(Readiness::Status::failed);
+        if (cancelled()) return;
+        report("service:" + service_plan.service, service_plan.service, State::failed, error.what());
+        record_failure(fmt::format("{}: {}", service_plan.service, error.what()), error.hint());
+      } catch (const std::exception& error) {
+        readiness.set(Readiness::Status::failed);
+        record_failure(fmt::format("{}: {}", service_plan.service, error.what()), {});
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  result.services = std::move(outcomes);
+}
+
+void Applier::rollback() {
+  // Best effort: every step is tried even when an earlier one fails.
+  for (const auto& id : journal_.containers) {
+    try { client_.remove_container(id, true, false); } catch (const std::exception&) {}
+  }
+  for (const auto& replaced : journal_.replaced) {
+    try {
+      client_.rename_container(replaced.id, replaced.name);
+      if (replaced.was_running) client_.start_container(replaced.id);
+    } catch (const std::exception&) {}
+  }
+  for (const auto& network : journal_.networks) {
+    try { client_.remove_network(network); } catch (const std::exception&) {}
+  }
+}
+
+ApplyResult Applier::run() {
+  ApplyResult result;
+  Observed observed = observe(client_, project_);
+  Plan plan = make_plan(project_, observed, options_.plan);
+  if (!plan.missing_external.empty()) {
+    std::string names;
+    for (const auto& name : plan.missing_external) names += (names.empty() ? "" : ", ") + name;
+    throw ConfigError(fmt::format("external network or volume not found: {}", names),
+                      "create it first (docker network create / docker volume create), or drop `external: true`");
+  }
+  result.changed = plan.changes_anything();
+  try {
+    create_networks_and_volumes(plan, result);
+    pull_and_build(plan, result);
+    if (!failed_.load()) {
+      if (!result.pulled_images.empty() || !result.built_images.empty()) {
+        // New images may change what must be recreated.
+        observed = observe(client_, project_);
+        plan = make_plan(project_, observed, options_.plan);
+        result.changed = result.changed || plan.changes_anything();
+      }
+      remove_orphans(plan, result);
+      run_services(plan, result);
+    }
+    check_cancel();
+  } catch (const Interrupted&) {
+    rollback();
+    throw;
+  } catch (const Error& error) {
+    record_failure(error.what(), error.hint());
+  }
+  if (cancelled()) {
+    rollback();
+    throw Interrupted();
+  }
+  if (failed_.load()) {
+    rollback();
+    std::string message = failures_.size() == 1 ? failures_.front() : "";
+    if (failures_.size() > 1) {
+      message = fmt::format("{} steps failed: ", failures_.size());
+      for (size_t i = 0; i < failures_.size(); ++i) message += (i ? "; " : "") + failures_[i];
+    }
+    throw Error(ExitCode::failed, message + " (everything this run created was removed)", first_hint_);
+  }
+  // Success: the containers set aside during recreate are no longer needed.
+  for (const auto& replaced : journal_.replaced) {
+    try { client_.remove_container(replaced.id, true, false); } catch (const std::exception&) {}
+  }
+  return result;
+}
+
+}  // namespace
+
+ApplyResult apply(engine::Client& client, const Project& project, const ApplyOptions& options) {
+  return Applier(client, project, options).run();
+}
+
+}  // namespace ollama_stack::compose

@@ -1,0 +1,72 @@
+#include "ollama_stack/stack/env_defaults.hpp"
+
+#include <array>
+
+#include "ollama_stack/stack/env_file.hpp"
+
+namespace ollama_stack::stack {
+namespace {
+
+constexpr std::array<StackVariable, 10> kVariables{{
+    {"PROJECT_NAME", "ollama-stack",
+     "Compose project name: prefixes the containers, network and volumes. Changing it on an\n"
+     "installed stack starts a new, empty one (the old volumes keep their data under the old name).",
+     true},
+    {"BIND_ADDRESS", "127.0.0.1",
+     "Address the published ports listen on. 127.0.0.1 keeps the stack on this machine;\n"
+     "0.0.0.0 opens it to your network."},
+    {"OLLAMA_PORT", "11434", "Host port of the Ollama API."},
+    {"WEBUI_PORT", "8080", "Host port of Open WebUI."},
+    {"MCP_PROXY_PORT", "8200", "Host port of the MCP proxy (mcpo)."},
+    {"OLLAMA_IMAGE", "ollama/ollama:latest",
+     "Images: pin versions here. On the nvidia platform WEBUI_IMAGE defaults to\n"
+     "ghcr.io/open-webui/open-webui:cuda."},
+    {"WEBUI_IMAGE", "ghcr.io/open-webui/open-webui:main", ""},
+    {"MCP_PROXY_IMAGE", "ghcr.io/open-webui/mcpo:main", ""},
+    {"OLLAMA_KEEP_ALIVE", "5m",
+     "How long Ollama keeps a model loaded after its last use (5m, 1h, -1 for ever, 0 to unload)."},
+    {"WEBUI_SECRET_KEY", "",
+     "Open WebUI signs login sessions with this key. It was generated for this installation;\n"
+     "changing it logs every user out. `ollama-stack install` never changes it.",
+     true},
+}};
+
+void append_comment(std::string& text, std::string_view description) {
+  while (!description.empty()) {
+    auto newline = description.find('\n');
+    std::string_view line = description.substr(0, newline);
+    text += "# ";
+    text += line;
+    text += '\n';
+    if (newline == std::string_view::npos) break;
+    description.remove_prefix(newline + 1);
+  }
+}
+
+}  // namespace
+
+std::span<const StackVariable> stack_variables() { return kVariables; }
+
+std::string default_env_text(std::string_view secret) {
+  std::string text =
+      "# ollama-stack settings, read for the stack's compose files. A variable set in the shell\n"
+      "# environment wins over this file. Lines are KEY=value; '#' starts a comment.\n"
+      "# ollama-stack edits only the lines it has to and keeps the rest as you wrote it.\n";
+  for (const auto& variable : kVariables) {
+    // Variables sharing one description (the images) stay together without a blank line.
+    if (!variable.description.empty()) {
+      text += '\n';
+      append_comment(text, variable.description);
+    }
+    if (variable.name == kSecretKeyVariable) {
+      text += format_env_assignment(variable.name, secret) + "\n";
+    } else if (variable.set_in_new_file) {
+      text += format_env_assignment(variable.name, variable.default_value) + "\n";
+    } else {
+      text += "# " + format_env_assignment(variable.name, variable.default_value) + "\n";
+    }
+  }
+  return text;
+}
+
+}  // namespace ollama_stack::stack

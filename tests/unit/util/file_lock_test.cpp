@@ -1,0 +1,194 @@
+#include "ollama_stack/util/file_lock.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ollama_stack/util/cancel.hpp"
+#include "ollama_stack/util/error.hpp"
+#include "temp_dir.hpp"
+
+namespace ollama_stack::util {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ollama_stack::testing::TempDir;
+
+// A child process that takes the lock, says so, and holds it until told to go (or killed).
+class LockHolderProcess {
+ public:
+  LockHolderProcess(const std::filesystem::path& path, const std::string& verb) {
+    int ready[2];
+    int go[2];
+    if (::pipe(ready) != 0 || ::pipe(go) != 0) throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::close(ready[0]);
+      ::close(go[1]);
+      FileLock lock(path);
+      lock.acquire(verb, 0ms);
+      char byte = 'x';
+      if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
+      ssize_t ignored = ::read(go[0], &byte, 1);  // returns when the parent closes its end
+      (void)ignored;
+      ::_exit(0);
+    }
+    ::close(ready[1]);
+    ::close(go[0]);
+    go_ = go[1];
+    char byte;
+    if (::read(ready[0], &byte, 1) != 1) throw std::runtime_error("the lock holder did not start");
+    ::close(ready[0]);
+  }
+  LockHolderProcess(const LockHolderProcess&) = delete;
+  LockHolderProcess& operator=(const LockHolderProcess&) = delete;
+  ~LockHolderProcess() {
+    finish();
+    if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+  // Lets the child exit (without waiting for it).
+  void finish() {
+    if (go_ >= 0) ::close(go_);
+    go_ = -1;
+  }
+  void exit_and_wait() {
+    finish();
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  void kill_and_wait() {
+    ::kill(pid_, SIGKILL);
+    exit_and_wait();
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int go_ = -1;
+};
+
+TEST(FileLock, AcquireCreatesTheFileAndRecordsTheHolder) {
+  TempDir dir;
+  FileLock lock(dir / "lock");
+  EXPECT_FALSE(lock.held());
+  lock.acquire("start", 0ms);
+  EXPECT_TRUE(lock.held());
+  auto holder = FileLock::read_holder(dir / "lock");
+  EXPECT_EQ(holder.pid, static_cast<long>(::getpid()));
+  EXPECT_EQ(holder.verb, "start");
+  EXPECT_FALSE(holder.since.empty());
+  EXPECT_EQ(holder.describe(), "pid " + std::to_string(::getpid()) + ", `start`");
+}
+
+TEST(FileLock, ReleaseClearsTheNoteAndFreesTheLock) {
+  TempDir dir;
+  {
+    FileLock lock(dir / "lock");
+    lock.acquire("start", 0ms);
+  }
+  EXPECT_EQ(FileLock::read_holder(dir / "lock").pid, std::nullopt);
+  FileLock again(dir / "lock");
+  EXPECT_TRUE(again.try_acquire("stop"));
+}
+
+TEST(FileLock, SecondLockInTheSameProcessTimesOut) {
+  TempDir dir;
+  FileLock first(dir / "lock");
+  first.acquire("start", 0ms);
+  FileLock second(dir / "lock");
+  EXPECT_FALSE(second.try_acquire("stop"));
+  EXPECT_THROW(second.acquire("stop", 100ms), Error);
+  EXPECT_FALSE(second.held());
+  first.release();
+  EXPECT_TRUE(second.try_acquire("stop"));
+}
+
+TEST(FileLock, MovedLockStaysHeldOnce) {
+  TempDir dir;
+  FileLock first(dir / "lock");
+  first.acquire("start", 0ms);
+  FileLock moved(std::move(first));
+  EXPECT_TRUE(moved.held());
+  FileLock other(dir / "lock");
+  EXPECT_FALSE(other.try_acquire("x"));
+  moved.release();
+  EXPECT_TRUE(other.try_acquire("x"));
+}
+
+TEST(FileLock, AcquireFromAnotherProcessTimesOutNamingTheHolder) {
+  TempDir dir;
+  LockHolderProcess holder(dir / "lock", "start");
+  FileLock lock(dir / "lock");
+  int waits = 0;
+  LockHolder seen;
+  try {
+    lock.acquire("stop", 300ms, [&](const LockHolder& h) {
+      ++waits;
+      seen = h;
+    });
+    FAIL() << "expected a timeout";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::failed);
+    EXPECT_THAT(error.what(), HasSubstr("another ollama-stack (pid " + std::to_string(holder.pid()) +
+                                        ", `start`) holds the lock " + (dir / "lock").string()));
+    EXPECT_FALSE(error.hint().empty());
+  }
+  EXPECT_EQ(waits, 1);
+  EXPECT_EQ(seen.pid, static_cast<long>(holder.pid()));
+  EXPECT_EQ(seen.verb, "start");
+  EXPECT_FALSE(lock.held());
+
+  holder.exit_and_wait();
+  lock.acquire("stop", 2s);
+  EXPECT_TRUE(lock.held());
+  EXPECT_EQ(FileLock::read_holder(dir / "lock").pid, static_cast<long>(::getpid()));
+}
+
+TEST(FileLock, WaiterGetsTheLockWhenTheHolderFinishes) {
+  TempDir dir;
+  LockHolderProcess holder(dir / "lock", "start");
+  FileLock lock(dir / "lock");
+  int waits = 0;
+  lock.acquire("start", 10s, [&](const LockHolder&) {
+    ++waits;
+    holder.finish();  // the holder exits while we wait
+  });
+  EXPECT_TRUE(lock.held());
+  EXPECT_EQ(waits, 1);
+}
+
+TEST(FileLock, KilledHolderReleasesTheLock) {
+  TempDir dir;
+  LockHolderProcess holder(dir / "lock", "start");
+  FileLock lock(dir / "lock");
+  EXPECT_FALSE(lock.try_acquire("stop"));
+  holder.kill_and_wait();
+  EXPECT_TRUE(lock.try_acquire("stop"));
+}
+
+TEST(FileLock, CancelWhileWaitingThrowsInterrupted) {
+  TempDir dir;
+  FileLock first(dir / "lock");
+  first.acquire("start", 0ms);
+  FileLock second(dir / "lock");
+  request_cancel();
+  EXPECT_THROW(second.acquire("stop", 10s), Interrupted);
+  reset_cancel();
+}
+
+TEST(FileLock, UnopenableLockFileIsAClearError) {
+  TempDir dir;
+  FileLock lock(dir / "missing" / "lock");
+  try {
+    lock.acquire("start", 0ms);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("cannot open the lock file " + (dir / "missing" / "lock").string()));
+  }
+}
+
+}  // namespace
+}  // namespace ollama_stack::util
