@@ -1,0 +1,184 @@
+// The compose engine applied to the real Docker Engine: the stack's embedded files with images
+// pointed at the stand-ins.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "ollama_stack/compose/apply.hpp"
+#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/util/error.hpp"
+#include "support/harness.hpp"
+
+namespace ollama_stack::e2e {
+namespace {
+
+namespace labels = compose::labels;
+
+class ComposeApplyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REQUIRE_ENGINE();
+    project_ = unique_name("osk-e2e-apply");
+    stack::ensure_home(home_.path());
+    variables_ = {{"PROJECT_NAME", project_},
+                  {"OLLAMA_IMAGE", standin_image("ollama")},
+                  {"WEBUI_IMAGE", standin_image("webui")},
+                  {"MCP_PROXY_IMAGE", standin_image("mcpo")},
+                  {"OLLAMA_PORT", std::to_string(free_port())},
+                  {"WEBUI_PORT", std::to_string(free_port())},
+                  {"MCP_PROXY_PORT", std::to_string(free_port())}};
+  }
+  void TearDown() override {
+    if (!project_.empty()) remove_labelled(labels::kProject, project_);
+  }
+
+  compose::Project load() {
+    auto lookup = [this](std::string_view name) -> std::optional<std::string> {
+      auto found = variables_.find(std::string(name));
+      return found == variables_.end() ? std::nullopt : std::optional<std::string>(found->second);
+    };
+    return stack::load_stack_project({home_.path()}, lookup, stack::Platform::cpu, "").project;
+  }
+
+  compose::ApplyOptions options() {
+    compose::ApplyOptions apply_options;
+    apply_options.plan.extra_labels = {{labels::kInstallation, project_}, {labels::kComponent, "core"}};
+    apply_options.progress = [this](const ProgressUpdate& update) {
+      std::lock_guard lock(mutex_);
+      events_.push_back(update);
+    };
+    return apply_options;
+  }
+
+  std::vector<engine::ContainerSummary> containers() {
+    return test_engine().list_containers({{"label", {std::string(labels::kProject) + "=" + project_}}}, true);
+  }
+
+  std::string container_id(const std::string& service) {
+    for (const auto& container : containers())
+      if (container.labels.at(labels::kService) == service) return container.id;
+    return {};
+  }
+
+  // Index of the first progress event of `task` with `message`, or -1.
+  int event_index(const std::string& task, const std::string& message) {
+    std::lock_guard lock(mutex_);
+    for (size_t i = 0; i < events_.size(); ++i)
+      if (events_[i].task == task && events_[i].message == message) return static_cast<int>(i);
+    return -1;
+  }
+
+  TempDir home_;
+  std::string project_;
+  std::map<std::string, std::string> variables_;
+  std::mutex mutex_;
+  std::vector<ProgressUpdate> events_;
+};
+
+TEST_F(ComposeApplyTest, AppliesTheStackRecreatesOnlyWhatChangedAndDownKeepsVolumes) {
+  auto& engine = test_engine();
+  auto project = load();
+  auto result = compose::apply(engine, project, options());
+  EXPECT_TRUE(result.changed);
+  ASSERT_EQ(result.services.size(), 3u);
+  EXPECT_EQ(result.created_networks, std::vector<std::string>{project_ + "_default"});
+  EXPECT_EQ(result.created_volumes.size(), 2u);
+
+  // Names, labels, ports, network, volumes.
+  auto found = containers();
+  ASSERT_EQ(found.size(), 3u);
+  for (const auto& container : found) {
+    const std::string service = container.labels.at(labels::kService);
+    EXPECT_EQ(container.name, project_ + "-" + service + "-1");
+    EXPECT_EQ(container.state, "running") << service;
+    EXPECT_EQ(container.labels.at(labels::kContainerNumber), "1");
+    EXPECT_EQ(container.labels.at(labels::kOneoff), "False");
+    EXPECT_EQ(container.labels.at(labels::kInstallation), project_);
+    EXPECT_EQ(container.labels.at(labels::kComponent), "core");
+    EXPECT_EQ(container.labels.at(labels::kConfigHash).size(), 64u);
+    const std::string port_variable = service == "ollama" ? "OLLAMA_PORT" : service == "webui" ? "WEBUI_PORT" : "MCP_PROXY_PORT";
+    bool published = false;
+    for (const auto& port : container.ports)
+      if (std::to_string(port.public_port) == variables_[port_variable] && port.ip == "127.0.0.1") published = true;
+    EXPECT_TRUE(published) << service << " on " << variables_[port_variable];
+    auto inspected = engine.inspect_container(container.id);
+    EXPECT_EQ(inspected.networks, std::vector<std::string>{project_ + "_default"}) << service;
+  }
+  auto network = engine.inspect_network(project_ + "_default");
+  ASSERT_TRUE(network.has_value());
+  EXPECT_EQ(network->labels.at(labels::kProject), project_);
+  EXPECT_EQ(network->labels.at(labels::kNetwork), "default");
+  auto volume = engine.inspect_volume(project_ + "_ollama_data");
+  ASSERT_TRUE(volume.has_value());
+  EXPECT_EQ(volume->labels.at(labels::kVolume), "ollama_data");
+
+  // Start order: webui depends on ollama, so it is created only after ollama started.
+  const int ollama_started = event_index("service:ollama", "started");
+  const int webui_created = event_index("service:webui", "creating");
+  ASSERT_GE(ollama_started, 0);
+  ASSERT_GE(webui_created, 0);
+  EXPECT_LT(ollama_started, webui_created);
+
+  // Unchanged: nothing to do.
+  const std::string webui_id = container_id("webui"), ollama_id = container_id("ollama"),
+                    proxy_id = container_id("mcp_proxy");
+  auto again = compose::apply(engine, load(), options());
+  EXPECT_FALSE(again.changed);
+  EXPECT_EQ(container_id("ollama"), ollama_id);
+
+  // One service's environment changes: only that container is recreated.
+  variables_["OLLAMA_KEEP_ALIVE"] = "10m";
+  auto changed = compose::apply(engine, load(), options());
+  EXPECT_TRUE(changed.changed);
+  EXPECT_NE(container_id("ollama"), ollama_id);
+  EXPECT_EQ(container_id("webui"), webui_id);
+  EXPECT_EQ(container_id("mcp_proxy"), proxy_id);
+  EXPECT_EQ(containers().size(), 3u) << "the replaced container is gone";
+  auto env = engine.inspect_container(container_id("ollama")).env;
+  EXPECT_NE(std::find(env.begin(), env.end(), "OLLAMA_KEEP_ALIVE=10m"), env.end());
+
+  // Down: containers and network removed, volumes kept.
+  auto removed = compose::down(engine, project_, {});
+  EXPECT_EQ(removed.removed_containers.size(), 3u);
+  EXPECT_TRUE(containers().empty());
+  EXPECT_FALSE(engine.inspect_network(project_ + "_default").has_value());
+  EXPECT_TRUE(engine.inspect_volume(project_ + "_ollama_data").has_value());
+  EXPECT_TRUE(engine.inspect_volume(project_ + "_webui_data").has_value());
+}
+
+TEST_F(ComposeApplyTest, AFailingImageLeavesNoContainerOrNetworkBehind) {
+  variables_["MCP_PROXY_IMAGE"] = "ollama-stack-standin/absent:none";
+  auto& engine = test_engine();
+  try {
+    compose::apply(engine, load(), options());
+    FAIL() << "an image that cannot be pulled must fail the apply";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::failed);
+    EXPECT_NE(std::string(error.what()).find("ollama-stack-standin/absent:none"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(containers().empty());
+  EXPECT_FALSE(engine.inspect_network(project_ + "_default").has_value());
+}
+
+TEST_F(ComposeApplyTest, CancellingMidwayUndoesWhatWasCreated) {
+  auto& engine = test_engine();
+  std::atomic<bool> cancel{false};
+  auto apply_options = options();
+  auto record = apply_options.progress;
+  apply_options.progress = [&](const ProgressUpdate& update) {
+    record(update);
+    // Ctrl-C as soon as the first container has been started.
+    if (update.task.starts_with("service:") && update.message == "started") cancel = true;
+  };
+  apply_options.cancelled = [&] { return cancel.load(); };
+  EXPECT_THROW(compose::apply(engine, load(), apply_options), Interrupted);
+  EXPECT_TRUE(containers().empty());
+  EXPECT_FALSE(engine.inspect_network(project_ + "_default").has_value());
+  EXPECT_TRUE(engine.inspect_volume(project_ + "_ollama_data").has_value()) << "volumes are never undone";
+}
+
+}  // namespace
+}  // namespace ollama_stack::e2e
