@@ -49,6 +49,8 @@ int run(const std::vector<std::string>& args, Context& context) {
   app.add_option("--host", context.global.host,
                  "Docker engine endpoint, unix:///path or tcp://host:port (default: $DOCKER_HOST, else "
                  "unix:///var/run/docker.sock)");
+  app.add_option("--compose-dir", context.global.compose_dir,
+                 "Directory of compose files replacing the embedded ones (default: $OLLAMA_STACK_COMPOSE_DIR)");
   app.fallthrough();
   app.parse_complete_callback([&context] { configure_logging(context); });
 

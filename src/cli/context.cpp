@@ -45,3 +45,16 @@ std::string Context::home() const {
 }
 
 }  // namespace ollama_stack::cli
+
+namespace ollama_stack::cli {
+
+std::string Context::compose_dir() const {
+  if (!global.compose_dir.empty()) return global.compose_dir;
+  return env_("OLLAMA_STACK_COMPOSE_DIR").value_or("");
+}
+
+stack::Session Context::session(const std::string& platform) {
+  return stack::Session(engine(), {home(), compose_dir(), platform, env_});
+}
+
+}  // namespace ollama_stack::cli

@@ -12,6 +12,7 @@
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/endpoint.hpp"
+#include "ollama_stack/stack/session.hpp"
 
 namespace ollama_stack::cli {
 
@@ -21,6 +22,7 @@ struct GlobalOptions {
   bool no_color = false;
   std::string home;  // "" = $OLLAMA_STACK_HOME or ~/.ollama-stack
   std::string host;  // "" = $DOCKER_HOST or the default socket
+  std::string compose_dir;  // "" = $OLLAMA_STACK_COMPOSE_DIR or the embedded files
 };
 
 class Context {
@@ -53,6 +55,10 @@ class Context {
 
   // The home directory of the stack's configuration and state.
   std::string home() const;
+  // The compose directory replacing the embedded files ("" = embedded).
+  std::string compose_dir() const;
+  // A stack session on this context's engine; `platform` is the verb's --platform ("auto").
+  stack::Session session(const std::string& platform = "auto");
 
  private:
   std::ostream& out_;

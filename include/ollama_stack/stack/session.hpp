@@ -1,0 +1,49 @@
+#pragma once
+// What every stack verb starts from: the home, the variables, the platform and (on demand) the
+// loaded compose project, bound to one engine client.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ollama_stack/compose/interpolate.hpp"
+#include "ollama_stack/engine/client.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/stack_project.hpp"
+
+namespace ollama_stack::stack {
+
+struct SessionOptions {
+  std::string home;         // resolved by the CLI
+  std::string compose_dir;  // "" = the embedded files
+  std::string platform = "auto";
+  compose::VariableLookup env;  // the process environment
+};
+
+class Session {
+ public:
+  Session(engine::Client& engine, SessionOptions options);
+
+  engine::Client& engine() { return engine_; }
+  const HomeLayout& home() const { return home_; }
+  const SessionOptions& options() const { return options_; }
+
+  // The platform: --platform when given, else detected (GPU facts from the engine's /info).
+  const PlatformDecision& platform();
+  // The compose project for the platform, loaded on first use (reads <home>/.env).
+  const StackProject& project();
+  // PROJECT_NAME (environment > .env > "ollama-stack") without loading the compose files.
+  std::string project_name();
+  // Host name for URLs of published ports: the engine's host for tcp://, else "localhost".
+  std::string url_host();
+
+ private:
+  engine::Client& engine_;
+  SessionOptions options_;
+  HomeLayout home_;
+  std::optional<PlatformDecision> platform_;
+  std::optional<StackProject> project_;
+};
+
+}  // namespace ollama_stack::stack
