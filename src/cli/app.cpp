@@ -54,7 +54,14 @@ int run(const std::vector<std::string>& args, Context& context) {
   app.fallthrough();
   app.parse_complete_callback([&context] { configure_logging(context); });
 
+  register_install(app, context);
+  register_start(app, context);
+  register_stop(app, context);
+  register_restart(app, context);
+  register_status(app, context);
+  register_check(app, context);
   register_version(app, context);
+  register_logs(app, context);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -67,6 +74,8 @@ int run(const std::vector<std::string>& args, Context& context) {
     context.out() << text;
     context.err() << help_err.str();
     return 0;
+  } catch (const ExitWith& exit) {
+    return exit.code();
   } catch (const CLI::ParseError& error) {
     return report(context, ExitCode::usage, error.what(), "run `ollama-stack --help` for usage");
   } catch (const Error& error) {

@@ -86,7 +86,8 @@ void check_cycles(const std::map<std::string, Service>& services, const Node& se
         for (auto it = from; it != stack.end(); ++it) cycle += *it + " -> ";
         cycle += dependency.service;
         const Node* node = services_node.find(name);
-        fail_at(element_location(*node, "depends_on", 0), join_path(join_path("services", name), "depends_on"),
+        fail_at(element_location(*node, "depends_on", 0),
+                join_path(join_path("services", name), "depends_on"),
                 fmt::format("services depend on each other in a cycle: {}", cycle),
                 "remove one of the depends_on entries");
       }
@@ -116,15 +117,17 @@ void validate_document(const Node& document, const ConvertContext& context,
                        std::vector<std::string>& warnings) {
   if (document.is_null()) return;
   if (!document.is_mapping()) {
-    fail_at(document, "", fmt::format("a compose file must be a mapping, not {}", kind_name(document)));
+    fail_at(document, "",
+            fmt::format("a compose file must be a mapping, not {}", kind_name(document)));
   }
   check_keys(document, "", {"name", "services", "networks", "volumes", "version"}, true);
   for (const auto& entry : document.entries) {
     const Node& value = entry.value;
     if (value.tag == Node::Tag::reset || value.is_null()) continue;
     if (entry.key == "version") {
-      warnings.push_back(fmt::format("{}: version: the top-level \"version\" key is obsolete and ignored",
-                                     to_string(entry.key_location)));
+      warnings.push_back(
+          fmt::format("{}: version: the top-level \"version\" key is obsolete and ignored",
+                      to_string(entry.key_location)));
     } else if (entry.key == "name") {
       as_string(value, "name");
     } else if (entry.key == "services" || entry.key == "networks" || entry.key == "volumes") {
@@ -133,7 +136,8 @@ void validate_document(const Node& document, const ConvertContext& context,
         if (item.value.tag == Node::Tag::reset) continue;
         if (entry.key == "services") {
           if (item.value.is_null()) {
-            fail_at(item.key_location, join_path("services", item.key), "a service must be a mapping",
+            fail_at(item.key_location, join_path("services", item.key),
+                    "a service must be a mapping",
                     "give it an image, or write \"!reset null\" to remove it");
           }
           convert_service(item.key, item.value, context);
@@ -188,11 +192,14 @@ Project convert_project(const Node& document, const ConvertContext& context,
       if (!enabled_by_profiles(target->second, active_profiles)) {
         if (!dependency.required) continue;
         std::string profiles;
-        for (const auto& p : target->second.profiles) profiles += (profiles.empty() ? "" : ", ") + p;
-        fail_at(where, at,
-                fmt::format("service \"{}\" depends on \"{}\", which is disabled by its profiles ({})",
-                            name, dependency.service, profiles),
-                fmt::format("enable one of its profiles, e.g. --profile {}", target->second.profiles.front()));
+        for (const auto& p : target->second.profiles)
+          profiles += (profiles.empty() ? "" : ", ") + p;
+        fail_at(
+            where, at,
+            fmt::format("service \"{}\" depends on \"{}\", which is disabled by its profiles ({})",
+                        name, dependency.service, profiles),
+            fmt::format("enable one of its profiles, e.g. --profile {}",
+                        target->second.profiles.front()));
       }
       kept.push_back(dependency);
     }

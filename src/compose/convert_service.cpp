@@ -98,6 +98,17 @@ void check_name(const Node& node, std::string_view path, const std::string& valu
 Service convert_service(const std::string& name, const Node& node, const ConvertContext& context) {
   const std::string path = join_path("services", name);
   require_mapping(node, path);
+  check_keys(node, path, {"image",        "build",       "container_name",
+                          "command",      "entrypoint",  "environment",
+                          "env_file",     "ports",       "volumes",
+                          "networks",     "labels",      "healthcheck",
+                          "restart",      "mem_limit",   "cpus",
+                          "shm_size",     "deploy",      "gpus",
+                          "depends_on",   "extra_hosts", "working_dir",
+                          "user",         "tty",         "stdin_open",
+                          "devices",      "ulimits",     "cap_add",
+                          "security_opt", "profiles",    "stop_grace_period"},
+             true);
   Service service;
   service.name = name;
   service.defined_in = node.location.file;
@@ -119,6 +130,10 @@ Service convert_service(const std::string& name, const Node& node, const Convert
     if (value.is_null()) continue;
     if (key == "image") {
       service.image = as_string(value, at);
+      if (service.image.empty()) {
+        fail_at(value, at, "the image name is empty",
+                "check the variable that sets it, or remove the key");
+      }
     } else if (key == "build") {
       service.build = build_value(value, at, context);
     } else if (key == "container_name") {
@@ -144,7 +159,8 @@ Service convert_service(const std::string& name, const Node& node, const Convert
     } else if (key == "volumes") {
       require_sequence(value, at);
       for (size_t i = 0; i < value.items.size(); ++i) {
-        Mount mount = parse_volume_entry(value.items[i], index_path(at, i), context.working_dir, context.lookup);
+        Mount mount = parse_volume_entry(value.items[i], index_path(at, i), context.working_dir,
+                                         context.lookup);
         for (const auto& other : service.volumes) {
           if (other.target == mount.target) {
             fail_at(value.items[i], index_path(at, i),
@@ -195,18 +211,17 @@ Service convert_service(const std::string& name, const Node& node, const Convert
     } else if (key == "profiles") {
       service.profiles = as_string_list(value, at);
       for (size_t i = 0; i < service.profiles.size(); ++i) {
-        check_name(value.items[i], index_path(at, i), service.profiles[i], "[a-zA-Z0-9][a-zA-Z0-9_.-]*", "profile name");
+        check_name(value.items[i], index_path(at, i), service.profiles[i],
+                   "[a-zA-Z0-9][a-zA-Z0-9_.-]*", "profile name");
       }
     } else if (key == "stop_grace_period") {
       auto grace = duration_value(value, at);
       service.stop_grace_period = std::chrono::ceil<std::chrono::seconds>(grace);
-    } else {
-      fail_at(entry.key_location, at, "this key is not supported by ollama-stack",
-              "remove it; see the list of supported compose keys in the documentation");
     }
   }
 
-  service.memory_bytes = deploy && deploy->memory_limit ? *deploy->memory_limit : mem_limit.value_or(0);
+  service.memory_bytes =
+      deploy && deploy->memory_limit ? *deploy->memory_limit : mem_limit.value_or(0);
   service.nano_cpus = deploy && deploy->nano_cpus ? *deploy->nano_cpus : cpus.value_or(0);
   if (deploy) {
     service.memory_reservation_bytes = deploy->memory_reservation.value_or(0);

@@ -54,14 +54,19 @@ class DotenvParser {
     size_t start = pos_;
     while (pos_ < text_.size() && is_key_char(text_[pos_], pos_ == start)) ++pos_;
     std::string key(text_.substr(start, pos_ - start));
-    if (key.empty()) fail(line, fmt::format("\"{}\" does not start with a variable name", rest_of_line(start)));
+    if (key.empty())
+      fail(line, fmt::format("\"{}\" does not start with a variable name", rest_of_line(start)));
     skip_blanks();
     if (at_line_end() || peek() == '#') {  // bare KEY: take the caller's value
       next_line();
       if (auto value = lookup(key)) add(key, *value);
       return;
     }
-    if (peek() != '=') fail(line, fmt::format("expected \"=\" after {} (variable names may only hold letters, digits, _ . -)", key));
+    if (peek() != '=')
+      fail(line,
+           fmt::format(
+               "expected \"=\" after {} (variable names may only hold letters, digits, _ . -)",
+               key));
     ++pos_;
     skip_blanks();
     std::string value;
@@ -100,19 +105,32 @@ class DotenvParser {
     ++pos_;
     std::string value;
     while (true) {
-      if (pos_ >= text_.size()) fail(line, fmt::format("the quoted value of {} is not closed", key));
+      if (pos_ >= text_.size())
+        fail(line, fmt::format("the quoted value of {} is not closed", key));
       char c = text_[pos_++];
       if (c == quote) return value;
       if (c == '\n') ++line_;
       if (quote == '"' && c == '\\' && pos_ < text_.size()) {
         char e = text_[pos_++];
         switch (e) {
-          case 'n': value += '\n'; break;
-          case 't': value += '\t'; break;
-          case 'r': value += '\r'; break;
-          case '\\': value += '\\'; break;
-          case '"': value += '"'; break;
-          case '$': value += "$$"; break;
+          case 'n':
+            value += '\n';
+            break;
+          case 't':
+            value += '\t';
+            break;
+          case 'r':
+            value += '\r';
+            break;
+          case '\\':
+            value += '\\';
+            break;
+          case '"':
+            value += '"';
+            break;
+          case '$':
+            value += "$$";
+            break;
           default:
             value += '\\';
             value += e;

@@ -10,9 +10,7 @@
 namespace ollama_stack::compose {
 namespace {
 
-bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
 class Interpolator {
@@ -94,15 +92,17 @@ class Interpolator {
     while (end < body.size() && is_name_char(body[end])) ++end;
     std::string name(body.substr(0, end));
     if (name.empty() || !is_name_start(name[0])) {
-      fail(fmt::format("\"{}\" is not a valid variable name", body.substr(0, end == 0 ? body.size() : end)));
+      fail(fmt::format("\"{}\" is not a valid variable name",
+                       body.substr(0, end == 0 ? body.size() : end)));
     }
     if (end == body.size()) return value_or_blank(name, unset);
 
     bool colon = body[end] == ':';
     size_t op_at = colon ? end + 1 : end;
     if (op_at >= body.size() || (body[op_at] != '-' && body[op_at] != '?' && body[op_at] != '+')) {
-      fail(fmt::format("unexpected \"{}\" after variable name {} (expected }}, :-, -, :?, ?, :+ or +)",
-                       body.substr(end), name));
+      fail(fmt::format(
+          "unexpected \"{}\" after variable name {} (expected }}, :-, -, :?, ?, :+ or +)",
+          body.substr(end), name));
     }
     char op = body[op_at];
     std::string_view word = body.substr(op_at + 1);

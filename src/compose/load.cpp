@@ -16,7 +16,8 @@ namespace ollama_stack::compose {
 namespace {
 
 constexpr const char* kProjectNameHint =
-    "project names use lower-case letters, digits, \"_\" and \"-\" and start with a letter or digit";
+    "project names use lower-case letters, digits, \"_\" and \"-\" and start with a letter or "
+    "digit";
 
 bool is_valid_project_name(const std::string& name) {
   static const std::regex pattern("[a-z0-9][a-z0-9_-]*");
@@ -48,8 +49,9 @@ std::string resolve_project_name(const LoadOptions& options, const Node& merged,
   }
   if (auto name = lookup_value(options.lookup, "COMPOSE_PROJECT_NAME")) {
     if (!is_valid_project_name(*name)) {
-      throw ConfigError(fmt::format("COMPOSE_PROJECT_NAME: \"{}\" is not a valid project name", *name),
-                        kProjectNameHint);
+      throw ConfigError(
+          fmt::format("COMPOSE_PROJECT_NAME: \"{}\" is not a valid project name", *name),
+          kProjectNameHint);
     }
     return *name;
   }
@@ -92,7 +94,8 @@ std::string normalize_project_name(std::string_view directory_name) {
   std::string out;
   for (char c : directory_name) {
     char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    bool ok = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '_' || lower == '-';
+    bool ok = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '_' ||
+              lower == '-';
     if (ok) out += lower;
   }
   out.erase(0, out.find_first_not_of("_-"));

@@ -28,7 +28,8 @@ bool is_bind_source(std::string_view source) {
 bool is_volume_name(std::string_view name) {
   if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
   for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
+      return false;
   }
   return true;
 }
@@ -41,7 +42,8 @@ class MountParser {
 
   Mount short_form(const std::string& text) const {
     auto parts = split(text, ':');
-    if (parts.size() > 3) fail(fmt::format("\"{}\" has too many \":\" (expected source:target[:ro])", text));
+    if (parts.size() > 3)
+      fail(fmt::format("\"{}\" has too many \":\" (expected source:target[:ro])", text));
     Mount mount;
     if (parts.size() == 1) {
       mount.target = target(parts[0], text);  // anonymous volume
@@ -70,12 +72,15 @@ class MountParser {
     check_keys(entry_, path_, {"type", "source", "target", "read_only"});
     Mount mount;
     std::string type = "volume";
-    if (const Node* n = entry_.find("type"); n && !n->is_null()) type = as_string(*n, join_path(path_, "type"));
+    if (const Node* n = entry_.find("type"); n && !n->is_null())
+      type = as_string(*n, join_path(path_, "type"));
     std::string source;
     const Node* source_node = entry_.find("source");
-    if (source_node && !source_node->is_null()) source = as_string(*source_node, join_path(path_, "source"));
+    if (source_node && !source_node->is_null())
+      source = as_string(*source_node, join_path(path_, "source"));
     const Node* target_node = entry_.find("target");
-    if (target_node == nullptr || target_node->is_null()) fail("a volume needs a \"target\" (the container path)");
+    if (target_node == nullptr || target_node->is_null())
+      fail("a volume needs a \"target\" (the container path)");
     mount.target = target(as_string(*target_node, join_path(path_, "target")), target_node->value);
     if (const Node* n = entry_.find("read_only"); n && !n->is_null()) {
       mount.read_only = as_bool(*n, join_path(path_, "read_only"));
@@ -88,7 +93,8 @@ class MountParser {
       mount.source = host_path(source);
     } else if (type == "tmpfs") {
       mount.type = Mount::Type::tmpfs;
-      if (!source.empty()) fail_at(*source_node, join_path(path_, "source"), "a tmpfs mount has no source");
+      if (!source.empty())
+        fail_at(*source_node, join_path(path_, "source"), "a tmpfs mount has no source");
     } else {
       fail_at(*entry_.find("type"), join_path(path_, "type"),
               fmt::format("\"{}\" is not a supported volume type (volume, bind or tmpfs)", type));
@@ -110,8 +116,9 @@ class MountParser {
 
   std::string volume_name(const std::string& name, std::string_view shown) const {
     if (!is_volume_name(name)) {
-      fail(fmt::format("\"{}\": \"{}\" is not a volume name or a path (paths start with /, ./ or ~)",
-                       shown, name));
+      fail(
+          fmt::format("\"{}\": \"{}\" is not a volume name or a path (paths start with /, ./ or ~)",
+                      shown, name));
     }
     return name;
   }
@@ -120,7 +127,8 @@ class MountParser {
     std::filesystem::path result;
     if (source == "~" || source.starts_with("~/")) {
       std::optional<std::string> home = lookup_ ? lookup_("HOME") : std::nullopt;
-      if (!home || home->empty()) fail(fmt::format("\"{}\": cannot expand ~ because HOME is not set", source));
+      if (!home || home->empty())
+        fail(fmt::format("\"{}\": cannot expand ~ because HOME is not set", source));
       result = std::filesystem::path(*home) / source.substr(source.size() > 1 ? 2 : 1);
     } else if (source.starts_with('~')) {
       fail(fmt::format("\"{}\": ~user paths are not supported", source));
@@ -147,8 +155,9 @@ Mount parse_volume_entry(const Node& entry, std::string_view path, const std::st
   MountParser parser(entry, path, working_dir, lookup);
   if (entry.is_scalar()) return parser.short_form(entry.value);
   if (entry.is_mapping()) return parser.long_form();
-  fail_at(entry, path, fmt::format("must be a string like \"data:/path\" or a mapping, not {}",
-                                   kind_name(entry)));
+  fail_at(
+      entry, path,
+      fmt::format("must be a string like \"data:/path\" or a mapping, not {}", kind_name(entry)));
 }
 
 std::string volume_target(const Node& entry) {
@@ -156,7 +165,8 @@ std::string volume_target(const Node& entry) {
   if (entry.is_scalar()) {
     auto parts = split(entry.value, ':');
     target = parts.size() == 1 ? parts[0] : parts[1];
-  } else if (const Node* n = entry.is_mapping() ? entry.find("target") : nullptr; n && n->is_scalar()) {
+  } else if (const Node* n = entry.is_mapping() ? entry.find("target") : nullptr;
+             n && n->is_scalar()) {
     target = n->value;
   }
   if (target.empty()) return target;

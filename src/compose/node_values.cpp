@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -14,7 +14,8 @@ namespace ollama_stack::compose {
 
 void fail_at(const Location& where, std::string_view path, std::string_view what,
              std::string hint) {
-  if (path.empty()) throw ConfigError(fmt::format("{}: {}", to_string(where), what), std::move(hint));
+  if (path.empty())
+    throw ConfigError(fmt::format("{}: {}", to_string(where), what), std::move(hint));
   throw ConfigError(fmt::format("{}: {}: {}", to_string(where), path, what), std::move(hint));
 }
 
@@ -33,20 +34,26 @@ std::string index_path(std::string_view path, size_t index) {
 
 std::string_view kind_name(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::null: return "null";
-    case Node::Kind::scalar: return "a single value";
-    case Node::Kind::sequence: return "a list";
-    case Node::Kind::mapping: return "a mapping";
+    case Node::Kind::null:
+      return "null";
+    case Node::Kind::scalar:
+      return "a single value";
+    case Node::Kind::sequence:
+      return "a list";
+    case Node::Kind::mapping:
+      return "a mapping";
   }
   return "?";
 }
 
 void require_mapping(const Node& node, std::string_view path) {
-  if (!node.is_mapping()) fail_at(node, path, fmt::format("must be a mapping, not {}", kind_name(node)));
+  if (!node.is_mapping())
+    fail_at(node, path, fmt::format("must be a mapping, not {}", kind_name(node)));
 }
 
 void require_sequence(const Node& node, std::string_view path) {
-  if (!node.is_sequence()) fail_at(node, path, fmt::format("must be a list, not {}", kind_name(node)));
+  if (!node.is_sequence())
+    fail_at(node, path, fmt::format("must be a list, not {}", kind_name(node)));
 }
 
 void check_keys(const Node& mapping, std::string_view path,
@@ -63,7 +70,8 @@ void check_keys(const Node& mapping, std::string_view path,
 }
 
 std::string as_string(const Node& node, std::string_view path) {
-  if (!node.is_scalar()) fail_at(node, path, fmt::format("must be a string, not {}", kind_name(node)));
+  if (!node.is_scalar())
+    fail_at(node, path, fmt::format("must be a string, not {}", kind_name(node)));
   return node.value;
 }
 
@@ -80,7 +88,8 @@ bool as_bool(const Node& node, std::string_view path) {
 }
 
 int64_t as_int(const Node& node, std::string_view path, int64_t min, int64_t max) {
-  if (!node.is_scalar()) fail_at(node, path, fmt::format("must be a number, not {}", kind_name(node)));
+  if (!node.is_scalar())
+    fail_at(node, path, fmt::format("must be a number, not {}", kind_name(node)));
   const std::string& text = node.value;
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -94,7 +103,8 @@ int64_t as_int(const Node& node, std::string_view path, int64_t min, int64_t max
 }
 
 double as_number(const Node& node, std::string_view path) {
-  if (!node.is_scalar()) fail_at(node, path, fmt::format("must be a number, not {}", kind_name(node)));
+  if (!node.is_scalar())
+    fail_at(node, path, fmt::format("must be a number, not {}", kind_name(node)));
   const std::string& text = node.value;
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
@@ -116,13 +126,15 @@ std::vector<std::string> as_string_list(const Node& node, std::string_view path)
 std::vector<std::string> as_string_or_list(const Node& node, std::string_view path) {
   if (node.is_scalar()) return {node.value};
   if (node.is_sequence()) return as_string_list(node, path);
-  fail_at(node, path, fmt::format("must be a string or a list of strings, not {}", kind_name(node)));
+  fail_at(node, path,
+          fmt::format("must be a string or a list of strings, not {}", kind_name(node)));
 }
 
 std::vector<KeyValue> as_key_values(const Node& node, std::string_view path) {
   std::vector<KeyValue> out;
   auto add = [&](KeyValue kv) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const KeyValue& e) { return e.key == kv.key; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const KeyValue& e) { return e.key == kv.key; });
     if (it != out.end()) {
       *it = std::move(kv);
     } else {
@@ -146,7 +158,8 @@ std::vector<KeyValue> as_key_values(const Node& node, std::string_view path) {
       std::string text = as_string(node.items[i], index_path(path, i));
       size_t eq = text.find('=');
       if (eq == 0 || text.empty()) {
-        fail_at(node.items[i], index_path(path, i), fmt::format("\"{}\" has no name before \"=\"", text));
+        fail_at(node.items[i], index_path(path, i),
+                fmt::format("\"{}\" has no name before \"=\"", text));
       }
       if (eq == std::string::npos) {
         add({text, std::nullopt, node.items[i].location});
@@ -156,7 +169,8 @@ std::vector<KeyValue> as_key_values(const Node& node, std::string_view path) {
     }
   } else {
     fail_at(node, path,
-            fmt::format("must be a mapping or a list of \"KEY=value\" strings, not {}", kind_name(node)));
+            fmt::format("must be a mapping or a list of \"KEY=value\" strings, not {}",
+                        kind_name(node)));
   }
   return out;
 }

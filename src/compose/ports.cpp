@@ -121,7 +121,9 @@ class PortParser {
     if (target_node == nullptr) fail("a port needs a \"target\" (the container port)");
     std::string target_path = join_path(path_, "target");
     auto target = port(as_string(*target_node, target_path));
-    if (!target) fail_at(*target_node, target_path, fmt::format("\"{}\" is not a valid port (1-65535)", target_node->value));
+    if (!target)
+      fail_at(*target_node, target_path,
+              fmt::format("\"{}\" is not a valid port (1-65535)", target_node->value));
     std::string ip;
     std::string proto = "tcp";
     std::optional<PortRange> published;
@@ -144,7 +146,8 @@ class PortParser {
         published = inner.range(text, text);
       }
     }
-    return expand(ip, published, PortRange{*target, *target}, proto, fmt::format("target {}", *target));
+    return expand(ip, published, PortRange{*target, *target}, proto,
+                  fmt::format("target {}", *target));
   }
 
  private:
@@ -158,8 +161,9 @@ std::vector<PortMapping> parse_port_entry(const Node& entry, std::string_view pa
   PortParser parser(entry, path);
   if (entry.is_scalar()) return parser.short_form(entry.value);
   if (entry.is_mapping()) return parser.long_form();
-  fail_at(entry, path, fmt::format("must be a port string like \"8080:80\" or a mapping, not {}",
-                                   kind_name(entry)));
+  fail_at(
+      entry, path,
+      fmt::format("must be a port string like \"8080:80\" or a mapping, not {}", kind_name(entry)));
 }
 
 }  // namespace ollama_stack::compose

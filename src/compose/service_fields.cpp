@@ -90,7 +90,8 @@ Healthcheck healthcheck_value(const Node& node, std::string_view path) {
 
 std::string restart_value(const Node& node, std::string_view path) {
   std::string text = as_string(node, path);
-  if (text == "no" || text == "always" || text == "unless-stopped" || text == "on-failure") return text;
+  if (text.empty() || text == "no" || text == "always" || text == "unless-stopped" || text == "on-failure")
+    return text;
   if (text.starts_with("on-failure:")) {
     Node count = Node::scalar(text.substr(11), node.location);
     as_int(count, path, 0, 1000000);
@@ -107,7 +108,8 @@ std::vector<Dependency> depends_on_value(const Node& node, std::string_view path
     return out;
   }
   if (!node.is_mapping()) {
-    fail_at(node, path, fmt::format("must be a list of service names or a mapping, not {}", kind_name(node)));
+    fail_at(node, path,
+            fmt::format("must be a list of service names or a mapping, not {}", kind_name(node)));
   }
   for (const auto& entry : node.entries) {
     std::string at = join_path(path, entry.key);
@@ -115,25 +117,26 @@ std::vector<Dependency> depends_on_value(const Node& node, std::string_view path
     if (!entry.value.is_null()) {
       require_mapping(entry.value, at);
       check_keys(entry.value, at, {"condition", "required", "restart"});
-      for_each_set(entry.value, at, [&](const std::string& key, const Node& value, const std::string& sub) {
-        if (key == "condition") {
-          std::string condition = as_string(value, sub);
-          if (condition == "service_started") {
-            dependency.condition = DependencyCondition::service_started;
-          } else if (condition == "service_healthy") {
-            dependency.condition = DependencyCondition::service_healthy;
-          } else if (condition == "service_completed_successfully") {
-            dependency.condition = DependencyCondition::service_completed_successfully;
-          } else {
-            fail_at(value, sub, fmt::format("\"{}\" is not a condition", condition),
-                    "use service_started, service_healthy or service_completed_successfully");
-          }
-        } else if (key == "required") {
-          dependency.required = as_bool(value, sub);
-        } else if (key == "restart") {
-          dependency.restart = as_bool(value, sub);
-        }
-      });
+      for_each_set(
+          entry.value, at, [&](const std::string& key, const Node& value, const std::string& sub) {
+            if (key == "condition") {
+              std::string condition = as_string(value, sub);
+              if (condition == "service_started") {
+                dependency.condition = DependencyCondition::service_started;
+              } else if (condition == "service_healthy") {
+                dependency.condition = DependencyCondition::service_healthy;
+              } else if (condition == "service_completed_successfully") {
+                dependency.condition = DependencyCondition::service_completed_successfully;
+              } else {
+                fail_at(value, sub, fmt::format("\"{}\" is not a condition", condition),
+                        "use service_started, service_healthy or service_completed_successfully");
+              }
+            } else if (key == "required") {
+              dependency.required = as_bool(value, sub);
+            } else if (key == "restart") {
+              dependency.restart = as_bool(value, sub);
+            }
+          });
     }
     out.push_back(dependency);
   }
@@ -147,7 +150,8 @@ std::vector<ServiceNetwork> networks_value(const Node& node, std::string_view pa
     return out;
   }
   if (!node.is_mapping()) {
-    fail_at(node, path, fmt::format("must be a list of network names or a mapping, not {}", kind_name(node)));
+    fail_at(node, path,
+            fmt::format("must be a list of network names or a mapping, not {}", kind_name(node)));
   }
   for (const auto& entry : node.entries) {
     std::string at = join_path(path, entry.key);
@@ -181,7 +185,8 @@ std::vector<std::string> extra_hosts_value(const Node& node, std::string_view pa
     return out;
   }
   if (!node.is_sequence()) {
-    fail_at(node, path, fmt::format("must be a list of \"host:ip\" or a mapping, not {}", kind_name(node)));
+    fail_at(node, path,
+            fmt::format("must be a list of \"host:ip\" or a mapping, not {}", kind_name(node)));
   }
   for (size_t i = 0; i < node.items.size(); ++i) {
     std::string at = index_path(path, i);
@@ -213,11 +218,13 @@ std::vector<DeviceMapping> devices_value(const Node& node, std::string_view path
     device.host_path = parts[0];
     device.container_path = parts[0];
     if (parts.size() >= 2 && parts[1].starts_with('/')) device.container_path = parts[1];
-    if (parts.size() == 3 || (parts.size() == 2 && !parts[1].starts_with('/'))) device.permissions = parts.back();
+    if (parts.size() == 3 || (parts.size() == 2 && !parts[1].starts_with('/')))
+      device.permissions = parts.back();
     bool permissions_ok = !device.permissions.empty() &&
                           device.permissions.find_first_not_of("rwm") == std::string::npos;
     if (parts.size() > 3 || !device.host_path.starts_with('/') || !permissions_ok) {
-      fail_at(node.items[i], index_path(path, i), fmt::format("\"{}\" is not a device mapping", text),
+      fail_at(node.items[i], index_path(path, i),
+              fmt::format("\"{}\" is not a device mapping", text),
               "write /dev/host[:/dev/container[:rwm]]");
     }
     out.push_back(device);
@@ -299,27 +306,29 @@ DeployResources deploy_value(const Node& node, std::string_view path) {
   std::string resources_path = join_path(path, "resources");
   require_mapping(*resources, resources_path);
   check_keys(*resources, resources_path, {"limits", "reservations"});
-  for_each_set(*resources, resources_path, [&](const std::string& key, const Node& value, const std::string& at) {
-    require_mapping(value, at);
-    if (key == "limits") {
-      check_keys(value, at, {"memory", "cpus"});
-      for_each_set(value, at, [&](const std::string& k, const Node& v, const std::string& sub) {
-        if (k == "memory") out.memory_limit = byte_size_value(v, sub);
-        if (k == "cpus") out.nano_cpus = nano_cpus_value(v, sub);
-      });
-    } else {
-      check_keys(value, at, {"memory", "devices"});
-      for_each_set(value, at, [&](const std::string& k, const Node& v, const std::string& sub) {
-        if (k == "memory") out.memory_reservation = byte_size_value(v, sub);
-        if (k == "devices") {
-          require_sequence(v, sub);
-          for (size_t i = 0; i < v.items.size(); ++i) {
-            out.devices.push_back(device_request_value(v.items[i], index_path(sub, i)));
-          }
+  for_each_set(
+      *resources, resources_path,
+      [&](const std::string& key, const Node& value, const std::string& at) {
+        require_mapping(value, at);
+        if (key == "limits") {
+          check_keys(value, at, {"memory", "cpus"});
+          for_each_set(value, at, [&](const std::string& k, const Node& v, const std::string& sub) {
+            if (k == "memory") out.memory_limit = byte_size_value(v, sub);
+            if (k == "cpus") out.nano_cpus = nano_cpus_value(v, sub);
+          });
+        } else {
+          check_keys(value, at, {"memory", "devices"});
+          for_each_set(value, at, [&](const std::string& k, const Node& v, const std::string& sub) {
+            if (k == "memory") out.memory_reservation = byte_size_value(v, sub);
+            if (k == "devices") {
+              require_sequence(v, sub);
+              for (size_t i = 0; i < v.items.size(); ++i) {
+                out.devices.push_back(device_request_value(v.items[i], index_path(sub, i)));
+              }
+            }
+          });
         }
       });
-    }
-  });
   return out;
 }
 

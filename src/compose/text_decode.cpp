@@ -94,7 +94,8 @@ std::string decode_text(std::string_view bytes, const std::string& path) {
   for (size_t i = 0; i < bytes.size();) {
     size_t length = utf8_sequence_length(bytes, i);
     if (length == 0) {
-      auto line = 1 + std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(i), '\n');
+      auto line =
+          1 + std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(i), '\n');
       fail(fmt::format("{}:{}", path, line), "the file is not valid UTF-8");
     }
     i += length;

@@ -32,20 +32,28 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
     auto number = take_number(text);
     if (!number) return std::nullopt;
     size_t unit_length = 0;
-    while (unit_length < text.size() && !std::isdigit(static_cast<unsigned char>(text[unit_length])) &&
+    while (unit_length < text.size() &&
+           !std::isdigit(static_cast<unsigned char>(text[unit_length])) &&
            text[unit_length] != '.') {
       ++unit_length;
     }
     std::string_view unit = text.substr(0, unit_length);
     text.remove_prefix(unit_length);
     double scale = 0;
-    if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
-    else return std::nullopt;  // includes a missing unit
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else
+      return std::nullopt;  // includes a missing unit
     total += *number * scale;
   }
   if (total > 9.2e18) return std::nullopt;

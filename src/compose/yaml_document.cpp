@@ -74,6 +74,24 @@ class Converter {
 
   // `fallback` is used for nodes yaml-cpp gives no useful mark (an empty value).
   Node convert(const YAML::Node& in, const Location& fallback) {
+    // Aliases are expanded into copies: guard against alias cycles and alias bombs.
+    if (++nodes_ > kMaxNodes || depth_ >= kMaxDepth) {
+      throw ConfigError(
+          fmt::format("{}: the document nests too deeply or expands to too many values "
+                      "(an alias that refers to itself?)",
+                      to_string(location_of(in, fallback))));
+    }
+    ++depth_;
+    Node out = convert_node(in, fallback);
+    --depth_;
+    return out;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 100;
+  static constexpr long kMaxNodes = 200'000;
+
+  Node convert_node(const YAML::Node& in, const Location& fallback) {
     Node out;
     out.location = location_of(in, fallback);
     out.tag = tag_of(in, out.location);
@@ -104,7 +122,6 @@ class Converter {
     return out;
   }
 
- private:
   Location location_of(const YAML::Node& in, const Location& fallback) const {
     const auto mark = in.Mark();
     if (mark.is_null() || mark.line < 0) return fallback;
@@ -137,8 +154,8 @@ class Converter {
       }
       Node value = convert(it->second, key_location);
       if (out.find(name) != nullptr && !merged_keys.contains(name)) {
-        throw ConfigError(
-            fmt::format("{}: duplicate key \"{}\" in the same mapping", to_string(key_location), name));
+        throw ConfigError(fmt::format("{}: duplicate key \"{}\" in the same mapping",
+                                      to_string(key_location), name));
       }
       merged_keys.erase(name);
       out.set(name, std::move(value), key_location);
@@ -157,8 +174,8 @@ class Converter {
     } else if (value.IsSequence()) {
       for (const auto& item : value) {
         if (!item.IsMap()) {
-          throw ConfigError(fmt::format("{}: a merge key (<<) list may only hold mappings",
-                                        to_string(where)));
+          throw ConfigError(
+              fmt::format("{}: a merge key (<<) list may only hold mappings", to_string(where)));
         }
         sources.push_back(item);
       }
@@ -178,6 +195,8 @@ class Converter {
   }
 
   const std::string& file_;
+  int depth_ = 0;
+  long nodes_ = 0;
 };
 
 }  // namespace

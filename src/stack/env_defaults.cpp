@@ -10,7 +10,8 @@ namespace {
 constexpr std::array<StackVariable, 10> kVariables{{
     {"PROJECT_NAME", "ollama-stack",
      "Compose project name: prefixes the containers, network and volumes. Changing it on an\n"
-     "installed stack starts a new, empty one (the old volumes keep their data under the old name).",
+     "installed stack starts a new, empty one (the old volumes keep their data under the old "
+     "name).",
      true},
     {"BIND_ADDRESS", "127.0.0.1",
      "Address the published ports listen on. 127.0.0.1 keeps the stack on this machine;\n"

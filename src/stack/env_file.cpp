@@ -133,20 +133,34 @@ EnvFile read_env_file(const std::filesystem::path& path, const compose::Variable
 std::string format_env_assignment(std::string_view key, std::string_view value) {
   std::string line(key);
   line += '=';
-  if (std::all_of(value.begin(), value.end(), is_plain_value_char)) return line + std::string(value);
+  if (std::all_of(value.begin(), value.end(), is_plain_value_char))
+    return line + std::string(value);
   if (value.find_first_of("'\n\r") == std::string_view::npos) {
     return line + "'" + std::string(value) + "'";
   }
   line += '"';
   for (char c : value) {
     switch (c) {
-      case '\\': line += "\\\\"; break;
-      case '"': line += "\\\""; break;
-      case '$': line += "\\$"; break;
-      case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      case '\t': line += "\\t"; break;
-      default: line += c;
+      case '\\':
+        line += "\\\\";
+        break;
+      case '"':
+        line += "\\\"";
+        break;
+      case '$':
+        line += "\\$";
+        break;
+      case '\n':
+        line += "\\n";
+        break;
+      case '\r':
+        line += "\\r";
+        break;
+      case '\t':
+        line += "\\t";
+        break;
+      default:
+        line += c;
     }
   }
   return line + '"';
@@ -162,7 +176,8 @@ std::string set_env_value_in_text(std::string_view text, std::string_view key,
     if (current_value(text.substr(last->begin, last->end - last->begin)) == value) {
       return std::string(text);
     }
-    return std::string(text.substr(0, last->begin)) + assignment + std::string(text.substr(last->end));
+    return std::string(text.substr(0, last->begin)) + assignment +
+           std::string(text.substr(last->end));
   }
   size_t insert_at = after_commented_example(text, key);
   if (insert_at == std::string_view::npos) insert_at = text.size();
@@ -181,7 +196,8 @@ bool set_env_values(const std::filesystem::path& path,
   return true;
 }
 
-bool set_env_value(const std::filesystem::path& path, std::string_view key, std::string_view value) {
+bool set_env_value(const std::filesystem::path& path, std::string_view key,
+                   std::string_view value) {
   return set_env_values(path, {{std::string(key), std::string(value)}});
 }
 

@@ -21,7 +21,7 @@ constexpr mode_t kPrivateDir = S_IRWXU;
 constexpr mode_t kPrivateFile = S_IRUSR | S_IWUSR;
 
 void ensure_directory(const std::filesystem::path& dir, EnsureHomeResult& result) {
-  struct stat info{};
+  struct stat info {};
   if (::stat(dir.c_str(), &info) == 0) {
     if (!S_ISDIR(info.st_mode)) {
       throw Error(ExitCode::failed, fmt::format("{} exists but is not a directory", dir.string()),
@@ -42,7 +42,8 @@ void ensure_directory(const std::filesystem::path& dir, EnsureHomeResult& result
 void ensure_env_file(const HomeLayout& home, bool force, EnsureHomeResult& result) {
   const auto path = home.env_file();
   if (!std::filesystem::exists(path)) {
-    util::write_file_atomic(path, default_env_text(generate_webui_secret()), {.mode = kPrivateFile});
+    util::write_file_atomic(path, default_env_text(generate_webui_secret()),
+                            {.mode = kPrivateFile});
     result.created.push_back(path);
     result.secret_generated = true;
     return;
@@ -59,7 +60,7 @@ void ensure_env_file(const HomeLayout& home, bool force, EnsureHomeResult& resul
   }
   result.kept.push_back(path);
   result.secret_generated = ensure_webui_secret(path).generated;
-  struct stat info{};
+  struct stat info {};
   if (::stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     result.warnings.push_back(fmt::format(
         "{} holds WEBUI_SECRET_KEY and is readable by other users (mode {:04o}); run: chmod 600 {}",
@@ -104,8 +105,9 @@ void ensure_state_file(const HomeLayout& home, bool force, EnsureHomeResult& res
     if (!error.kept_copy()) throw;
     save_state(path, StackState{});
     result.replaced.push_back(path);
-    result.warnings.push_back(fmt::format("{} was not valid and was reset; the old content is in {}",
-                                          path.string(), error.kept_copy()->string()));
+    result.warnings.push_back(
+        fmt::format("{} was not valid and was reset; the old content is in {}", path.string(),
+                    error.kept_copy()->string()));
   }
 }
 

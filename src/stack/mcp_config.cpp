@@ -9,8 +9,7 @@
 namespace ollama_stack::stack {
 
 nlohmann::json default_mcp_servers() {
-  return {{"time",
-           {{"command", "uvx"}, {"args", {"mcp-server-time", "--local-timezone=UTC"}}}}};
+  return {{"time", {{"command", "uvx"}, {"args", {"mcp-server-time", "--local-timezone=UTC"}}}}};
 }
 
 nlohmann::json mcp_config_document(const nlohmann::json& servers) {
@@ -25,7 +24,8 @@ std::optional<nlohmann::json> read_mcp_config(const std::filesystem::path& path)
     throw ConfigError(error.what(), "check the file's permissions");
   }
   if (!text) return std::nullopt;
-  const std::string hint = "fix the file, or remove it and run `ollama-stack install` to recreate it";
+  const std::string hint =
+      "fix the file, or remove it and run `ollama-stack install` to recreate it";
   auto json = util::parse_json_text(*text, path.string(), hint);
   auto servers = json.is_object() ? json.find("mcpServers") : json.end();
   if (!json.is_object() || servers == json.end() || !servers->is_object()) {

@@ -27,21 +27,24 @@ class Reader {
     throw ConfigError(fmt::format("{}: {} {}", where, member, what), std::move(hint));
   }
 
-  std::string string(const nlohmann::json& value, std::initializer_list<std::string_view> keys) const {
+  std::string string(const nlohmann::json& value,
+                     std::initializer_list<std::string_view> keys) const {
     if (!value.is_string()) fail(keys, fmt::format("must be a string, not {}", value.type_name()));
     return value.get<std::string>();
   }
 
   std::vector<std::string> strings(const nlohmann::json& value,
                                    std::initializer_list<std::string_view> keys) const {
-    if (!value.is_array() || !std::all_of(value.begin(), value.end(),
-                                          [](const nlohmann::json& item) { return item.is_string(); })) {
+    if (!value.is_array() ||
+        !std::all_of(value.begin(), value.end(),
+                     [](const nlohmann::json& item) { return item.is_string(); })) {
       fail(keys, "must be an array of strings");
     }
     return value.get<std::vector<std::string>>();
   }
 
-  Platform platform(const nlohmann::json& value, std::initializer_list<std::string_view> keys) const {
+  Platform platform(const nlohmann::json& value,
+                    std::initializer_list<std::string_view> keys) const {
     std::string text = string(value, keys);
     if (text == "cpu") return Platform::cpu;
     if (text == "nvidia") return Platform::nvidia;
@@ -55,13 +58,15 @@ class Reader {
 };
 
 LastStart last_start_from_json(const nlohmann::json& json, const Reader& reader) {
-  if (!json.is_object()) reader.fail({"last_start"}, fmt::format("must be an object, not {}", json.type_name()));
+  if (!json.is_object())
+    reader.fail({"last_start"}, fmt::format("must be an object, not {}", json.type_name()));
   LastStart last;
   auto at = json.find("at");
   if (at == json.end()) reader.fail({"last_start"}, "has no \"at\" time");
   std::string at_text = reader.string(*at, {"last_start", "at"});
   auto parsed = util::parse_rfc3339(at_text);
-  if (!parsed) reader.fail({"last_start", "at"}, fmt::format("\"{}\" is not an RFC 3339 time", at_text));
+  if (!parsed)
+    reader.fail({"last_start", "at"}, fmt::format("\"{}\" is not an RFC 3339 time", at_text));
   last.at = *parsed;
   if (auto it = json.find("platform"); it != json.end()) {
     last.platform = reader.platform(*it, {"last_start", "platform"});
@@ -170,8 +175,9 @@ StackState load_state(const std::filesystem::path& path) {
     std::string problem;
     auto copy = keep_copy(path, *text, problem);
     std::string message = error.what();
-    message += copy ? fmt::format(" (the file is left as it is; a copy was saved as {})", copy->string())
-                    : fmt::format(" (the file is left as it is; no copy could be saved: {})", problem);
+    message +=
+        copy ? fmt::format(" (the file is left as it is; a copy was saved as {})", copy->string())
+             : fmt::format(" (the file is left as it is; no copy could be saved: {})", problem);
     throw StateFileError(std::move(message), error.hint(), std::move(copy));
   }
 }

@@ -1,10 +1,9 @@
 #include "ollama_stack/util/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <atomic>
 #include <cerrno>
@@ -16,7 +15,8 @@ namespace ollama_stack::util {
 namespace {
 
 [[noreturn]] void fail(std::string_view verb, const std::filesystem::path& path, int error) {
-  throw Error(ExitCode::failed, fmt::format("cannot {} {}: {}", verb, path.string(), std::strerror(error)));
+  throw Error(ExitCode::failed,
+              fmt::format("cannot {} {}: {}", verb, path.string(), std::strerror(error)));
 }
 
 // Closes the descriptor and removes the temp file unless the write was committed.
@@ -48,8 +48,8 @@ TempFile create_temp_beside(const std::filesystem::path& target) {
   static std::atomic<unsigned> counter{0};
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::filesystem::path temp = target;
-    temp.replace_filename(fmt::format(".{}.tmp-{}-{}", target.filename().string(), ::getpid(),
-                                      counter.fetch_add(1)));
+    temp.replace_filename(
+        fmt::format(".{}.tmp-{}-{}", target.filename().string(), ::getpid(), counter.fetch_add(1)));
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) return TempFile(temp, fd);
     if (errno != EEXIST) fail("write", target, errno);

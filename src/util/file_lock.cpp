@@ -1,10 +1,9 @@
 #include "ollama_stack/util/file_lock.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -24,9 +23,10 @@ constexpr auto poll_interval = std::chrono::milliseconds(50);
 int open_lock_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    throw Error(ExitCode::failed,
-                fmt::format("cannot open the lock file {}: {}", path.string(), std::strerror(errno)),
-                "check that the ollama-stack home exists and is writable by you");
+    throw Error(
+        ExitCode::failed,
+        fmt::format("cannot open the lock file {}: {}", path.string(), std::strerror(errno)),
+        "check that the ollama-stack home exists and is writable by you");
   }
   return fd;
 }
@@ -148,9 +148,12 @@ LockHolder FileLock::read_holder(const std::filesystem::path& path) {
     if (!text || text->empty()) return holder;
     auto json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (!json.is_object()) return holder;
-    if (auto it = json.find("pid"); it != json.end() && it->is_number_integer()) holder.pid = it->get<long>();
-    if (auto it = json.find("verb"); it != json.end() && it->is_string()) holder.verb = it->get<std::string>();
-    if (auto it = json.find("since"); it != json.end() && it->is_string()) holder.since = it->get<std::string>();
+    if (auto it = json.find("pid"); it != json.end() && it->is_number_integer())
+      holder.pid = it->get<long>();
+    if (auto it = json.find("verb"); it != json.end() && it->is_string())
+      holder.verb = it->get<std::string>();
+    if (auto it = json.find("since"); it != json.end() && it->is_string())
+      holder.since = it->get<std::string>();
   } catch (const Error&) {
     // unreadable note: the holder stays anonymous
   }

@@ -16,9 +16,11 @@ UtcFields utc_fields(std::chrono::system_clock::time_point time) {
   auto days = floor<std::chrono::days>(seconds);
   year_month_day date{days};
   hh_mm_ss clock{seconds - days};
-  return {static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+  return {static_cast<int>(date.year()),
+          static_cast<unsigned>(date.month()),
           static_cast<unsigned>(date.day()),
-          static_cast<unsigned>(clock.hours().count()), static_cast<unsigned>(clock.minutes().count()),
+          static_cast<unsigned>(clock.hours().count()),
+          static_cast<unsigned>(clock.minutes().count()),
           static_cast<unsigned>(clock.seconds().count())};
 }
 

@@ -7,6 +7,13 @@
 
 namespace ollama_stack::cli {
 
+void register_install(CLI::App& app, Context& context);
+void register_start(CLI::App& app, Context& context);
+void register_stop(CLI::App& app, Context& context);
+void register_restart(CLI::App& app, Context& context);
+void register_status(CLI::App& app, Context& context);
+void register_check(CLI::App& app, Context& context);
 void register_version(CLI::App& app, Context& context);
+void register_logs(CLI::App& app, Context& context);
 
 }  // namespace ollama_stack::cli

@@ -3,13 +3,12 @@
 // "file:line: key.path: what is wrong".
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ollama_stack/compose/yaml_document.hpp"
 

@@ -25,7 +25,7 @@ struct Node {
 
   Kind kind = Kind::null;
   Tag tag = Tag::none;
-  std::string value;  // scalar text (also for numbers and booleans)
+  std::string value;              // scalar text (also for numbers and booleans)
   std::vector<Node> items;        // sequence
   std::vector<MapEntry> entries;  // mapping, in file order, keys unique
   Location location;

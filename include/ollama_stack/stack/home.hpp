@@ -42,6 +42,7 @@ struct EnsureHomeResult {
 // tools) and .ollama-stack.json (defaults). An existing .env without a secret gets one, and
 // nothing else in it changes. Throws Error(failed) when it cannot create something, and
 // ConfigError when an existing .env does not parse (with force too: the secret must survive).
-EnsureHomeResult ensure_home(const std::filesystem::path& home, const EnsureHomeOptions& options = {});
+EnsureHomeResult ensure_home(const std::filesystem::path& home,
+                             const EnsureHomeOptions& options = {});
 
 }  // namespace ollama_stack::stack

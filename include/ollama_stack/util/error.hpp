@@ -43,4 +43,15 @@ class Interrupted : public Error {
   Interrupted() : Error(ExitCode::interrupted, "interrupted") {}
 };
 
+// Not an error: a verb that finished its output and wants a non-zero exit code (e.g. `status`
+// reporting an unhealthy stack). main() exits with the code and prints nothing more.
+class ExitWith {
+ public:
+  explicit ExitWith(int code) : code_(code) {}
+  int code() const noexcept { return code_; }
+
+ private:
+  int code_;
+};
+
 }  // namespace ollama_stack

@@ -10,6 +10,34 @@
 #include "ollama_stack/compose/load.hpp"
 #include "ollama_stack/util/error.hpp"
 
+namespace ollama_stack::compose {
+
+// Readable values in gmock failure messages.
+inline void PrintTo(const PortMapping& p, std::ostream* os) {
+  *os << "{ip=\"" << p.host_ip << "\" published=" << p.published
+      << (p.ephemeral ? " (ephemeral)" : "") << " target=" << p.target << "/" << p.protocol << "}";
+}
+inline void PrintTo(const Mount& m, std::ostream* os) {
+  static const char* kTypes[] = {"volume", "bind", "tmpfs"};
+  *os << "{" << kTypes[static_cast<int>(m.type)] << " \"" << m.source << "\" -> " << m.target
+      << (m.read_only ? " ro" : " rw") << "}";
+}
+inline void PrintTo(const Dependency& d, std::ostream* os) {
+  *os << "{" << d.service << " condition=" << static_cast<int>(d.condition)
+      << " required=" << d.required << " restart=" << d.restart << "}";
+}
+inline void PrintTo(const ServiceNetwork& n, std::ostream* os) {
+  *os << "{" << n.key << " aliases=" << ::testing::PrintToString(n.aliases) << "}";
+}
+inline void PrintTo(const DeviceRequest& r, std::ostream* os) {
+  *os << "{driver=" << r.driver << " count=" << r.count
+      << " ids=" << ::testing::PrintToString(r.device_ids)
+      << " caps=" << ::testing::PrintToString(r.capabilities)
+      << " options=" << ::testing::PrintToString(r.options) << "}";
+}
+
+}  // namespace ollama_stack::compose
+
 namespace ollama_stack::compose::testing {
 
 inline VariableLookup lookup_from(std::map<std::string, std::string> variables) {
@@ -31,12 +59,14 @@ inline LoadOptions options_for(std::vector<ComposeSource> sources,
 }
 
 // Loads one inline file named "compose.yml" (project dir /work/proj).
-inline LoadResult load_text(const std::string& yaml, std::map<std::string, std::string> variables = {}) {
+inline LoadResult load_text(const std::string& yaml,
+                            std::map<std::string, std::string> variables = {}) {
   return load_project(options_for({{"compose.yml", yaml}}, std::move(variables)));
 }
 
 // The message of the ConfigError that loading `yaml` throws ("" when it does not throw).
-inline std::string load_error(const std::string& yaml, std::map<std::string, std::string> variables = {}) {
+inline std::string load_error(const std::string& yaml,
+                              std::map<std::string, std::string> variables = {}) {
   try {
     load_text(yaml, std::move(variables));
   } catch (const ConfigError& e) {

@@ -32,12 +32,14 @@ TEST(Dotenv, CommentsBlankLinesAndWhitespace) {
 }
 
 TEST(Dotenv, ExportPrefix) {
-  EXPECT_THAT(parse("export A=1\nexport  B=2\n"), ElementsAre(DotenvEntry{"A", "1"}, DotenvEntry{"B", "2"}));
+  EXPECT_THAT(parse("export A=1\nexport  B=2\n"),
+              ElementsAre(DotenvEntry{"A", "1"}, DotenvEntry{"B", "2"}));
 }
 
 TEST(Dotenv, InlineCommentNeedsASpaceBefore) {
-  EXPECT_THAT(parse("A=x #comment\nB=x#not\nC=#x\n"),
-              ElementsAre(DotenvEntry{"A", "x"}, DotenvEntry{"B", "x#not"}, DotenvEntry{"C", "#x"}));
+  EXPECT_THAT(
+      parse("A=x #comment\nB=x#not\nC=#x\n"),
+      ElementsAre(DotenvEntry{"A", "x"}, DotenvEntry{"B", "x#not"}, DotenvEntry{"C", "#x"}));
 }
 
 TEST(Dotenv, SingleQuotesAreLiteral) {
@@ -57,11 +59,13 @@ TEST(Dotenv, DoubleQuotesMaySpanLines) {
 
 TEST(Dotenv, UnquotedAndDoubleQuotedValuesInterpolate) {
   auto entries = parse("A=a\nB=${A}-$C\nC2=\"${C:-d}\"\n", lookup_from({{"C", "see"}}));
-  EXPECT_THAT(entries, ElementsAre(DotenvEntry{"A", "a"}, DotenvEntry{"B", "a-see"}, DotenvEntry{"C2", "see"}));
+  EXPECT_THAT(entries, ElementsAre(DotenvEntry{"A", "a"}, DotenvEntry{"B", "a-see"},
+                                   DotenvEntry{"C2", "see"}));
 }
 
 TEST(Dotenv, BareKeyTakesTheLookupValueOrIsLeftOut) {
-  EXPECT_THAT(parse("A\nB\n", lookup_from({{"A", "from-shell"}})), ElementsAre(DotenvEntry{"A", "from-shell"}));
+  EXPECT_THAT(parse("A\nB\n", lookup_from({{"A", "from-shell"}})),
+              ElementsAre(DotenvEntry{"A", "from-shell"}));
 }
 
 TEST(Dotenv, RepeatedKeyKeepsLastValue) {
@@ -69,7 +73,8 @@ TEST(Dotenv, RepeatedKeyKeepsLastValue) {
 }
 
 TEST(Dotenv, CrLfLineEndings) {
-  EXPECT_THAT(parse("A=1\r\nB=\"2\"\r\n"), ElementsAre(DotenvEntry{"A", "1"}, DotenvEntry{"B", "2"}));
+  EXPECT_THAT(parse("A=1\r\nB=\"2\"\r\n"),
+              ElementsAre(DotenvEntry{"A", "1"}, DotenvEntry{"B", "2"}));
 }
 
 TEST(Dotenv, UnclosedQuoteNamesTheLine) {
@@ -78,9 +83,11 @@ TEST(Dotenv, UnclosedQuoteNamesTheLine) {
 }
 
 TEST(Dotenv, BadLinesNameTheLine) {
-  EXPECT_THAT(error_of("A=1\n=2\n"), HasSubstr("home/.env:2: \"=2\" does not start with a variable name"));
+  EXPECT_THAT(error_of("A=1\n=2\n"),
+              HasSubstr("home/.env:2: \"=2\" does not start with a variable name"));
   EXPECT_THAT(error_of("A=1\n\nKEY VALUE\n"), HasSubstr("home/.env:3: expected \"=\" after KEY"));
-  EXPECT_THAT(error_of("A=\"x\" y\n"), HasSubstr("home/.env:1: unexpected text after the quoted value of A"));
+  EXPECT_THAT(error_of("A=\"x\" y\n"),
+              HasSubstr("home/.env:1: unexpected text after the quoted value of A"));
   EXPECT_THAT(error_of("A=\"a\nb\" junk\n"), HasSubstr("home/.env:2: unexpected text"));
 }
 

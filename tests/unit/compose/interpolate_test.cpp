@@ -23,7 +23,9 @@ std::string error_of(std::string_view text) {
   return "";
 }
 
-TEST(Interpolate, TextWithoutDollarIsUnchanged) { EXPECT_EQ(expand("plain {text}"), "plain {text}"); }
+TEST(Interpolate, TextWithoutDollarIsUnchanged) {
+  EXPECT_EQ(expand("plain {text}"), "plain {text}");
+}
 
 TEST(Interpolate, BareAndBracedNames) {
   EXPECT_EQ(expand("$SET"), "value");
@@ -85,12 +87,14 @@ TEST(Interpolate, ColonQuestionRequiresNonEmpty) {
   EXPECT_EQ(expand("${SET:?msg}"), "value");
   EXPECT_EQ(error_of("${EMPTY:?must be set}"),
             "f.yml:3: services.a.image: required variable EMPTY is missing a value: must be set");
-  EXPECT_EQ(error_of("${NOPE:?}"), "f.yml:3: services.a.image: required variable NOPE is missing a value");
+  EXPECT_EQ(error_of("${NOPE:?}"),
+            "f.yml:3: services.a.image: required variable NOPE is missing a value");
 }
 
 TEST(Interpolate, QuestionRequiresSet) {
   EXPECT_EQ(expand("${EMPTY?msg}"), "");
-  EXPECT_EQ(error_of("${NOPE?gone}"), "f.yml:3: services.a.image: required variable NOPE is missing a value: gone");
+  EXPECT_EQ(error_of("${NOPE?gone}"),
+            "f.yml:3: services.a.image: required variable NOPE is missing a value: gone");
 }
 
 TEST(Interpolate, RequiredErrorCarriesAHint) {
@@ -113,7 +117,8 @@ TEST(Interpolate, NestedDefaults) {
 }
 
 TEST(Interpolate, UnterminatedBraceIsAnError) {
-  EXPECT_THAT(error_of("${SET"), HasSubstr("f.yml:3: services.a.image: invalid interpolation format in \"${SET\": \"${\" is not closed"));
+  EXPECT_THAT(error_of("${SET"), HasSubstr("f.yml:3: services.a.image: invalid interpolation "
+                                           "format in \"${SET\": \"${\" is not closed"));
   EXPECT_THAT(error_of("${NOPE:-${B}"), HasSubstr("is not closed"));
 }
 
@@ -138,15 +143,17 @@ TEST(Interpolate, NullLookupTreatsEverythingAsUnset) {
 }
 
 TEST(Interpolate, DocumentValuesNotKeysAreInterpolatedWithWarningsOncePerVariable) {
-  Node doc = parse_yaml("services:\n  $KEY:\n    image: ${SET}\n    command: [$NOPE, '$NOPE']\n", "f.yml");
+  Node doc =
+      parse_yaml("services:\n  $KEY:\n    image: ${SET}\n    command: [$NOPE, '$NOPE']\n", "f.yml");
   std::vector<std::string> warnings;
   interpolate_document(doc, kVars, warnings);
   const Node* service = doc.find("services")->find("$KEY");
   ASSERT_NE(service, nullptr);
   EXPECT_EQ(service->find("image")->value, "value");
   EXPECT_EQ(service->find("command")->items[0].value, "");
-  EXPECT_THAT(warnings, ElementsAre("f.yml:4: services.$KEY.command[0]: the \"NOPE\" variable is not set; "
-                                    "defaulting to a blank string"));
+  EXPECT_THAT(warnings,
+              ElementsAre("f.yml:4: services.$KEY.command[0]: the \"NOPE\" variable is not set; "
+                          "defaulting to a blank string"));
 }
 
 TEST(Interpolate, DocumentErrorsNameFileLineAndPath) {
@@ -156,7 +163,8 @@ TEST(Interpolate, DocumentErrorsNameFileLineAndPath) {
     interpolate_document(doc, kVars, warnings);
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "c.yml:4: services.a.ports[0]: required variable P is missing a value: port");
+    EXPECT_STREQ(e.what(),
+                 "c.yml:4: services.a.ports[0]: required variable P is missing a value: port");
   }
 }
 
@@ -164,7 +172,8 @@ TEST(Interpolate, LoadReportsUnsetVariableWarnings) {
   auto result = testing::load_text("services:\n  a:\n    image: \"img:${TAG}\"\n");
   EXPECT_EQ(result.project.services.at("a").image, "img:");
   ASSERT_EQ(result.warnings.size(), 1u);
-  EXPECT_THAT(result.warnings[0], HasSubstr("compose.yml:3: services.a.image: the \"TAG\" variable is not set"));
+  EXPECT_THAT(result.warnings[0],
+              HasSubstr("compose.yml:3: services.a.image: the \"TAG\" variable is not set"));
 }
 
 }  // namespace

@@ -1,11 +1,10 @@
 #include "ollama_stack/compose/load.hpp"
 
-#include "ollama_stack/compose/embedded.hpp"
-
 #include <fstream>
 #include <sstream>
 
 #include "compose_test_support.hpp"
+#include "ollama_stack/compose/embedded.hpp"
 
 namespace ollama_stack::compose {
 namespace {
@@ -21,7 +20,8 @@ std::string stack_file(const std::string& name) {
   return out.str();
 }
 
-LoadResult load_stack(std::vector<std::string> names, std::map<std::string, std::string> extra = {}) {
+LoadResult load_stack(std::vector<std::string> names,
+                      std::map<std::string, std::string> extra = {}) {
   LoadOptions options;
   for (const auto& name : names) options.sources.push_back({"compose/" + name, stack_file(name)});
   std::map<std::string, std::string> variables = {{"WEBUI_SECRET_KEY", "s3cret"},
@@ -44,7 +44,8 @@ TEST(ComposeStackFiles, BaseAlone) {
   const Service& ollama = project.services.at("ollama");
   EXPECT_EQ(ollama.image, "ollama/ollama:latest");
   EXPECT_THAT(ollama.ports, ElementsAre(PortMapping{"127.0.0.1", 11434, false, 11434, "tcp"}));
-  EXPECT_THAT(ollama.volumes, ElementsAre(Mount{Mount::Type::volume, "ollama_data", "/root/.ollama", false}));
+  EXPECT_THAT(ollama.volumes,
+              ElementsAre(Mount{Mount::Type::volume, "ollama_data", "/root/.ollama", false}));
   EXPECT_EQ(ollama.environment, (std::map<std::string, std::string>{{"OLLAMA_HOST", "0.0.0.0"},
                                                                     {"OLLAMA_KEEP_ALIVE", "5m"}}));
   EXPECT_EQ(ollama.restart, "unless-stopped");
@@ -61,16 +62,17 @@ TEST(ComposeStackFiles, BaseAlone) {
   EXPECT_EQ(webui.environment.at("WEBUI_SECRET_KEY"), "s3cret");
   EXPECT_EQ(webui.environment.at("OLLAMA_BASE_URL"), "http://ollama:11434");
   EXPECT_THAT(webui.extra_hosts, ElementsAre("host.docker.internal:host-gateway"));
-  EXPECT_THAT(webui.depends_on, ElementsAre(Dependency{"ollama", DependencyCondition::service_started, true, false}));
+  EXPECT_THAT(webui.depends_on,
+              ElementsAre(Dependency{"ollama", DependencyCondition::service_started, true, false}));
   EXPECT_THAT(webui.ports, ElementsAre(PortMapping{"127.0.0.1", 8080, false, 8080, "tcp"}));
 
   const Service& mcp = project.services.at("mcp_proxy");
   EXPECT_EQ(mcp.image, "ghcr.io/open-webui/mcpo:main");
   ASSERT_TRUE(mcp.command.has_value());
   EXPECT_THAT(*mcp.command, ElementsAre("--host", "0.0.0.0", "--port", "8000", "--config",
-                                        "/app/config.json", "--hot-reload"));
-  EXPECT_THAT(mcp.volumes, ElementsAre(Mount{Mount::Type::bind, "/home/u/.ollama-stack/mcp/config.json",
-                                             "/app/config.json", true}));
+                                        "/app/mcp/config.json", "--hot-reload"));
+  EXPECT_THAT(mcp.volumes,
+              ElementsAre(Mount{Mount::Type::bind, "/home/u/.ollama-stack/mcp", "/app/mcp", true}));
   EXPECT_EQ(mcp.stop_grace_period, std::chrono::seconds(5));
   EXPECT_THAT(mcp.ports, ElementsAre(PortMapping{"127.0.0.1", 8200, false, 8000, "tcp"}));
 
@@ -90,7 +92,8 @@ TEST(ComposeStackFiles, VariablesPinImagesPortsAndName) {
   const Project& project = result.project;
   EXPECT_EQ(project.name, "e2e-stack");
   EXPECT_EQ(project.services.at("ollama").image, "standin/ollama:test");
-  EXPECT_THAT(project.services.at("webui").ports, ElementsAre(PortMapping{"0.0.0.0", 18080, false, 8080, "tcp"}));
+  EXPECT_THAT(project.services.at("webui").ports,
+              ElementsAre(PortMapping{"0.0.0.0", 18080, false, 8080, "tcp"}));
   EXPECT_EQ(project.volumes.at("webui_data").name, "e2e-stack_webui_data");
 }
 
@@ -103,9 +106,11 @@ TEST(ComposeStackFiles, MissingSecretKeyIsAnErrorWithTheFileLine) {
     load_project(options);
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("compose/docker-compose.yml:32: services.webui.environment.WEBUI_SECRET_KEY: "
-                                    "required variable WEBUI_SECRET_KEY is missing a value: is not set; run "
-                                    "`ollama-stack install` to create it"));
+    EXPECT_THAT(
+        e.what(),
+        HasSubstr("compose/docker-compose.yml:32: services.webui.environment.WEBUI_SECRET_KEY: "
+                  "required variable WEBUI_SECRET_KEY is missing a value: is not set; run "
+                  "`ollama-stack install` to create it"));
   }
 }
 
@@ -122,7 +127,8 @@ TEST(ComposeStackFiles, BasePlusNvidia) {
 }
 
 TEST(ComposeStackFiles, BasePlusApple) {
-  auto result = load_stack({"docker-compose.yml", "docker-compose.apple.yml"}, {{"OLLAMA_PORT", "11500"}});
+  auto result =
+      load_stack({"docker-compose.yml", "docker-compose.apple.yml"}, {{"OLLAMA_PORT", "11500"}});
   const Project& project = result.project;
   EXPECT_FALSE(project.services.contains("ollama"));
   ASSERT_EQ(project.services.size(), 2u);
@@ -145,7 +151,8 @@ TEST(ComposeStackFiles, EmbeddedFilesLoadWithVirtualPaths) {
   options.working_dir = "/srv/home";
   auto result = load_project(options);
   EXPECT_EQ(result.project.services.at("ollama").defined_in, "embedded:docker-compose.nvidia.yml");
-  EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source, "/srv/home/mcp/config.json");
+  EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source,
+            "/srv/home/mcp/config.json");
   EXPECT_EQ(result.project.services.at("webui").image, "ghcr.io/open-webui/open-webui:cuda");
 }
 

@@ -24,16 +24,22 @@ std::string error_of(const std::string& entry, const VariableLookup& lookup = kH
 }
 
 TEST(ComposeMounts, NamedVolume) {
-  EXPECT_EQ(mount_of("data:/var/lib/data"), (Mount{Mount::Type::volume, "data", "/var/lib/data", false}));
-  EXPECT_EQ(mount_of("data:/var/lib/data:ro"), (Mount{Mount::Type::volume, "data", "/var/lib/data", true}));
-  EXPECT_EQ(mount_of("data:/var/lib/data/:rw"), (Mount{Mount::Type::volume, "data", "/var/lib/data", false}));
+  EXPECT_EQ(mount_of("data:/var/lib/data"),
+            (Mount{Mount::Type::volume, "data", "/var/lib/data", false}));
+  EXPECT_EQ(mount_of("data:/var/lib/data:ro"),
+            (Mount{Mount::Type::volume, "data", "/var/lib/data", true}));
+  EXPECT_EQ(mount_of("data:/var/lib/data/:rw"),
+            (Mount{Mount::Type::volume, "data", "/var/lib/data", false}));
 }
 
 TEST(ComposeMounts, BindPathsBecomeAbsolute) {
-  EXPECT_EQ(mount_of("./conf:/etc/conf"), (Mount{Mount::Type::bind, "/work/proj/conf", "/etc/conf", false}));
-  EXPECT_EQ(mount_of("../shared/x:/x:ro"), (Mount{Mount::Type::bind, "/work/shared/x", "/x", true}));
+  EXPECT_EQ(mount_of("./conf:/etc/conf"),
+            (Mount{Mount::Type::bind, "/work/proj/conf", "/etc/conf", false}));
+  EXPECT_EQ(mount_of("../shared/x:/x:ro"),
+            (Mount{Mount::Type::bind, "/work/shared/x", "/x", true}));
   EXPECT_EQ(mount_of("/abs/path:/p"), (Mount{Mount::Type::bind, "/abs/path", "/p", false}));
-  EXPECT_EQ(mount_of("~/models:/models"), (Mount{Mount::Type::bind, "/home/me/models", "/models", false}));
+  EXPECT_EQ(mount_of("~/models:/models"),
+            (Mount{Mount::Type::bind, "/home/me/models", "/models", false}));
   EXPECT_EQ(mount_of("~:/h"), (Mount{Mount::Type::bind, "/home/me", "/h", false}));
   EXPECT_EQ(mount_of(".:/src"), (Mount{Mount::Type::bind, "/work/proj", "/src", false}));
 }
@@ -45,22 +51,29 @@ TEST(ComposeMounts, AnonymousVolume) {
 TEST(ComposeMounts, LongSyntax) {
   EXPECT_EQ(mount_of("{type: volume, source: data, target: /d, read_only: true}"),
             (Mount{Mount::Type::volume, "data", "/d", true}));
-  EXPECT_EQ(mount_of("{type: bind, source: ./c, target: /c}"), (Mount{Mount::Type::bind, "/work/proj/c", "/c", false}));
-  EXPECT_EQ(mount_of("{type: tmpfs, target: /tmp}"), (Mount{Mount::Type::tmpfs, "", "/tmp", false}));
+  EXPECT_EQ(mount_of("{type: bind, source: ./c, target: /c}"),
+            (Mount{Mount::Type::bind, "/work/proj/c", "/c", false}));
+  EXPECT_EQ(mount_of("{type: tmpfs, target: /tmp}"),
+            (Mount{Mount::Type::tmpfs, "", "/tmp", false}));
   EXPECT_EQ(mount_of("{target: /anon}"), (Mount{Mount::Type::volume, "", "/anon", false}));
 }
 
 TEST(ComposeMounts, Errors) {
-  EXPECT_EQ(error_of("data:relative"), "f.yml:1: services.a.volumes[0]: \"data:relative\": the container path must be absolute");
+  EXPECT_EQ(
+      error_of("data:relative"),
+      "f.yml:1: services.a.volumes[0]: \"data:relative\": the container path must be absolute");
   EXPECT_THAT(error_of("data:/d:z"), HasSubstr("mode \"z\" is not supported"));
   EXPECT_THAT(error_of("a:/b:ro:x"), HasSubstr("too many \":\""));
   EXPECT_THAT(error_of("bad$name:/d"), HasSubstr("is not a volume name or a path"));
   EXPECT_THAT(error_of("~/x:/x", nullptr), HasSubstr("cannot expand ~ because HOME is not set"));
   EXPECT_THAT(error_of("{type: bind, target: /c}"), HasSubstr("a bind mount needs a \"source\""));
-  EXPECT_THAT(error_of("{type: tmpfs, source: x, target: /c}"), HasSubstr("services.a.volumes[0].source: a tmpfs mount has no source"));
-  EXPECT_THAT(error_of("{type: npipe, target: /c}"), HasSubstr("services.a.volumes[0].type: \"npipe\" is not a supported volume type"));
+  EXPECT_THAT(error_of("{type: tmpfs, source: x, target: /c}"),
+              HasSubstr("services.a.volumes[0].source: a tmpfs mount has no source"));
+  EXPECT_THAT(error_of("{type: npipe, target: /c}"),
+              HasSubstr("services.a.volumes[0].type: \"npipe\" is not a supported volume type"));
   EXPECT_THAT(error_of("{source: x}"), HasSubstr("needs a \"target\""));
-  EXPECT_THAT(error_of("{target: /c, bind: {propagation: shared}}"), HasSubstr("services.a.volumes[0].bind: this key is not supported"));
+  EXPECT_THAT(error_of("{target: /c, bind: {propagation: shared}}"),
+              HasSubstr("services.a.volumes[0].bind: this key is not supported"));
   EXPECT_THAT(error_of("{target: /c, read_only: maybe}"), HasSubstr("\"maybe\" is not a boolean"));
 }
 
@@ -75,10 +88,13 @@ TEST(ComposeMounts, VolumeTarget) {
 TEST(ComposeMounts, ServiceRules) {
   EXPECT_EQ(testing::load_error("services:\n  a:\n    image: x\n    volumes: [\"missing:/d\"]\n"),
             "compose.yml:4: services.a.volumes[0]: volume \"missing\" is not declared");
-  EXPECT_THAT(testing::load_error("services:\n  a:\n    image: x\n    volumes: [\"/d\", \"./x:/d\"]\n"),
-              HasSubstr("compose.yml:4: services.a.volumes[1]: /d is mounted twice"));
+  EXPECT_THAT(
+      testing::load_error("services:\n  a:\n    image: x\n    volumes: [\"/d\", \"./x:/d\"]\n"),
+      HasSubstr("compose.yml:4: services.a.volumes[1]: /d is mounted twice"));
   auto project = testing::load_text(
-      "services:\n  a:\n    image: x\n    volumes: [\"data:/d\", \"./c:/c\"]\nvolumes:\n  data:\n").project;
+                     "services:\n  a:\n    image: x\n    volumes: [\"data:/d\", "
+                     "\"./c:/c\"]\nvolumes:\n  data:\n")
+                     .project;
   EXPECT_EQ(project.services.at("a").volumes.size(), 2u);
   EXPECT_EQ(project.volumes.at("data").name, "proj_data");
 }

@@ -22,7 +22,8 @@ std::string error_of(const std::string& entry) {
   return "";
 }
 
-PortMapping published(std::string ip, uint16_t host, uint16_t target, std::string protocol = "tcp") {
+PortMapping published(std::string ip, uint16_t host, uint16_t target,
+                      std::string protocol = "tcp") {
   return PortMapping{std::move(ip), host, false, target, std::move(protocol)};
 }
 
@@ -55,13 +56,16 @@ TEST(ComposePorts, RangesExpand) {
   EXPECT_THAT(ports_of("\"9090-9091:8080-8081\""),
               ElementsAre(published("", 9090, 8080), published("", 9091, 8081)));
   EXPECT_THAT(ports_of("\"127.0.0.1:9090-9091:8080-8081/udp\""),
-              ElementsAre(published("127.0.0.1", 9090, 8080, "udp"), published("127.0.0.1", 9091, 8081, "udp")));
-  EXPECT_THAT(ports_of("\"3000-3002\""), ElementsAre(ephemeral(3000), ephemeral(3001), ephemeral(3002)));
+              ElementsAre(published("127.0.0.1", 9090, 8080, "udp"),
+                          published("127.0.0.1", 9091, 8081, "udp")));
+  EXPECT_THAT(ports_of("\"3000-3002\""),
+              ElementsAre(ephemeral(3000), ephemeral(3001), ephemeral(3002)));
 }
 
 TEST(ComposePorts, LongSyntax) {
-  EXPECT_THAT(ports_of("{target: 80, published: 8080, host_ip: 127.0.0.1, protocol: udp, mode: host}"),
-              ElementsAre(published("127.0.0.1", 8080, 80, "udp")));
+  EXPECT_THAT(
+      ports_of("{target: 80, published: 8080, host_ip: 127.0.0.1, protocol: udp, mode: host}"),
+      ElementsAre(published("127.0.0.1", 8080, 80, "udp")));
   EXPECT_THAT(ports_of("{target: 80, published: \"8080\"}"), ElementsAre(published("", 8080, 80)));
   EXPECT_THAT(ports_of("{target: 80}"), ElementsAre(ephemeral(80)));
 }
@@ -72,12 +76,15 @@ TEST(ComposePorts, LongSyntaxRange) {
 }
 
 TEST(ComposePorts, OutOfRangeIsTheDocumentedMessage) {
-  EXPECT_EQ(error_of("\"80800:8080\""), "f.yml:1: services.a.ports[0]: \"80800:8080\" is not a valid port (1-65535)");
+  EXPECT_EQ(error_of("\"80800:8080\""),
+            "f.yml:1: services.a.ports[0]: \"80800:8080\" is not a valid port (1-65535)");
   EXPECT_THAT(error_of("\"0:80\""), HasSubstr("\"0:80\" is not a valid port (1-65535)"));
   EXPECT_THAT(error_of("\"8080:70000\""), HasSubstr("is not a valid port (1-65535)"));
   EXPECT_THAT(error_of("\"abc\""), HasSubstr("\"abc\" is not a valid port"));
-  EXPECT_THAT(error_of("{target: 0}"), HasSubstr("services.a.ports[0].target: \"0\" is not a valid port"));
-  EXPECT_THAT(error_of("{target: 80, published: 99999}"), HasSubstr("services.a.ports[0].published: \"99999\" is not a valid port"));
+  EXPECT_THAT(error_of("{target: 0}"),
+              HasSubstr("services.a.ports[0].target: \"0\" is not a valid port"));
+  EXPECT_THAT(error_of("{target: 80, published: 99999}"),
+              HasSubstr("services.a.ports[0].published: \"99999\" is not a valid port"));
 }
 
 TEST(ComposePorts, OtherErrors) {
@@ -87,19 +94,24 @@ TEST(ComposePorts, OtherErrors) {
   EXPECT_THAT(error_of("\"80/icmp\""), HasSubstr("\"icmp\" is not a protocol"));
   EXPECT_THAT(error_of("\"nothost:80:80\""), HasSubstr("\"nothost\" is not an IP address"));
   EXPECT_THAT(error_of("{published: 80}"), HasSubstr("needs a \"target\""));
-  EXPECT_THAT(error_of("{target: 80, name: web}"), HasSubstr("services.a.ports[0].name: this key is not supported"));
+  EXPECT_THAT(error_of("{target: 80, name: web}"),
+              HasSubstr("services.a.ports[0].name: this key is not supported"));
   EXPECT_THAT(error_of("{target: 80, mode: swarm}"), HasSubstr("\"swarm\" is not host or ingress"));
   EXPECT_THAT(error_of("[80]"), HasSubstr("must be a port string"));
 }
 
 TEST(ComposePorts, ServiceDuplicatesCollapse) {
-  auto project = testing::load_text(
-      "services:\n  a:\n    image: x\n    ports: [\"8080:80\", \"8080:80\", \"8081:80\"]\n").project;
-  EXPECT_THAT(project.services.at("a").ports, ElementsAre(published("", 8080, 80), published("", 8081, 80)));
+  auto project =
+      testing::load_text(
+          "services:\n  a:\n    image: x\n    ports: [\"8080:80\", \"8080:80\", \"8081:80\"]\n")
+          .project;
+  EXPECT_THAT(project.services.at("a").ports,
+              ElementsAre(published("", 8080, 80), published("", 8081, 80)));
 }
 
 TEST(ComposePorts, LoadErrorHasFileLineAndIndex) {
-  EXPECT_EQ(testing::load_error("services:\n  webui:\n    image: x\n    ports:\n      - \"8080:8080\"\n      - \"80800:8080\"\n"),
+  EXPECT_EQ(testing::load_error("services:\n  webui:\n    image: x\n    ports:\n      - "
+                                "\"8080:8080\"\n      - \"80800:8080\"\n"),
             "compose.yml:6: services.webui.ports[1]: \"80800:8080\" is not a valid port (1-65535)");
 }
 

@@ -10,7 +10,8 @@ using ::testing::ElementsAre;
 using ::testing::Optional;
 
 TEST(ComposeShellWords, SplitsOnWhitespace) {
-  EXPECT_THAT(split_shell_words("  serve  --port\t8000\n"), Optional(ElementsAre("serve", "--port", "8000")));
+  EXPECT_THAT(split_shell_words("  serve  --port\t8000\n"),
+              Optional(ElementsAre("serve", "--port", "8000")));
 }
 
 TEST(ComposeShellWords, QuotesGroupAndAreRemoved) {

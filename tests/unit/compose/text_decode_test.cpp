@@ -38,7 +38,11 @@ TEST(ComposeTextDecode, Utf16BigEndianWithBomAndSurrogatePair) {
 }
 
 TEST(ComposeTextDecode, OddUtf16LengthIsAnError) {
-  EXPECT_THROW(decode_text(std::string("\xFF\xFE" "a", 3), "f.yml"), ConfigError);
+  EXPECT_THROW(decode_text(std::string("\xFF\xFE"
+                                       "a",
+                                       3),
+                           "f.yml"),
+               ConfigError);
 }
 
 TEST(ComposeTextDecode, UnpairedSurrogateIsAnError) {

@@ -6,8 +6,8 @@ namespace ollama_stack::compose {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using std::chrono::nanoseconds;
+using ::testing::HasSubstr;
 
 TEST(ComposeUnits, Durations) {
   EXPECT_EQ(parse_duration("1m30s"), nanoseconds(90s));
@@ -58,7 +58,8 @@ TEST(ComposeUnits, ServiceValuesUseThem) {
       interval: 500ms
       timeout: 1h
       start_period: 0
-)").project;
+)")
+                     .project;
   const Service& a = project.services.at("a");
   EXPECT_EQ(a.memory_bytes, 134217728);
   EXPECT_EQ(a.shm_size_bytes, 1073741824);
@@ -69,13 +70,15 @@ TEST(ComposeUnits, ServiceValuesUseThem) {
 }
 
 TEST(ComposeUnits, StopGracePeriodRoundsUpToWholeSeconds) {
-  auto project = testing::load_text("services:\n  a:\n    image: x\n    stop_grace_period: 1500ms\n").project;
+  auto project =
+      testing::load_text("services:\n  a:\n    image: x\n    stop_grace_period: 1500ms\n").project;
   EXPECT_EQ(project.services.at("a").stop_grace_period, std::chrono::seconds(2));
 }
 
 TEST(ComposeUnits, BadValuesAreLocatedErrors) {
-  EXPECT_EQ(testing::load_error("services:\n  a:\n    image: x\n    healthcheck:\n      interval: 10\n"),
-            "compose.yml:5: services.a.healthcheck.interval: \"10\" is not a duration");
+  EXPECT_EQ(
+      testing::load_error("services:\n  a:\n    image: x\n    healthcheck:\n      interval: 10\n"),
+      "compose.yml:5: services.a.healthcheck.interval: \"10\" is not a duration");
   EXPECT_EQ(testing::load_error("services:\n  a:\n    image: x\n    mem_limit: lots\n"),
             "compose.yml:4: services.a.mem_limit: \"lots\" is not a size");
 }

@@ -41,7 +41,9 @@ TEST(ComposeYaml, EmptyValueIsNullAtTheKeyLine) {
   EXPECT_EQ(doc.find("c")->value, "null");
 }
 
-TEST(ComposeYaml, EmptyDocumentIsNull) { EXPECT_TRUE(parse_yaml("# nothing\n", "f.yml").is_null()); }
+TEST(ComposeYaml, EmptyDocumentIsNull) {
+  EXPECT_TRUE(parse_yaml("# nothing\n", "f.yml").is_null());
+}
 
 TEST(ComposeYaml, MergeKeyWithOneMapping) {
   Node doc = parse_yaml(
@@ -61,7 +63,8 @@ TEST(ComposeYaml, ExplicitKeyBeforeMergeKeyStillWins) {
 
 TEST(ComposeYaml, MergeKeyWithListOfMappingsEarlierWins) {
   Node doc = parse_yaml(
-      "one: &one {a: 1, b: 1}\ntwo: &two {b: 2, c: 2}\nsvc:\n  <<: [*one, *two]\n  c: 3\n", "f.yml");
+      "one: &one {a: 1, b: 1}\ntwo: &two {b: 2, c: 2}\nsvc:\n  <<: [*one, *two]\n  c: 3\n",
+      "f.yml");
   const Node* svc = doc.find("svc");
   EXPECT_EQ(svc->find("a")->value, "1");
   EXPECT_EQ(svc->find("b")->value, "1");
@@ -76,7 +79,8 @@ TEST(ComposeYaml, NestedMergeKeysResolve) {
 
 TEST(ComposeYaml, MergeKeyOfScalarIsAnError) {
   EXPECT_THAT(error_of("a:\n  <<: 5\n"), HasSubstr("f.yml:2: a merge key (<<) needs a mapping"));
-  EXPECT_THAT(error_of("a:\n  <<: [1]\n"), HasSubstr("f.yml:2: a merge key (<<) list may only hold mappings"));
+  EXPECT_THAT(error_of("a:\n  <<: [1]\n"),
+              HasSubstr("f.yml:2: a merge key (<<) list may only hold mappings"));
 }
 
 TEST(ComposeYaml, QuotedMergeKeyIsAnOrdinaryKey) {
@@ -119,6 +123,26 @@ TEST(ComposeYaml, NodeSetAndErase) {
   EXPECT_TRUE(map.erase("a"));
   EXPECT_FALSE(map.erase("a"));
   EXPECT_EQ(map.entries.size(), 1u);
+}
+
+}  // namespace
+}  // namespace ollama_stack::compose
+
+namespace ollama_stack::compose {
+namespace {
+
+TEST(ComposeYaml, SelfReferencingAliasIsAnErrorNotACrash) {
+  EXPECT_THAT(error_of("a: &a\n  b: *a\n"), HasSubstr("nests too deeply"));
+}
+
+TEST(ComposeYaml, AliasBombIsAnError) {
+  std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 8; ++i) {
+    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) yaml += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    yaml += "]\n";
+  }
+  EXPECT_THAT(error_of(yaml), HasSubstr("too many values"));
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ TEST(EnvDefaults, MatchesTheComposeFiles) {
   std::set<std::string> documented;
   for (const auto& variable : stack_variables()) documented.insert(std::string(variable.name));
   std::regex reference(R"(\$\{([A-Z_][A-Z0-9_]*)(:-([^}]*))?)");
-  for (const char* name : {"docker-compose.yml", "docker-compose.nvidia.yml", "docker-compose.apple.yml"}) {
+  for (const char* name :
+       {"docker-compose.yml", "docker-compose.nvidia.yml", "docker-compose.apple.yml"}) {
     std::ifstream in(std::string(OLLAMA_STACK_SOURCE_DIR) + "/compose/" + name);
     std::stringstream content;
     content << in.rdbuf();
@@ -50,7 +51,9 @@ TEST(EnvDefaults, MatchesTheComposeFiles) {
       EXPECT_TRUE(documented.count(variable)) << variable << " in " << name;
       if ((*it)[2].matched && std::string(name) == "docker-compose.yml") {
         for (const auto& known : stack_variables()) {
-          if (known.name == variable) EXPECT_EQ(known.default_value, (*it)[3].str()) << variable;
+          if (known.name == variable) {
+            EXPECT_EQ(known.default_value, (*it)[3].str()) << variable;
+          }
         }
       }
     }

@@ -10,12 +10,12 @@ namespace ollama_stack::stack {
 namespace {
 
 using compose::DotenvEntry;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using ollama_stack::testing::mode_of;
 using ollama_stack::testing::slurp;
 using ollama_stack::testing::spit;
 using ollama_stack::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 std::optional<std::string> parsed_value(const std::string& text, const std::string& key) {
   for (const auto& entry : compose::parse_dotenv(text, "t")) {

@@ -15,14 +15,14 @@
 namespace ollama_stack::stack {
 namespace {
 
-using ::testing::Contains;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::UnorderedElementsAre;
 using ollama_stack::testing::mode_of;
 using ollama_stack::testing::slurp;
 using ollama_stack::testing::spit;
 using ollama_stack::testing::TempDir;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 std::string secret_in(const std::filesystem::path& home) {
   return read_env_file(HomeLayout{home}.env_file()).get("WEBUI_SECRET_KEY").value_or("");
@@ -63,7 +63,8 @@ TEST(Home, CreatesEverythingPrivately) {
 TEST(Home, SecretIsHexOf32RandomBytes) {
   TempDir dir;
   ensure_home(dir.path());
-  EXPECT_TRUE(std::regex_match(secret_in(dir.path()), std::regex("[0-9a-f]{64}"))) << secret_in(dir.path());
+  EXPECT_TRUE(std::regex_match(secret_in(dir.path()), std::regex("[0-9a-f]{64}")))
+      << secret_in(dir.path());
 }
 
 TEST(Home, SecondRunKeepsEverything) {
@@ -74,7 +75,8 @@ TEST(Home, SecondRunKeepsEverything) {
   auto result = ensure_home(dir.path());
   EXPECT_THAT(result.created, IsEmpty());
   EXPECT_THAT(result.replaced, IsEmpty());
-  EXPECT_THAT(result.kept, UnorderedElementsAre(home.env_file(), home.mcp_config(), home.state_file()));
+  EXPECT_THAT(result.kept,
+              UnorderedElementsAre(home.env_file(), home.mcp_config(), home.state_file()));
   EXPECT_FALSE(result.secret_generated);
   EXPECT_EQ(slurp(home.env_file()), env_before);
 }
@@ -111,7 +113,8 @@ TEST(Home, ExistingEnvWithoutSecretGetsOneAndKeepsItsLines) {
   EXPECT_TRUE(result.secret_generated);
   std::string secret = secret_in(dir.path());
   EXPECT_EQ(secret.size(), 64u);
-  EXPECT_EQ(slurp(home.env_file()), "# my settings\nWEBUI_PORT=9000\nWEBUI_SECRET_KEY=" + secret + "\n");
+  EXPECT_EQ(slurp(home.env_file()),
+            "# my settings\nWEBUI_PORT=9000\nWEBUI_SECRET_KEY=" + secret + "\n");
   EXPECT_THAT(result.kept, Contains(home.env_file()));
 }
 
@@ -157,7 +160,8 @@ TEST(Home, AFileInTheWayIsAClearError) {
     ensure_home(dir / "home");
     FAIL() << "expected an error";
   } catch (const Error& error) {
-    EXPECT_THAT(error.what(), HasSubstr((dir / "home").string() + " exists but is not a directory"));
+    EXPECT_THAT(error.what(),
+                HasSubstr((dir / "home").string() + " exists but is not a directory"));
   }
 }
 

@@ -9,11 +9,11 @@
 namespace ollama_stack::stack {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using ollama_stack::testing::slurp;
 using ollama_stack::testing::spit;
 using ollama_stack::testing::TempDir;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 TEST(McpConfig, DefaultHasTheTimeTool) {
   EXPECT_EQ(mcp_config_document(default_mcp_servers()), nlohmann::json::parse(R"({"mcpServers": {

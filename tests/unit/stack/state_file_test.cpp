@@ -9,18 +9,19 @@ namespace ollama_stack::stack {
 namespace {
 
 using namespace std::chrono;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using ollama_stack::testing::slurp;
 using ollama_stack::testing::spit;
 using ollama_stack::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 StackState sample() {
   StackState state;
   state.platform = Platform::nvidia;
   state.enabled_extensions = {"comfyui", "searxng"};
-  state.last_start = LastStart{sys_days{2024y / May / 1} + 12h, Platform::nvidia, {"ollama", "webui"}};
+  state.last_start =
+      LastStart{sys_days{2024y / May / 1} + 12h, Platform::nvidia, {"ollama", "webui"}};
   return state;
 }
 
@@ -38,7 +39,8 @@ TEST(StateFile, JsonShape) {
     "schema_version": 1, "platform": "nvidia", "enabled_extensions": ["comfyui", "searxng"],
     "last_start": {"at": "2024-05-01T12:00:00Z", "platform": "nvidia", "services": ["ollama", "webui"]}
   })"));
-  EXPECT_EQ(to_json(StackState{}), nlohmann::json::parse(R"({"schema_version": 1, "enabled_extensions": []})"));
+  EXPECT_EQ(to_json(StackState{}),
+            nlohmann::json::parse(R"({"schema_version": 1, "enabled_extensions": []})"));
 }
 
 TEST(StateFile, RoundTripThroughTheFile) {
@@ -101,9 +103,12 @@ TEST(StateFile, WrongTypesNameTheMemberAndLine) {
               StartsWith(path + ":1: platform \"tpu\" is not a platform"));
   EXPECT_THAT(refusal(dir, "{\"platform\": \"cpu\",\n \"last_start\": {\"at\": \"x\"}}").message,
               StartsWith(path + ":2: last_start.at \"x\" is not an RFC 3339 time"));
-  EXPECT_THAT(refusal(dir, "{\"last_start\": {\"at\": \"2024-05-01T00:00:00Z\",\n \"platform\": 3}}").message,
-              StartsWith(path + ":2: last_start.platform must be a string, not number"));
-  EXPECT_THAT(refusal(dir, "[1]").message, StartsWith(path + ": must hold a JSON object, not array"));
+  EXPECT_THAT(
+      refusal(dir, "{\"last_start\": {\"at\": \"2024-05-01T00:00:00Z\",\n \"platform\": 3}}")
+          .message,
+      StartsWith(path + ":2: last_start.platform must be a string, not number"));
+  EXPECT_THAT(refusal(dir, "[1]").message,
+              StartsWith(path + ": must hold a JSON object, not array"));
   EXPECT_THAT(refusal(dir, "{\"schema_version\": \"1\"}").message,
               StartsWith(path + ":1: schema_version must be a positive whole number"));
 }
@@ -111,8 +116,9 @@ TEST(StateFile, WrongTypesNameTheMemberAndLine) {
 TEST(StateFile, NewerSchemaVersionIsRefused) {
   TempDir dir;
   auto error = refusal(dir, "{\n  \"schema_version\": 2\n}");
-  EXPECT_THAT(error.message, StartsWith((dir / ".ollama-stack.json").string() +
-                                        ":2: schema_version is 2, newer than this ollama-stack understands (1)"));
+  EXPECT_THAT(error.message,
+              StartsWith((dir / ".ollama-stack.json").string() +
+                         ":2: schema_version is 2, newer than this ollama-stack understands (1)"));
   EXPECT_THAT(error.hint, HasSubstr("upgrade ollama-stack"));
   EXPECT_TRUE(error.copy);
 }
@@ -130,7 +136,8 @@ TEST(StateFile, ErrorIsAConfigErrorWithExitCode5) {
 
 TEST(StateFile, NullPlatformAndLastStartAreAccepted) {
   TempDir dir;
-  spit(dir / ".ollama-stack.json", R"({"schema_version": 1, "platform": null, "last_start": null})");
+  spit(dir / ".ollama-stack.json",
+       R"({"schema_version": 1, "platform": null, "last_start": null})");
   EXPECT_EQ(load_state(dir / ".ollama-stack.json"), StackState{});
 }
 

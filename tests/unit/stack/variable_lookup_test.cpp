@@ -31,8 +31,9 @@ TEST(VariableLookup, ProcessEnvironmentThenDotenv) {
 }
 
 TEST(VariableLookup, HomeIsAlwaysTheResolvedHome) {
-  auto lookup = make_stack_lookup(env_of({{"OLLAMA_STACK_HOME", "/elsewhere"}}),
-                                  dotenv({{"OLLAMA_STACK_HOME", "/other"}}), "/home/u/.ollama-stack/");
+  auto lookup =
+      make_stack_lookup(env_of({{"OLLAMA_STACK_HOME", "/elsewhere"}}),
+                        dotenv({{"OLLAMA_STACK_HOME", "/other"}}), "/home/u/.ollama-stack/");
   EXPECT_EQ(lookup("OLLAMA_STACK_HOME"), "/home/u/.ollama-stack");
   auto relative = make_stack_lookup(nullptr, EnvFile{}, "rel/home");
   EXPECT_EQ(relative("OLLAMA_STACK_HOME"), (std::filesystem::current_path() / "rel/home").string());
@@ -41,8 +42,10 @@ TEST(VariableLookup, HomeIsAlwaysTheResolvedHome) {
 TEST(VariableLookup, ProjectNameDefaults) {
   EXPECT_EQ(make_stack_lookup(nullptr, EnvFile{}, "/h")("PROJECT_NAME"), "ollama-stack");
   EXPECT_EQ(project_name(make_stack_lookup(nullptr, EnvFile{}, "/h")), "ollama-stack");
-  EXPECT_EQ(project_name(make_stack_lookup(nullptr, dotenv({{"PROJECT_NAME", "mine"}}), "/h")), "mine");
-  EXPECT_EQ(project_name(make_stack_lookup(env_of({{"PROJECT_NAME", ""}}), EnvFile{}, "/h")), "ollama-stack");
+  EXPECT_EQ(project_name(make_stack_lookup(nullptr, dotenv({{"PROJECT_NAME", "mine"}}), "/h")),
+            "mine");
+  EXPECT_EQ(project_name(make_stack_lookup(env_of({{"PROJECT_NAME", ""}}), EnvFile{}, "/h")),
+            "ollama-stack");
 }
 
 }  // namespace

@@ -13,11 +13,11 @@
 namespace ollama_stack::util {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using ollama_stack::testing::mode_of;
 using ollama_stack::testing::slurp;
 using ollama_stack::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 TEST(AtomicFile, WritesNewFileAndLeavesNoTempFile) {
   TempDir dir;
@@ -76,7 +76,7 @@ TEST(AtomicFile, ReaderNeverSeesAPartialFile) {
   write_file_atomic(path, a);
   std::atomic<bool> done{false};
   std::thread writer([&] {
-    for (int i = 0; i < 200; ++i) write_file_atomic(path, i % 2 ? a : b);
+    for (int i = 0; i < 60; ++i) write_file_atomic(path, i % 2 ? a : b);
     done = true;
   });
   int reads = 0;

@@ -14,8 +14,8 @@ namespace ollama_stack::util {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using ollama_stack::testing::TempDir;
+using ::testing::HasSubstr;
 
 // A child process that takes the lock, says so, and holds it until told to go (or killed).
 class LockHolderProcess {
@@ -132,8 +132,9 @@ TEST(FileLock, AcquireFromAnotherProcessTimesOutNamingTheHolder) {
     FAIL() << "expected a timeout";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ExitCode::failed);
-    EXPECT_THAT(error.what(), HasSubstr("another ollama-stack (pid " + std::to_string(holder.pid()) +
-                                        ", `start`) holds the lock " + (dir / "lock").string()));
+    EXPECT_THAT(error.what(),
+                HasSubstr("another ollama-stack (pid " + std::to_string(holder.pid()) +
+                          ", `start`) holds the lock " + (dir / "lock").string()));
     EXPECT_FALSE(error.hint().empty());
   }
   EXPECT_EQ(waits, 1);
@@ -186,7 +187,8 @@ TEST(FileLock, UnopenableLockFileIsAClearError) {
     lock.acquire("start", 0ms);
     FAIL() << "expected an error";
   } catch (const Error& error) {
-    EXPECT_THAT(error.what(), HasSubstr("cannot open the lock file " + (dir / "missing" / "lock").string()));
+    EXPECT_THAT(error.what(),
+                HasSubstr("cannot open the lock file " + (dir / "missing" / "lock").string()));
   }
 }
 

@@ -28,15 +28,20 @@ TEST(JsonText, PositionOfOffset) {
 }
 
 TEST(JsonText, ParseErrorsPointAtLineAndColumn) {
-  EXPECT_EQ(error_of("{\n  \"a\": x\n}"), "home/state.json:2:8: not valid JSON: invalid literal; last read: '\"a\": x'");
-  EXPECT_THAT(error_of("{\n  \"a\": 1,\n}"), ::testing::StartsWith("home/state.json:3:1: not valid JSON: unexpected '}'"));
-  EXPECT_THAT(error_of(""), ::testing::StartsWith("home/state.json:1:1: not valid JSON: unexpected end of input"));
+  EXPECT_EQ(error_of("{\n  \"a\": x\n}"),
+            "home/state.json:2:8: not valid JSON: invalid literal; last read: '\"a\": x'");
+  EXPECT_THAT(error_of("{\n  \"a\": 1,\n}"),
+              ::testing::StartsWith("home/state.json:3:1: not valid JSON: unexpected '}'"));
+  EXPECT_THAT(error_of(""), ::testing::StartsWith(
+                                "home/state.json:1:1: not valid JSON: unexpected end of input"));
 }
 
 TEST(JsonText, ValidTextParses) { EXPECT_EQ(parse_json_text("{\"a\": 1}", "p", "").at("a"), 1); }
 
 TEST(JsonText, LineOfMember) {
-  std::string_view text = "{\n  \"platform\": \"cpu\",\n  \"last_start\": {\n    \"x\": \"platform\",\n    \"platform\": 7\n  }\n}";
+  std::string_view text =
+      "{\n  \"platform\": \"cpu\",\n  \"last_start\": {\n    \"x\": \"platform\",\n    "
+      "\"platform\": 7\n  }\n}";
   EXPECT_EQ(line_of_member(text, {"platform"}), 2u);
   EXPECT_EQ(line_of_member(text, {"last_start", "platform"}), 5u);
   EXPECT_EQ(line_of_member(text, {"nope"}), std::nullopt);

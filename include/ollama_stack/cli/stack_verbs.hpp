@@ -1,0 +1,26 @@
+#pragma once
+// Pieces shared by the verbs that change the stack (start, restart).
+#include <CLI/CLI.hpp>
+
+#include "ollama_stack/cli/context.hpp"
+#include "ollama_stack/compose/project.hpp"
+
+namespace ollama_stack::cli {
+
+struct StartVerbOptions {
+  std::string platform = "auto";
+  bool update = false;
+  bool no_wait = false;
+  int timeout = 300;
+  int lock_timeout = 120;
+  bool json = false;
+};
+
+void add_start_options(CLI::App& command, StartVerbOptions& options);
+void run_start(Context& context, const StartVerbOptions& options, bool restart);
+
+// Throws Error(failed) naming every published host port of `project` held by something other
+// than this stack (and its owner where the OS shows it), before anything is created.
+void refuse_port_conflicts(Context& context, engine::Client& client, const compose::Project& project);
+
+}  // namespace ollama_stack::cli

@@ -1,0 +1,69 @@
+#pragma once
+// The stack's lifecycle: start (apply + wait for health), stop, and the lock that serialises
+// verbs changing the stack. Reports progress through callbacks; never prints.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ollama_stack/compose/apply.hpp"
+#include "ollama_stack/stack/health.hpp"
+#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/util/file_lock.hpp"
+#include "ollama_stack/util/progress.hpp"
+
+namespace ollama_stack::stack {
+
+// Takes <home>/lock for `verb`, waiting up to `timeout`; `on_wait` is called once when another
+// ollama-stack holds it.
+util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
+                          const util::FileLock::OnWait& on_wait);
+
+struct ServiceUrl {
+  std::string service;
+  std::string title;  // "Open WebUI"
+  std::string url;    // "http://localhost:8080"
+};
+
+// Browsable URLs of the project's published services (from their labels and ports).
+std::vector<ServiceUrl> service_urls(engine::Client& client, const std::string& project_name, const std::string& host);
+
+struct StartOptions {
+  bool wait = true;                        // wait until every service is healthy
+  std::chrono::seconds timeout{300};       // for health
+  bool update = false;                     // pull every image first
+  ProgressCallback progress;
+  std::function<bool()> cancelled;
+  // Host ports held by something other than this stack; empty = none. Called before anything is
+  // created; may throw to refuse the start.
+  std::function<void(const compose::Project&)> preflight;
+};
+
+struct StartResult {
+  bool changed = false;           // false: already running and unchanged
+  compose::ApplyResult applied;
+  std::vector<ServiceUrl> urls;
+  std::vector<std::string> warnings;  // platform, unset variables…
+  Platform platform = Platform::cpu;
+};
+
+// Applies the stack and waits for health. Throws Error(unhealthy) naming the service, why, and
+// its last log lines; Interrupted after undoing what this run created.
+StartResult start_stack(Session& session, const StartOptions& options);
+
+struct StopOptions {
+  int timeout_seconds = -1;  // -1: each service's stop_grace_period
+  ProgressCallback progress;
+};
+
+struct StopResult {
+  bool was_running = false;  // false: nothing of the stack existed
+  compose::DownResult removed;
+};
+
+StopResult stop_stack(Session& session, const StopOptions& options);
+
+// The last `lines` log lines of a container, for failure reports.
+std::vector<std::string> last_log_lines(engine::Client& client, const std::string& container_id, int lines);
+
+}  // namespace ollama_stack::stack

@@ -1,0 +1,113 @@
+// `ollama-stack start` and `restart`: bring the stack up (or down and up), wait for health, print
+// the URLs.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/progress_sink.hpp"
+#include "ollama_stack/cli/stack_verbs.hpp"
+#include "ollama_stack/cli/terminal.hpp"
+#include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/util/cancel.hpp"
+
+namespace ollama_stack::cli {
+namespace {
+
+const char* action_name(compose::ServiceAction action) {
+  switch (action) {
+    case compose::ServiceAction::create: return "created";
+    case compose::ServiceAction::recreate: return "recreated";
+    case compose::ServiceAction::start: return "started";
+    default: return "unchanged";
+  }
+}
+
+void render_start(Context& context, const stack::StartResult& result, bool json, bool restarted) {
+  if (json) {
+    nlohmann::json services = nlohmann::json::array();
+    for (const auto& service : result.applied.services)
+      services.push_back({{"name", service.service}, {"action", action_name(service.action)},
+                          {"reason", service.reason}, {"container", service.container_name}});
+    nlohmann::json urls = nlohmann::json::array();
+    for (const auto& url : result.urls) urls.push_back({{"service", url.service}, {"title", url.title}, {"url", url.url}});
+    write_json(context.out(), with_schema_version({{"changed", result.changed},
+                                                   {"restarted", restarted},
+                                                   {"platform", stack::to_string(result.platform)},
+                                                   {"services", services},
+                                                   {"urls", urls},
+                                                   {"warnings", result.warnings}}));
+    return;
+  }
+  Style style(context.caps_out());
+  if (!result.changed && !restarted) {
+    context.out() << "The stack is already running and up to date.\n";
+  } else {
+    context.out() << style.green(restarted ? "The stack was restarted." : "The stack is running.") << "\n";
+  }
+  for (const auto& url : result.urls) context.out() << fmt::format("  {:<12} {}\n", url.title, style.cyan(url.url));
+}
+
+}  // namespace
+
+void run_start(Context& context, const StartVerbOptions& options, bool restart) {
+  context.json = options.json;
+  auto session = context.session(options.platform);
+  stack::ensure_home(session.home().root);
+  auto lock = stack::lock_stack(session.home(), restart ? "restart" : "start", std::chrono::seconds(options.lock_timeout),
+                                [&context](const util::LockHolder& holder) {
+                                  context.err() << "Waiting for another ollama-stack ("
+                                                << (holder.describe().empty() ? "unknown" : holder.describe())
+                                                << ") to finish…\n";
+                                });
+  ProgressSink progress(context, !options.json && !context.global.quiet);
+  for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
+
+  if (restart) {
+    stack::StopOptions stop_options;
+    stop_options.progress = progress.callback();
+    stack::stop_stack(session, stop_options);
+  }
+  stack::StartOptions start_options;
+  start_options.wait = !options.no_wait;
+  start_options.timeout = std::chrono::seconds(options.timeout);
+  start_options.update = options.update;
+  start_options.progress = progress.callback();
+  start_options.cancelled = [] { return cancel_requested(); };
+  start_options.preflight = [&context, &session](const compose::Project& project) {
+    refuse_port_conflicts(context, session.engine(), project);
+  };
+  auto result = stack::start_stack(session, start_options);
+  progress.finish();
+  render_start(context, result, options.json, restart);
+}
+
+void add_start_options(CLI::App& command, StartVerbOptions& options) {
+  command.add_option("--platform", options.platform, "cpu, nvidia, apple or auto (default: detect)")
+      ->check(CLI::IsMember({"auto", "cpu", "nvidia", "apple"}));
+  command.add_flag("--update", options.update, "Pull the newest images first and recreate what changed");
+  command.add_flag("--no-wait", options.no_wait, "Return once the containers are started, without waiting for health");
+  command.add_option("--timeout", options.timeout, "Seconds to wait for every service to be healthy (default 300)")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--lock-timeout", options.lock_timeout,
+                     "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");
+}
+
+void register_start(CLI::App& app, Context& context) {
+  auto options = std::make_shared<StartVerbOptions>();
+  auto* command = app.add_subcommand("start", "Start the stack and wait until every service is healthy");
+  add_start_options(*command, *options);
+  command->callback([&context, options] { run_start(context, *options, false); });
+}
+
+void register_restart(CLI::App& app, Context& context) {
+  auto options = std::make_shared<StartVerbOptions>();
+  auto* command = app.add_subcommand("restart", "Stop the stack, then start it again (data and secret kept)");
+  add_start_options(*command, *options);
+  command->callback([&context, options] { run_start(context, *options, true); });
+}
+
+}  // namespace ollama_stack::cli

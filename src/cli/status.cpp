@@ -1,0 +1,134 @@
+// `ollama-stack status`: one row per service, as a table, as JSON, or redrawn with --watch.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "ollama_stack/cli/human_units.hpp"
+#include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/table.hpp"
+#include "ollama_stack/cli/terminal.hpp"
+#include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/stack/status.hpp"
+#include "ollama_stack/util/cancel.hpp"
+#include "ollama_stack/util/error.hpp"
+
+namespace ollama_stack::cli {
+namespace {
+
+struct StatusOptions {
+  bool json = false;
+  bool watch = false;
+  bool no_stats = false;
+  double interval = 2.0;
+};
+
+nlohmann::json optional_json(const auto& value) { return value ? nlohmann::json(*value) : nlohmann::json(nullptr); }
+
+nlohmann::json status_json(const stack::StackStatus& status) {
+  nlohmann::json services = nlohmann::json::array();
+  for (const auto& service : status.services) {
+    nlohmann::json ports = nlohmann::json::array();
+    for (const auto& port : service.ports)
+      ports.push_back({{"host_ip", port.host_ip}, {"host_port", port.host_port},
+                       {"container_port", port.container_port}, {"protocol", port.protocol}});
+    services.push_back({{"name", service.name},
+                        {"container", service.container.empty() ? nlohmann::json(nullptr) : nlohmann::json(service.container)},
+                        {"state", service.state},
+                        {"health", service.health},
+                        {"reason", service.reason},
+                        {"ports", ports},
+                        {"url", service.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(service.url)},
+                        {"cpu_percent", optional_json(service.cpu_percent)},
+                        {"memory_bytes", optional_json(service.memory_bytes)},
+                        {"memory_limit_bytes", optional_json(service.memory_limit_bytes)},
+                        {"uptime_seconds", optional_json(service.uptime_seconds)},
+                        {"image", service.image}});
+  }
+  return with_schema_version({{"project", status.project},
+                              {"running", status.running},
+                              {"healthy", status.healthy},
+                              {"services", services},
+                              {"warnings", status.warnings}});
+}
+
+std::string render_table(Context& context, const stack::StackStatus& status) {
+  const auto caps = context.caps_out();
+  Style style(caps);
+  std::ostringstream out;
+  if (!status.running) {
+    out << fmt::format("The stack ({}) is not running. Start it with `ollama-stack start`.\n", status.project);
+    return out.str();
+  }
+  Table table({{"SERVICE"}, {"STATE"}, {"HEALTH"}, {"URL"}, {"CPU", Align::right}, {"MEMORY", Align::right},
+               {"UPTIME", Align::right}, {"IMAGE"}});
+  for (const auto& service : status.services) {
+    std::string health = service.health;
+    if (service.health == "healthy") health = style.green(health);
+    else if (service.health == "starting") health = style.yellow(health);
+    else health = style.red(health);
+    std::string memory = "-";
+    if (service.memory_bytes) {
+      memory = format_bytes(*service.memory_bytes);
+      if (service.memory_limit_bytes && *service.memory_limit_bytes > 0)
+        memory += " / " + format_bytes(*service.memory_limit_bytes);
+    }
+    table.add_row({style.service(service.name), service.state, health, service.url.empty() ? "-" : service.url,
+                   service.cpu_percent ? fmt::format("{:.1f}%", *service.cpu_percent) : "-", memory,
+                   service.uptime_seconds ? format_duration(std::chrono::seconds(*service.uptime_seconds)) : "-",
+                   service.image.empty() ? "-" : service.image});
+  }
+  table.render(out, caps);
+  for (const auto& service : status.services)
+    if (service.health != "healthy" && !service.reason.empty())
+      out << fmt::format("{}: {}\n", service.name, service.reason);
+  return out.str();
+}
+
+int exit_code_of(const stack::StackStatus& status) {
+  if (!status.running) return static_cast<int>(ExitCode::failed);
+  return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+}
+
+void run_status(Context& context, const StatusOptions& options) {
+  context.json = options.json;
+  auto session = context.session();
+  stack::StatusOptions status_options;
+  status_options.stats = !options.no_stats;
+  if (options.watch && !options.json) {
+    const bool tty = context.caps_out().is_tty;
+    while (!cancel_requested()) {
+      auto text = render_table(context, stack::stack_status(session, status_options));
+      if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
+      context.out() << text;
+      if (!tty) context.out() << "\n";
+      context.out().flush();
+      for (int i = 0; i < static_cast<int>(options.interval * 10) && !cancel_requested(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return;
+  }
+  auto status = stack::stack_status(session, status_options);
+  if (options.json) write_json(context.out(), status_json(status));
+  else context.out() << render_table(context, status);
+  for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
+  if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
+}
+
+}  // namespace
+
+void register_status(CLI::App& app, Context& context) {
+  auto options = std::make_shared<StatusOptions>();
+  auto* command = app.add_subcommand(
+      "status", "Show each service's state, health, URL, CPU, memory and uptime (exit 0 all healthy, 4 not all "
+                "healthy, 1 not running)");
+  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#status)");
+  command->add_flag("--watch", options->watch, "Redraw every --interval seconds until Ctrl-C");
+  command->add_option("--interval", options->interval, "Seconds between redraws with --watch (default 2)")
+      ->check(CLI::Range(0.2, 3600.0));
+  command->add_flag("--no-stats", options->no_stats, "Skip CPU and memory figures for the fastest answer");
+  command->callback([&context, options] { run_status(context, *options); });
+}
+
+}  // namespace ollama_stack::cli

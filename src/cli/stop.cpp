@@ -1,0 +1,64 @@
+// `ollama-stack stop`: stop and remove the stack's containers and network; volumes stay.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/progress_sink.hpp"
+#include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/stack/lifecycle.hpp"
+
+namespace ollama_stack::cli {
+namespace {
+
+struct StopOptions {
+  int timeout = -1;
+  int lock_timeout = 120;
+  bool json = false;
+};
+
+void run_stop(Context& context, const StopOptions& options) {
+  context.json = options.json;
+  auto session = context.session();
+  auto lock = stack::lock_stack(session.home(), "stop", std::chrono::seconds(options.lock_timeout),
+                                [&context](const util::LockHolder& holder) {
+                                  context.err() << "Waiting for another ollama-stack ("
+                                                << (holder.describe().empty() ? "unknown" : holder.describe())
+                                                << ") to finish…\n";
+                                });
+  ProgressSink progress(context, !options.json && !context.global.quiet);
+  stack::StopOptions stop_options;
+  stop_options.timeout_seconds = options.timeout;
+  stop_options.progress = progress.callback();
+  auto result = stack::stop_stack(session, stop_options);
+  progress.finish();
+  if (options.json) {
+    write_json(context.out(), with_schema_version({{"was_running", result.was_running},
+                                                   {"removed_containers", result.removed.removed_containers},
+                                                   {"removed_networks", result.removed.removed_networks},
+                                                   {"volumes_kept", true}}));
+    return;
+  }
+  if (!result.was_running) {
+    context.out() << "The stack is not running; nothing to stop.\n";
+    return;
+  }
+  context.out() << fmt::format("The stack is stopped ({} containers removed; volumes kept).\n",
+                               result.removed.removed_containers.size());
+}
+
+}  // namespace
+
+void register_stop(CLI::App& app, Context& context) {
+  auto options = std::make_shared<StopOptions>();
+  auto* command = app.add_subcommand("stop", "Stop the stack: containers and network removed, volumes (your data) kept");
+  command->add_option("--timeout", options->timeout,
+                      "Seconds each container gets to stop before it is killed (default: its stop_grace_period)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--lock-timeout", options->lock_timeout,
+                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#stop)");
+  command->callback([&context, options] { run_stop(context, *options); });
+}
+
+}  // namespace ollama_stack::cli

@@ -1,0 +1,170 @@
+#include "ollama_stack/stack/lifecycle.hpp"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/util/error.hpp"
+
+namespace ollama_stack::stack {
+namespace {
+
+using namespace std::chrono_literals;
+namespace labels = compose::labels;
+using State = ProgressUpdate::State;
+
+engine::Filters project_filter(const std::string& project_name) {
+  return {{"label", {std::string(labels::kProject) + "=" + project_name}}};
+}
+
+void report(const ProgressCallback& progress, const std::string& service, State state, const std::string& message) {
+  if (progress) progress({"service:" + service, service, state, message});
+}
+
+// Waits until every service of the project is healthy; throws on the first that cannot be.
+void wait_healthy(Session& session, const StartOptions& options) {
+  auto& client = session.engine();
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
+  const auto containers = client.list_containers(project_filter(session.project().project.name), true);
+  std::map<std::string, std::string> pending;  // service -> container id
+  for (const auto& container : containers)
+    if (container.labels.count(labels::kService) != 0) pending[container.labels.at(labels::kService)] = container.id;
+  std::map<std::string, HealthReport> last;
+  while (!pending.empty()) {
+    if (options.cancelled && options.cancelled()) throw Interrupted();
+    for (auto it = pending.begin(); it != pending.end();) {
+      const auto inspected = client.inspect_container(it->second);
+      auto health = assess_health(inspected, host, 1000ms);
+      if (health.health == Health::healthy) {
+        report(options.progress, it->first, State::done, "healthy");
+        it = pending.erase(it);
+        continue;
+      }
+      if (health.health == Health::stopped) {
+        std::string tail;
+        for (const auto& line : last_log_lines(client, it->second, 10)) tail += "\n    " + line;
+        report(options.progress, it->first, State::failed, health.reason);
+        throw Error(ExitCode::unhealthy,
+                    fmt::format("service {} did not become healthy: {}{}", it->first, health.reason,
+                                tail.empty() ? "" : "; its last log lines:" + tail),
+                    fmt::format("see `ollama-stack logs {}` for more", it->first));
+      }
+      if (last[it->first].reason != health.reason || last[it->first].health != health.health)
+        report(options.progress, it->first, State::running, health.reason.empty() ? "waiting" : health.reason);
+      last[it->first] = health;
+      ++it;
+    }
+    if (pending.empty()) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      const auto& [service, id] = *pending.begin();
+      std::string tail;
+      for (const auto& line : last_log_lines(client, id, 10)) tail += "\n    " + line;
+      const auto& report_of = last[service];
+      throw Error(ExitCode::unhealthy,
+                  fmt::format("service {} did not become healthy within {} s: {}{}", service, options.timeout.count(),
+                              report_of.reason.empty() ? to_string(report_of.health) : report_of.reason,
+                              tail.empty() ? "" : "; its last log lines:" + tail),
+                  fmt::format("see `ollama-stack logs {}`, or allow more time with --timeout", service));
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+}
+
+}  // namespace
+
+util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
+                          const util::FileLock::OnWait& on_wait) {
+  util::FileLock lock(home.lock_file());
+  lock.acquire(verb, timeout, on_wait);
+  return lock;
+}
+
+std::vector<std::string> last_log_lines(engine::Client& client, const std::string& container_id, int lines) {
+  std::vector<std::string> out;
+  try {
+    const bool tty = client.inspect_container(container_id).tty;
+    engine::LogOptions log_options;
+    log_options.tail = std::to_string(lines);
+    client.logs(container_id, log_options, tty, [&](engine::LogStream, std::string_view line) {
+      out.emplace_back(line);
+      return true;
+    });
+  } catch (const std::exception&) {
+    // The logs are a courtesy in an error message; their absence must not hide the error.
+  }
+  return out;
+}
+
+std::vector<ServiceUrl> service_urls(engine::Client& client, const std::string& project_name, const std::string& host) {
+  std::vector<ServiceUrl> urls;
+  for (const auto& container : client.list_containers(project_filter(project_name), false)) {
+    auto probe = probe_for(container.labels, container.ports, host);
+    if (probe.host_port == 0) continue;
+    auto title = container.labels.count(kTitleLabel) ? container.labels.at(kTitleLabel) : container.name;
+    urls.push_back({container.labels.count(labels::kService) ? container.labels.at(labels::kService) : container.name,
+                    title, fmt::format("http://{}:{}", host, probe.host_port)});
+  }
+  std::sort(urls.begin(), urls.end(), [](const auto& a, const auto& b) { return a.service < b.service; });
+  return urls;
+}
+
+StartResult start_stack(Session& session, const StartOptions& options) {
+  StartResult result;
+  const auto& decision = session.platform();
+  result.platform = decision.platform;
+  result.warnings = decision.warnings;
+  if (decision.platform == Platform::apple) {
+    auto status = http_get_status("http://127.0.0.1:11434/api/version", 2000ms);
+    if (!status || *status != 200)
+      throw Error(ExitCode::failed, "the native Ollama app does not answer on localhost:11434",
+                  "start it (open the Ollama app, or run `ollama serve`), then run `ollama-stack start` again");
+  }
+  const auto& loaded = session.project();
+  for (const auto& warning : loaded.warnings) result.warnings.push_back(warning);
+  if (options.preflight) options.preflight(loaded.project);
+
+  compose::ApplyOptions apply_options;
+  apply_options.plan.extra_labels = {{labels::kInstallation, loaded.project.name}, {labels::kComponent, "core"}};
+  apply_options.plan.pull_always = options.update;
+  apply_options.progress = options.progress;
+  apply_options.cancelled = options.cancelled;
+  result.applied = compose::apply(session.engine(), loaded.project, apply_options);
+  result.changed = result.applied.changed;
+
+  if (options.wait) {
+    try {
+      wait_healthy(session, options);
+    } catch (const Interrupted&) {
+      // Ctrl-C while waiting: undo this run's work, but never a stack that was already running.
+      if (result.changed) compose::down(session.engine(), loaded.project.name, {});
+      throw;
+    }
+  }
+  auto state = load_state(session.home().state_file());
+  state.platform = decision.platform;
+  LastStart last;
+  last.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  last.platform = decision.platform;
+  for (const auto& [name, service] : loaded.project.services) last.services.push_back(name);
+  state.last_start = last;
+  save_state(session.home().state_file(), state);
+  result.urls = service_urls(session.engine(), loaded.project.name, session.url_host());
+  return result;
+}
+
+StopResult stop_stack(Session& session, const StopOptions& options) {
+  StopResult result;
+  const std::string name = session.project_name();
+  result.was_running = !session.engine().list_containers(project_filter(name), true).empty();
+  compose::DownOptions down_options;
+  down_options.stop_timeout_seconds = options.timeout_seconds;
+  down_options.progress = options.progress;
+  result.removed = compose::down(session.engine(), name, down_options);
+  return result;
+}
+
+}  // namespace ollama_stack::stack

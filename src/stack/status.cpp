@@ -1,0 +1,109 @@
+#include "ollama_stack/stack/status.hpp"
+
+#include <fmt/format.h>
+
+#include <future>
+#include <set>
+#include <thread>
+
+#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/util/timestamp.hpp"
+
+namespace ollama_stack::stack {
+namespace {
+
+namespace labels = compose::labels;
+
+ServiceStatus describe(engine::Client& client, const engine::ContainerSummary& summary, const std::string& host,
+                       const StatusOptions& options) {
+  ServiceStatus status;
+  status.name = summary.labels.count(labels::kService) ? summary.labels.at(labels::kService) : summary.name;
+  status.container = summary.name;
+  status.image = summary.image;
+  status.title = summary.labels.count(kTitleLabel) ? summary.labels.at(kTitleLabel) : status.name;
+  for (const auto& port : summary.ports)
+    if (port.public_port != 0)
+      status.ports.push_back({port.ip, port.public_port, port.private_port, port.type});
+
+  // Stats are slow: start the first sample while inspecting and probing.
+  std::future<engine::StatsSample> first;
+  const bool sample = options.stats && summary.state == "running";
+  if (sample) first = std::async(std::launch::async, [&] { return client.stats_once(summary.id); });
+
+  const auto inspected = client.inspect_container(summary.id);
+  status.state = inspected.state.status;
+  auto health = assess_health(inspected, host == "localhost" ? "127.0.0.1" : host);
+  status.health = to_string(health.health);
+  status.reason = health.reason;
+  auto probe = probe_for(inspected.labels, inspected.ports, host);
+  if (probe.host_port != 0) status.url = fmt::format("http://{}:{}", host, probe.host_port);
+  if (inspected.state.running) {
+    if (auto started = util::parse_rfc3339(inspected.state.started_at)) {
+      auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+      status.uptime_seconds = (now - *started).count();
+    }
+  }
+  if (sample) {
+    try {
+      auto before = first.get();
+      std::this_thread::sleep_for(options.cpu_window);
+      auto after = client.stats_once(summary.id);
+      auto usage = engine::compute_usage(before, after);
+      status.cpu_percent = usage.cpu_percent;
+      status.memory_bytes = usage.memory_used;
+      status.memory_limit_bytes = usage.memory_limit;
+    } catch (const engine::EngineError&) {
+      // The container may have stopped between the calls: no figures, not an error.
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+StackStatus stack_status(Session& session, const StatusOptions& options) {
+  StackStatus result;
+  auto& client = session.engine();
+  std::vector<std::string> defined;  // services of the compose files, when they load
+  try {
+    const auto& project = session.project().project;
+    result.project = project.name;
+    for (const auto& [name, service] : project.services) defined.push_back(name);
+  } catch (const Error& error) {
+    result.project = session.project_name();
+    result.warnings.push_back(std::string("the compose files could not be loaded: ") + error.what());
+  }
+  const auto containers =
+      client.list_containers({{"label", {std::string(labels::kProject) + "=" + result.project}}}, true);
+  const std::string host = session.url_host();
+  std::vector<std::future<ServiceStatus>> futures;
+  for (const auto& container : containers) {
+    auto oneoff = container.labels.find(labels::kOneoff);
+    if (oneoff != container.labels.end() && oneoff->second == "True") continue;
+    futures.push_back(std::async(std::launch::async, [&, container] { return describe(client, container, host, options); }));
+  }
+  std::set<std::string> seen;
+  for (auto& future : futures) {
+    auto status = future.get();
+    seen.insert(status.name);
+    result.services.push_back(std::move(status));
+  }
+  for (const auto& name : defined) {
+    if (seen.count(name) != 0) continue;
+    ServiceStatus missing;
+    missing.name = name;
+    missing.state = "not created";
+    missing.health = "stopped";
+    result.services.push_back(std::move(missing));
+  }
+  std::sort(result.services.begin(), result.services.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  result.running = std::any_of(result.services.begin(), result.services.end(),
+                               [](const ServiceStatus& status) { return status.state == "running"; });
+  result.healthy = !result.services.empty() &&
+                   std::all_of(result.services.begin(), result.services.end(),
+                               [](const ServiceStatus& status) { return status.health == "healthy"; });
+  return result;
+}
+
+}  // namespace ollama_stack::stack

@@ -1,0 +1,203 @@
+#include "ollama_stack/stack/checks.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "../util/temp_dir.hpp"
+#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/home.hpp"
+
+namespace ollama_stack::stack {
+namespace {
+
+using ollama_stack::testing::slurp;
+using ollama_stack::testing::spit;
+using ollama_stack::testing::TempDir;
+using ::testing::HasSubstr;
+
+const CheckResult& find(const std::vector<CheckResult>& results, const std::string& id) {
+  for (const auto& result : results)
+    if (result.id == id) return result;
+  throw std::runtime_error("no check " + id);
+}
+
+TEST(CheckEngineApi, PassesFrom141AndFailsBelow) {
+  auto ok = evaluate_engine_api({.version = "20.10.24", .api_version = "1.41"}, "1.41");
+  EXPECT_EQ(ok.status, CheckStatus::pass);
+  EXPECT_THAT(ok.message, HasSubstr("Docker 20.10.24, API 1.41"));
+  auto old = evaluate_engine_api({.version = "19.03.1", .api_version = "1.40"}, "1.40");
+  EXPECT_EQ(old.status, CheckStatus::fail);
+  EXPECT_THAT(old.fix, HasSubstr("upgrade Docker"));
+}
+
+TEST(CheckSocket, MissingUnusableAndGoodSockets) {
+  engine::Endpoint unix_socket;
+  unix_socket.socket_path = "/run/docker.sock";
+  EXPECT_EQ(evaluate_socket(unix_socket, std::nullopt).status, CheckStatus::fail);
+  auto denied = evaluate_socket(unix_socket, SocketAccess{true, true, false});
+  EXPECT_EQ(denied.status, CheckStatus::fail);
+  EXPECT_THAT(denied.fix, HasSubstr("docker group"));
+  EXPECT_EQ(evaluate_socket(unix_socket, SocketAccess{true, false, true}).status, CheckStatus::fail);
+  EXPECT_EQ(evaluate_socket(unix_socket, SocketAccess{true, true, true}).status, CheckStatus::pass);
+
+  engine::Endpoint tcp{.kind = engine::Endpoint::Kind::tcp, .host = "build", .port = 2375};
+  EXPECT_EQ(evaluate_socket(tcp, std::nullopt).status, CheckStatus::warn);
+  tcp.tls = true;
+  EXPECT_EQ(evaluate_socket(tcp, std::nullopt).status, CheckStatus::skip);
+}
+
+TEST(CheckEndpointReason, SaysWhyTheEndpointWasChosen) {
+  EXPECT_EQ(endpoint_reason({.source = "DOCKER_HOST"}), "chosen by DOCKER_HOST");
+  EXPECT_EQ(endpoint_reason({.source = "--host"}), "chosen by --host");
+  EXPECT_EQ(endpoint_reason({.source = "default"}), "the default socket");
+}
+
+TEST(CheckDiskSpace, WarnsBelowTenGibAndFailsBelowTwo) {
+  EXPECT_EQ(evaluate_disk_space("/var/lib/docker", 50ULL << 30).status, CheckStatus::pass);
+  EXPECT_EQ(evaluate_disk_space("/var/lib/docker", 9ULL << 30).status, CheckStatus::warn);
+  auto low = evaluate_disk_space("/var/lib/docker", 1ULL << 30);
+  EXPECT_EQ(low.status, CheckStatus::fail);
+  EXPECT_THAT(low.message, HasSubstr("1.0 GiB free in /var/lib/docker"));
+  EXPECT_EQ(evaluate_disk_space("/var/lib/docker", std::nullopt).status, CheckStatus::skip);
+}
+
+TEST(CheckNvidia, GpuWithoutToolkitFailsWithTheToolkitFix) {
+  PlatformFacts facts{.host_os = "linux", .host_arch = "x86_64", .nvidia_driver = true};
+  auto missing = evaluate_nvidia(facts, std::nullopt);
+  EXPECT_EQ(missing.status, CheckStatus::fail);
+  EXPECT_THAT(missing.fix, HasSubstr("nvidia-container-toolkit"));
+  facts.engine_runtimes = {"runc", "nvidia"};
+  EXPECT_EQ(evaluate_nvidia(facts, std::nullopt).status, CheckStatus::pass);
+}
+
+TEST(CheckNvidia, NoGpuIsSkippedUnlessNvidiaWasAskedFor) {
+  PlatformFacts facts{.host_os = "linux", .host_arch = "x86_64"};
+  EXPECT_EQ(evaluate_nvidia(facts, std::nullopt).status, CheckStatus::skip);
+  EXPECT_EQ(evaluate_nvidia(facts, Platform::nvidia).status, CheckStatus::fail);
+}
+
+TEST(CheckNativeOllama, OnlyOnAppleAndOnlyA2xxPasses) {
+  EXPECT_EQ(evaluate_native_ollama(Platform::cpu, std::nullopt, "").status, CheckStatus::skip);
+  EXPECT_EQ(evaluate_native_ollama(Platform::apple, 200, "").status, CheckStatus::pass);
+  auto down = evaluate_native_ollama(Platform::apple, std::nullopt, "Connection refused");
+  EXPECT_EQ(down.status, CheckStatus::fail);
+  EXPECT_THAT(down.fix, HasSubstr("ollama serve"));
+}
+
+TEST(CheckPorts, FreeOursAndTakenPorts) {
+  PublishedPort port{"webui", "127.0.0.1", 8080, "tcp"};
+  auto free = evaluate_port(port, PortAssessment{port, PortState::free, ""});
+  EXPECT_EQ(free.status, CheckStatus::pass);
+  EXPECT_EQ(free.id, "port.webui");
+  EXPECT_EQ(free.name, "port 8080 (webui)");
+  EXPECT_EQ(evaluate_port(port, PortAssessment{port, PortState::ours, ""}).status, CheckStatus::pass);
+  auto taken = evaluate_port(port, PortAssessment{port, PortState::taken, "pid 7 (nc) listening on 0.0.0.0"});
+  EXPECT_EQ(taken.status, CheckStatus::fail);
+  EXPECT_THAT(taken.message, HasSubstr("port 8080"));
+  EXPECT_THAT(taken.message, HasSubstr("pid 7 (nc)"));
+  EXPECT_THAT(taken.fix, HasSubstr("WEBUI_PORT"));
+  EXPECT_EQ(evaluate_port(port, std::nullopt, "no engine").status, CheckStatus::skip);
+  EXPECT_EQ(port_check_id(port, 1), "port.webui.1");
+}
+
+TEST(PortConflicts, AddressesOverlapWhenEitherIsAWildcard) {
+  EXPECT_TRUE(addresses_overlap("", "127.0.0.1"));
+  EXPECT_TRUE(addresses_overlap("127.0.0.1", "0.0.0.0"));
+  EXPECT_TRUE(addresses_overlap("::", "127.0.0.1"));
+  EXPECT_TRUE(addresses_overlap("127.0.0.1", "127.0.0.1"));
+  EXPECT_FALSE(addresses_overlap("127.0.0.1", "127.0.0.2"));
+}
+
+TEST(PortConflicts, ContainersOfOtherProjectsHoldThePortOursDoNot) {
+  engine::ContainerSummary ours{.name = "stack-webui-1", .labels = {{compose::labels::kProject, "stack"}},
+                                .ports = {{"127.0.0.1", 8080, 8080, "tcp"}}};
+  engine::ContainerSummary other{.name = "web", .ports = {{"0.0.0.0", 80, 8080, "tcp"}}};
+  engine::ContainerSummary elsewhere{.name = "api", .ports = {{"127.0.0.2", 80, 8080, "tcp"}}};
+  PublishedPort port{"webui", "127.0.0.1", 8080, "tcp"};
+  EXPECT_THAT(containers_holding({ours, other, elsewhere}, "stack", port), ::testing::ElementsAre("container web"));
+  EXPECT_TRUE(containers_holding({ours}, "stack", port).empty());
+}
+
+TEST(PortConflicts, PublishedPortsLeaveOutEphemeralOnes) {
+  compose::Project project;
+  project.services["ollama"].ports = {{"127.0.0.1", 11434, false, 11434, "tcp"}, {"", 0, true, 9000, "tcp"}};
+  auto ports = published_ports(project);
+  ASSERT_EQ(ports.size(), 1u);
+  EXPECT_EQ(ports[0].port, 11434);
+  EXPECT_EQ(ports[0].service, "ollama");
+}
+
+TEST(PortConflicts, MessageNamesPortServiceAndOwner) {
+  PortConflict conflict{8080, "127.0.0.1", "webui", "pid 42 (python3) listening on 0.0.0.0"};
+  EXPECT_EQ(conflict.message(), "port 127.0.0.1:8080 (webui) is already in use by pid 42 (python3) listening on 0.0.0.0");
+}
+
+TEST(PortConflicts, OnlyLocalEnginesAllowABindTest) {
+  EXPECT_TRUE(engine_is_local("unix:///var/run/docker.sock"));
+  EXPECT_TRUE(engine_is_local("tcp://127.0.0.1:2375"));
+  EXPECT_FALSE(engine_is_local("tcp://build-host:2376"));
+}
+
+TEST(CheckProbe, ExitCodesAndMissingExecutables) {
+  EXPECT_EQ(classify_probe({0, "probe -> 200", ""}), ProbeOutcome::reached);
+  EXPECT_EQ(classify_probe({126, "OCI runtime exec failed: exec: \"curl\": executable file not found in $PATH", ""}),
+            ProbeOutcome::missing);
+  EXPECT_EQ(classify_probe({127, "", ""}), ProbeOutcome::missing);
+  EXPECT_EQ(classify_probe({7, "", "curl: (7) Failed to connect"}), ProbeOutcome::failed);
+  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "/standin");
+}
+
+TEST(CheckHome, AFreshHomeFailsAndEnsureHomeMakesItPass) {
+  TempDir dir;
+  HomeLayout home{dir / "home"};
+  auto before = check_home_files(home);
+  EXPECT_EQ(find(before, "home").status, CheckStatus::fail);
+  EXPECT_EQ(find(before, "env_file").status, CheckStatus::fail);
+  EXPECT_EQ(find(before, "mcp_config").status, CheckStatus::fail);
+  EXPECT_EQ(find(before, "state_file").status, CheckStatus::pass);  // defaults apply
+  CheckReport report;
+  apply_safe_fixes(home, report);
+  EXPECT_FALSE(report.fixed.empty());
+  for (const auto& check : check_home_files(home)) EXPECT_EQ(check.status, CheckStatus::pass) << check.message;
+}
+
+TEST(CheckHome, ACorruptStateFileFailsWithPathAndLineAndIsNotTouched) {
+  TempDir dir;
+  HomeLayout home{dir.path()};
+  ensure_home(home.root);
+  const std::string corrupt = "{\n  \"schema_version\": 1,\n  \"platform\": nope\n}\n";
+  spit(home.state_file(), corrupt);
+  const auto entries_before = dir.entries();
+  auto state = find(check_home_files(home), "state_file");
+  EXPECT_EQ(state.status, CheckStatus::fail);
+  EXPECT_THAT(state.message, HasSubstr(home.state_file().string() + ":3"));
+  EXPECT_EQ(slurp(home.state_file()), corrupt);
+  EXPECT_EQ(dir.entries(), entries_before);  // no copy made aside: check only looks
+}
+
+TEST(CheckHome, AnEnvFileWithoutSecretFails) {
+  TempDir dir;
+  HomeLayout home{dir.path()};
+  ensure_home(home.root);
+  spit(home.env_file(), "PROJECT_NAME=x\n");
+  auto env = find(check_home_files(home), "env_file");
+  EXPECT_EQ(env.status, CheckStatus::fail);
+  EXPECT_THAT(env.message, HasSubstr("WEBUI_SECRET_KEY"));
+}
+
+TEST(CheckReport, OkOnlyWithoutFailuresAndWithTheEngine) {
+  CheckReport report;
+  report.checks = {{"a", "a", CheckStatus::pass, "", ""}, {"b", "b", CheckStatus::warn, "", ""},
+                   {"c", "c", CheckStatus::skip, "", ""}};
+  EXPECT_TRUE(report.ok());
+  report.checks.push_back({"d", "d", CheckStatus::fail, "", ""});
+  EXPECT_FALSE(report.ok());
+  EXPECT_EQ(report.failures().size(), 1u);
+  report.checks.pop_back();
+  report.engine_reachable = false;
+  EXPECT_FALSE(report.ok());
+  EXPECT_EQ(to_string(CheckStatus::warn), "warn");
+}
+
+}  // namespace
+}  // namespace ollama_stack::stack
