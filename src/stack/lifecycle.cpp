@@ -114,6 +114,8 @@ std::vector<ServiceUrl> service_urls(engine::Client& client, const std::string& 
 
 StartResult start_stack(Session& session, const StartOptions& options) {
   StartResult result;
+  // A corrupt state file stops the start before anything is created (and is kept as it is).
+  auto state = load_state(session.home().state_file());
   const auto& decision = session.platform();
   result.platform = decision.platform;
   result.warnings = decision.warnings;
@@ -144,7 +146,6 @@ StartResult start_stack(Session& session, const StartOptions& options) {
       throw;
     }
   }
-  auto state = load_state(session.home().state_file());
   state.platform = decision.platform;
   LastStart last;
   last.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

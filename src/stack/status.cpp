@@ -70,7 +70,7 @@ StackStatus stack_status(Session& session, const StatusOptions& options) {
     const auto& project = session.project().project;
     result.project = project.name;
     for (const auto& [name, service] : project.services) defined.push_back(name);
-  } catch (const Error& error) {
+  } catch (const ConfigError& error) {
     result.project = session.project_name();
     result.warnings.push_back(std::string("the compose files could not be loaded: ") + error.what());
   }
