@@ -50,8 +50,8 @@ engine_answers() {
   if [[ -n "${DOCKER_HOST:-}" && "${DOCKER_HOST}" == tcp://* ]]; then
     curl -fsS --max-time 3 "http://${DOCKER_HOST#tcp://}/_ping" >/dev/null 2>&1
   else
-    local socket="${DOCKER_HOST#unix://}"
-    [[ -n "${DOCKER_HOST:-}" ]] || socket="$SOCKET"
+    local socket="$SOCKET"
+    [[ -z "${DOCKER_HOST:-}" ]] || socket="${DOCKER_HOST#unix://}"
     curl -fsS --max-time 3 --unix-socket "$socket" http://localhost/_ping >/dev/null 2>&1
   fi
 }
