@@ -54,6 +54,7 @@ int run(const std::vector<std::string>& args, Context& context) {
   app.fallthrough();
   app.parse_complete_callback([&context] { configure_logging(context); });
 
+  register_config(app, context);
   register_install(app, context);
   register_start(app, context);
   register_stop(app, context);

@@ -1,10 +1,13 @@
-// `ollama-stack logs [SERVICE...] [-f] [--tail N] [--since T] [--until T] [-t] [--no-prefix] [--json]`:
-// the stack's container logs, several services merged in time order, prefixed like docker compose.
+// `ollama-stack logs [SERVICE...] [-f] [--tail N] [--since T] [--until T] [-t] [--no-prefix]
+// [--json]`: the stack's container logs, several services merged in time order, prefixed like
+// docker compose.
 //
 // Exit codes: 0 (also after Ctrl-C ends -f: following until interrupted is the normal use),
 // 130 when Ctrl-C interrupts a fetch without -f (the output is incomplete), 2 for a bad argument
 // or unknown service, 1 when the stack is not running or a container's logs could not be read.
 // --json writes JSON Lines (one object per log line), not one document: logs are a stream.
+#include "ollama_stack/stack/logs.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -16,7 +19,6 @@
 #include "ollama_stack/cli/log_render.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/logs.hpp"
 #include "ollama_stack/util/cancel.hpp"
 
 namespace ollama_stack::cli {
@@ -37,8 +39,10 @@ engine::LogOptions engine_options(const LogsOptions& options) {
   const auto now = std::chrono::system_clock::now();
   engine::LogOptions log_options;
   log_options.tail = stack::parse_tail_argument(options.tail);
-  if (!options.since.empty()) log_options.since = stack::parse_time_argument(options.since, "--since", now);
-  if (!options.until.empty()) log_options.until = stack::parse_time_argument(options.until, "--until", now);
+  if (!options.since.empty())
+    log_options.since = stack::parse_time_argument(options.since, "--since", now);
+  if (!options.until.empty())
+    log_options.until = stack::parse_time_argument(options.until, "--until", now);
   return log_options;
 }
 
@@ -51,7 +55,8 @@ std::vector<std::string> known_services(stack::Session& session) {
   } catch (const engine::EngineError&) {
     throw;
   } catch (const Error& error) {
-    spdlog::debug("logs: compose files not loaded ({}); using the services of the containers", error.what());
+    spdlog::debug("logs: compose files not loaded ({}); using the services of the containers",
+                  error.what());
   }
   return known;
 }
@@ -59,8 +64,10 @@ std::vector<std::string> known_services(stack::Session& session) {
 [[noreturn]] void throw_failures(const std::vector<stack::LogFailure>& failures) {
   std::vector<std::string> parts;
   for (const auto& failure : failures)
-    parts.push_back(fmt::format("{} ({}): {}", failure.service, failure.container, failure.message));
-  throw Error(failures.front().code, fmt::format("could not read the logs of {}", fmt::join(parts, "; ")),
+    parts.push_back(
+        fmt::format("{} ({}): {}", failure.service, failure.container, failure.message));
+  throw Error(failures.front().code,
+              fmt::format("could not read the logs of {}", fmt::join(parts, "; ")),
               "check `ollama-stack status`; run again with --verbose for the engine calls");
 }
 
@@ -69,8 +76,9 @@ void run_logs(Context& context, const LogsOptions& options) {
   const auto log_options = engine_options(options);  // usage errors before any engine call
   auto session = context.session();
   const auto project = session.project_name();
-  const auto targets = stack::select_log_targets(stack::find_log_targets(session.engine(), project),
-                                                 known_services(session), options.services, project);
+  const auto targets =
+      stack::select_log_targets(stack::find_log_targets(session.engine(), project),
+                                known_services(session), options.services, project);
 
   std::vector<std::string> shown;
   for (const auto& target : targets) shown.push_back(target.service);
@@ -91,7 +99,8 @@ void run_logs(Context& context, const LogsOptions& options) {
   const std::function<bool()> cancelled = [] { return cancel_requested(); };
 
   if (options.follow) {
-    const auto failures = stack::follow_logs(session.engine(), targets, log_options, emit, cancelled);
+    const auto failures =
+        stack::follow_logs(session.engine(), targets, log_options, emit, cancelled);
     out.flush();
     if (!failures.empty()) throw_failures(failures);
     return;  // every followed container stopped, or Ctrl-C: both are a normal end
@@ -107,16 +116,23 @@ void run_logs(Context& context, const LogsOptions& options) {
 
 void register_logs(CLI::App& app, Context& context) {
   auto options = std::make_shared<LogsOptions>();
-  auto* command = app.add_subcommand("logs", "Show the stack's logs, several services merged in time order");
-  command->add_option("service", options->services, "Services to show (default: every service with a container)");
-  command->add_flag("-f,--follow", options->follow,
-                    "Keep printing new lines until Ctrl-C (exit 0) or until every followed container stops");
-  command->add_option("--tail", options->tail, "Lines from the end of each service's log: a number or \"all\"")
+  auto* command =
+      app.add_subcommand("logs", "Show the stack's logs, several services merged in time order");
+  command->add_option("service", options->services,
+                      "Services to show (default: every service with a container)");
+  command->add_flag(
+      "-f,--follow", options->follow,
+      "Keep printing new lines until Ctrl-C (exit 0) or until every followed container stops");
+  command
+      ->add_option("--tail", options->tail,
+                   "Lines from the end of each service's log: a number or \"all\"")
       ->default_str("all");
   command->add_option("--since", options->since,
-                      "Only lines since T: RFC 3339 (2024-01-02T15:04:05Z), Unix seconds, or a duration ago (10m, 1h30m)");
+                      "Only lines since T: RFC 3339 (2024-01-02T15:04:05Z), Unix seconds, or a "
+                      "duration ago (10m, 1h30m)");
   command->add_option("--until", options->until, "Only lines before T (same forms as --since)");
-  command->add_flag("-t,--timestamps", options->timestamps, "Show each line's time (RFC 3339, nanoseconds)");
+  command->add_flag("-t,--timestamps", options->timestamps,
+                    "Show each line's time (RFC 3339, nanoseconds)");
   command->add_flag("--no-prefix", options->no_prefix, "Do not prefix lines with the service name");
   command->add_flag("--json", options->json,
                     "JSON Lines: one object per log line (schema: docs/json.md#logs)");

@@ -86,7 +86,8 @@ CheckResult check_mcp_config(const HomeLayout& home) {
       return result(id, name, CheckStatus::fail, path + " does not exist (the MCP proxy mounts it)", kFixHome);
     }
     return result(id, name, CheckStatus::pass,
-                  fmt::format("{} is valid ({} MCP servers)", path, config->at("mcpServers").size()));
+                  fmt::format("{} is valid ({} MCP server{})", path, config->at("mcpServers").size(),
+                              config->at("mcpServers").size() == 1 ? "" : "s"));
   } catch (const Error& error) {
     return result(id, name, CheckStatus::fail, error.what(), error.hint().empty() ? "fix the JSON" : error.hint());
   }

@@ -79,13 +79,16 @@ double parse_time_argument(std::string_view text, std::string_view option,
   if (!text.empty() && number_length(text) == text.size()) return to_double(text);
   if (auto nanos = parse_rfc3339_nanos(text)) return static_cast<double>(*nanos) / 1e9;
   if (auto ago = parse_duration_seconds(text)) {
-    const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    const auto now_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
     return static_cast<double>(now_ns) / 1e9 - *ago;
   }
-  throw Error(ExitCode::usage,
-              fmt::format("{}: \"{}\" is not a time; expected an RFC 3339 timestamp (2024-01-02T15:04:05Z), "
-                          "Unix seconds (1704207845) or a duration ago (10m, 1h30m, 42s)",
-                          option, text));
+  throw Error(
+      ExitCode::usage,
+      fmt::format(
+          "{}: \"{}\" is not a time; expected an RFC 3339 timestamp (2024-01-02T15:04:05Z), "
+          "Unix seconds (1704207845) or a duration ago (10m, 1h30m, 42s)",
+          option, text));
 }
 
 std::string parse_tail_argument(std::string_view text) {
@@ -93,8 +96,10 @@ std::string parse_tail_argument(std::string_view text) {
   unsigned long long value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size())
-    throw Error(ExitCode::usage,
-                fmt::format("--tail: \"{}\" is not a line count; expected a number (like 100) or \"all\"", text));
+    throw Error(
+        ExitCode::usage,
+        fmt::format("--tail: \"{}\" is not a line count; expected a number (like 100) or \"all\"",
+                    text));
   return std::to_string(value);
 }
 
@@ -126,7 +131,8 @@ std::vector<LogLine> merge_log_lines(std::vector<std::vector<LogLine>> lists) {
     }
   }
   // Stable: equal keys stay in list order, then line order.
-  std::stable_sort(order.begin(), order.end(), [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
   std::vector<LogLine> merged;
   merged.reserve(order.size());
   for (const auto& entry : order) merged.push_back(std::move(lists[entry.list][entry.index]));

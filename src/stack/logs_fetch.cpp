@@ -28,8 +28,8 @@ std::string label_or_empty(const engine::Labels& map, const char* key) {
 
 LogLine make_line(const LogTarget& target, engine::LogStream stream, std::string_view raw) {
   const auto split = split_timestamp(raw);
-  return LogLine{target.service, target.container_name, stream, std::string(split.time), split.time_ns,
-                 std::string(split.text)};
+  return LogLine{target.service,          target.container_name, stream,
+                 std::string(split.time), split.time_ns,         std::string(split.text)};
 }
 
 // Runs read(target) for every target on its own thread; an exception becomes a LogFailure
@@ -46,12 +46,14 @@ std::vector<LogFailure> for_each_target(const std::vector<LogTarget>& targets,
       try {
         read(i);
       } catch (const engine::EngineError& error) {
-        if (error.kind() == engine::EngineError::Kind::cancelled && cancelled && cancelled()) return;
+        if (error.kind() == engine::EngineError::Kind::cancelled && cancelled && cancelled())
+          return;
         failures[i] = LogFailure{target.service, target.container_name, error.code(), error.what()};
       } catch (const Error& error) {
         failures[i] = LogFailure{target.service, target.container_name, error.code(), error.what()};
       } catch (const std::exception& error) {
-        failures[i] = LogFailure{target.service, target.container_name, ExitCode::failed, error.what()};
+        failures[i] =
+            LogFailure{target.service, target.container_name, ExitCode::failed, error.what()};
       }
     });
   }
@@ -82,8 +84,10 @@ std::vector<LogTarget> find_log_targets(engine::Client& engine, const std::strin
   return targets;
 }
 
-std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets, std::vector<std::string> known,
-                                          const std::vector<std::string>& requested, const std::string& project) {
+std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets,
+                                          std::vector<std::string> known,
+                                          const std::vector<std::string>& requested,
+                                          const std::string& project) {
   for (const auto& target : targets) known.push_back(target.service);
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
@@ -92,11 +96,13 @@ std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets,
     for (const auto& name : requested) {
       if (!std::binary_search(known.begin(), known.end(), name))
         throw Error(ExitCode::usage,
-                    fmt::format("unknown service \"{}\"; the stack's services are: {}", name, fmt::join(known, ", ")));
+                    fmt::format("unknown service \"{}\"; the stack's services are: {}", name,
+                                fmt::join(known, ", ")));
     }
   }
   if (targets.empty())
-    throw Error(ExitCode::failed, fmt::format("the stack \"{}\" is not running: it has no containers", project),
+    throw Error(ExitCode::failed,
+                fmt::format("the stack \"{}\" is not running: it has no containers", project),
                 kStartHint);
   if (requested.empty()) return targets;
 
@@ -108,7 +114,8 @@ std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets,
     for (const auto& target : targets)
       if (target.service == name) selected.push_back(target);
     if (selected.size() == before)
-      throw Error(ExitCode::failed, fmt::format("service \"{}\" has no container in the stack \"{}\"", name, project),
+      throw Error(ExitCode::failed,
+                  fmt::format("service \"{}\" has no container in the stack \"{}\"", name, project),
                   kStartHint);
   }
   return selected;
@@ -137,7 +144,8 @@ LogFetchResult fetch_logs(engine::Client& engine, const std::vector<LogTarget>& 
 }
 
 std::vector<LogFailure> follow_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
-                                    engine::LogOptions options, const std::function<void(const LogLine&)>& on_line,
+                                    engine::LogOptions options,
+                                    const std::function<void(const LogLine&)>& on_line,
                                     const std::function<bool()>& cancelled) {
   options.timestamps = true;
   options.follow = true;

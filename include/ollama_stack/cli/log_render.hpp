@@ -2,19 +2,18 @@
 // How `logs` shows a line: "<service padded> | [<time> ]<text>" like docker compose, the prefix
 // coloured per service when colour is on; or one JSON object per line for --json.
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ollama_stack/stack/logs.hpp"
 
 namespace ollama_stack::cli {
 
 struct LogRenderOptions {
-  bool prefix = true;       // false: --no-prefix
-  bool timestamps = false;  // -t: keep the engine's RFC3339Nano time before the text
-  bool color = false;       // from TerminalCaps, decided in one place
+  bool prefix = true;            // false: --no-prefix
+  bool timestamps = false;       // -t: keep the engine's RFC3339Nano time before the text
+  bool color = false;            // from TerminalCaps, decided in one place
   std::size_t prefix_width = 0;  // the widest service name shown
 };
 

@@ -7,6 +7,7 @@
 
 namespace ollama_stack::cli {
 
+void register_config(CLI::App& app, Context& context);
 void register_install(CLI::App& app, Context& context);
 void register_start(CLI::App& app, Context& context);
 void register_stop(CLI::App& app, Context& context);

@@ -75,8 +75,10 @@ std::vector<LogTarget> find_log_targets(engine::Client& engine, const std::strin
 // requested services in the order given (duplicates ignored). `known` are the stack's services
 // (from the compose files; the targets' services are added). Throws Error(usage) for an unknown
 // name listing the valid ones, Error(failed) with the start hint when nothing runs.
-std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets, std::vector<std::string> known,
-                                          const std::vector<std::string>& requested, const std::string& project);
+std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets,
+                                          std::vector<std::string> known,
+                                          const std::vector<std::string>& requested,
+                                          const std::string& project);
 
 struct LogFetchResult {
   std::vector<LogLine> lines;  // merged in time order
@@ -92,7 +94,8 @@ LogFetchResult fetch_logs(engine::Client& engine, const std::vector<LogTarget>& 
 // as lines arrive, until every stream ends (its container stopped) or `cancelled` turns true.
 // Ending because of `cancelled` is not a failure.
 std::vector<LogFailure> follow_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
-                                    engine::LogOptions options, const std::function<void(const LogLine&)>& on_line,
+                                    engine::LogOptions options,
+                                    const std::function<void(const LogLine&)>& on_line,
                                     const std::function<bool()>& cancelled);
 
 }  // namespace ollama_stack::stack

@@ -16,7 +16,8 @@ std::size_t log_prefix_width(const std::vector<std::string>& services) {
 std::string render_log_line(const stack::LogLine& line, const LogRenderOptions& options) {
   std::string out;
   if (options.prefix) {
-    out += Style(options.color).service(line.service, pad_to_width(line.service, options.prefix_width) + " |");
+    out += Style(options.color)
+               .service(line.service, pad_to_width(line.service, options.prefix_width) + " |");
     out += ' ';
   }
   if (options.timestamps && !line.time.empty()) out.append(line.time).append(" ");
@@ -25,11 +26,12 @@ std::string render_log_line(const stack::LogLine& line, const LogRenderOptions& 
 }
 
 nlohmann::json log_line_json(const stack::LogLine& line) {
-  return nlohmann::json{{"service", line.service},
-                        {"container", line.container},
-                        {"stream", line.stream == engine::LogStream::stderr_ ? "stderr" : "stdout"},
-                        {"time", line.time.empty() ? nlohmann::json(nullptr) : nlohmann::json(line.time)},
-                        {"line", line.text}};
+  return nlohmann::json{
+      {"service", line.service},
+      {"container", line.container},
+      {"stream", line.stream == engine::LogStream::stderr_ ? "stderr" : "stdout"},
+      {"time", line.time.empty() ? nlohmann::json(nullptr) : nlohmann::json(line.time)},
+      {"line", line.text}};
 }
 
 }  // namespace ollama_stack::cli

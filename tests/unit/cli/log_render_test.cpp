@@ -4,12 +4,15 @@
 
 #include <sstream>
 
+#include "ollama_stack/cli/terminal.hpp"
+
 namespace ollama_stack::cli {
 namespace {
 
 stack::LogLine line(const std::string& service, const std::string& text,
                     engine::LogStream stream = engine::LogStream::stdout_) {
-  return {service, "p-" + service + "-1", stream, "2024-01-02T15:04:05.1Z", 1704207845100000000, text};
+  return {service, "p-" + service + "-1", stream, "2024-01-02T15:04:05.1Z", 1704207845100000000,
+          text};
 }
 
 std::string render_all(const std::vector<stack::LogLine>& lines, const LogRenderOptions& options) {
@@ -19,9 +22,11 @@ std::string render_all(const std::vector<stack::LogLine>& lines, const LogRender
 }
 
 TEST(LogRender, PadsThePrefixToTheLongestServiceName) {
-  const LogRenderOptions options{.prefix_width = log_prefix_width({"ollama", "webui", "mcp_proxy"})};
+  const LogRenderOptions options{.prefix_width =
+                                     log_prefix_width({"ollama", "webui", "mcp_proxy"})};
   EXPECT_EQ(options.prefix_width, 9u);
-  EXPECT_EQ(render_all({line("ollama", "listening"), line("mcp_proxy", "ready"), line("webui", "")}, options),
+  EXPECT_EQ(render_all({line("ollama", "listening"), line("mcp_proxy", "ready"), line("webui", "")},
+                       options),
             "ollama    | listening\n"
             "mcp_proxy | ready\n"
             "webui     | \n");

@@ -152,7 +152,7 @@ TEST(ComposeStackFiles, EmbeddedFilesLoadWithVirtualPaths) {
   auto result = load_project(options);
   EXPECT_EQ(result.project.services.at("ollama").defined_in, "embedded:docker-compose.nvidia.yml");
   EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source,
-            "/srv/home/mcp/config.json");
+            "/srv/home/mcp");
   EXPECT_EQ(result.project.services.at("webui").image, "ghcr.io/open-webui/open-webui:cuda");
 }
 

@@ -40,8 +40,8 @@ TEST(LogTimeArgument, AcceptsDurationsAgo) {
 }
 
 TEST(LogTimeArgument, RejectsOtherTextWithAUsageErrorSayingWhatIsExpected) {
-  for (const char* bad : {"", "yesterday", "10x", "1h30", "h", "-5m", "1.s", "2024-01-02", "2024-13-02T00:00:00Z",
-                          "1704207845.", "10m ago"}) {
+  for (const char* bad : {"", "yesterday", "10x", "1h30", "h", "-5m", "1.s", "2024-01-02",
+                          "2024-13-02T00:00:00Z", "1704207845.", "10m ago"}) {
     try {
       parse_time_argument(bad, "--since", kNow);
       ADD_FAILURE() << "accepted \"" << bad << "\"";
@@ -116,17 +116,21 @@ TEST(LogMerge, OrdersLinesOfSeveralServicesByTime) {
 }
 
 TEST(LogMerge, EqualTimestampsKeepListOrderThenLineOrder) {
-  auto merged = merge_log_lines({{line("a", 10, "a1"), line("a", 10, "a2")}, {line("b", 10, "b1"), line("b", 5, "b0")}});
+  auto merged = merge_log_lines(
+      {{line("a", 10, "a1"), line("a", 10, "a2")}, {line("b", 10, "b1"), line("b", 5, "b0")}});
   EXPECT_EQ(texts(merged), (std::vector<std::string>{"b0", "a1", "a2", "b1"}));
 }
 
 TEST(LogMerge, OutOfOrderTimestampsAreSortedAndLinesWithoutOneFollowTheirPredecessor) {
-  auto merged = merge_log_lines({{line("a", 30, "a30"), line("a", std::nullopt, "a30-cont"), line("a", 10, "a10")},
-                                 {line("b", std::nullopt, "b-first"), line("b", 20, "b20")}});
+  auto merged = merge_log_lines(
+      {{line("a", 30, "a30"), line("a", std::nullopt, "a30-cont"), line("a", 10, "a10")},
+       {line("b", std::nullopt, "b-first"), line("b", 20, "b20")}});
   EXPECT_EQ(texts(merged), (std::vector<std::string>{"b-first", "a10", "b20", "a30", "a30-cont"}));
 }
 
-LogTarget target(const std::string& service) { return {service, "id-" + service, "p-" + service + "-1", false}; }
+LogTarget target(const std::string& service) {
+  return {service, "id-" + service, "p-" + service + "-1", false};
+}
 
 TEST(LogTargets, UnknownServiceIsAUsageErrorListingTheValidOnes) {
   const std::vector<LogTarget> targets{target("ollama"), target("webui")};
@@ -135,7 +139,8 @@ TEST(LogTargets, UnknownServiceIsAUsageErrorListingTheValidOnes) {
     FAIL() << "accepted an unknown service";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ExitCode::usage);
-    EXPECT_STREQ(error.what(), "unknown service \"nosuch\"; the stack's services are: mcp_proxy, ollama, webui");
+    EXPECT_STREQ(error.what(),
+                 "unknown service \"nosuch\"; the stack's services are: mcp_proxy, ollama, webui");
   }
 }
 
@@ -154,7 +159,8 @@ TEST(LogTargets, SelectsAllOrTheRequestedInOrderAndSaysWhenNothingRuns) {
     EXPECT_EQ(error.code(), ExitCode::failed);
     EXPECT_NE(error.hint().find("ollama-stack start"), std::string::npos);
   }
-  EXPECT_EQ(code_of([&] { select_log_targets(targets, {"mcp_proxy"}, {"mcp_proxy"}, "p"); }), ExitCode::failed);
+  EXPECT_EQ(code_of([&] { select_log_targets(targets, {"mcp_proxy"}, {"mcp_proxy"}, "p"); }),
+            ExitCode::failed);
 }
 
 }  // namespace
