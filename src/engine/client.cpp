@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "json_fields.hpp"
 #include "ollama_stack/engine/errors.hpp"
 
 namespace ollama_stack::engine {
@@ -12,20 +13,7 @@ namespace {
 
 using Kind = EngineError::Kind;
 
-nlohmann::json parse_json(const std::string& body, const std::string& what) {
-  auto json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_discarded())
-    throw EngineError(Kind::protocol, fmt::format("the engine's answer to {} is not valid JSON", what));
-  return json;
-}
-
-Labels labels_of(const nlohmann::json& object) {
-  Labels labels;
-  if (object.is_object())
-    for (const auto& [key, value] : object.items())
-      if (value.is_string()) labels[key] = value.get<std::string>();
-  return labels;
-}
+using detail::labels_of;
 
 uint16_t to_port(std::string_view text) {
   unsigned value = 0;
@@ -113,13 +101,13 @@ PingResult Client::ping(std::chrono::milliseconds timeout) {
 }
 
 VersionInfo Client::version() {
-  auto json = parse_json(call({.method = "GET", .path = "/version"}, {200}).body, "/version");
+  auto json = detail::parse_answer(call({.method = "GET", .path = "/version"}, {200}).body, "/version");
   return VersionInfo{json.value("Version", ""), json.value("ApiVersion", ""), json.value("MinAPIVersion", ""),
                      json.value("Os", ""), json.value("Arch", ""), json.value("KernelVersion", "")};
 }
 
 EngineInfo Client::info() {
-  auto json = parse_json(call({.method = "GET", .path = versioned("/info")}, {200}).body, "/info");
+  auto json = detail::parse_answer(call({.method = "GET", .path = versioned("/info")}, {200}).body, "/info");
   EngineInfo info;
   info.server_version = json.value("ServerVersion", "");
   info.os_type = json.value("OSType", "");
@@ -141,7 +129,7 @@ EngineInfo Client::info() {
 nlohmann::json Client::system_df() {
   HttpRequest request{.method = "GET", .path = versioned("/system/df")};
   request.timeout = std::chrono::milliseconds(120000);
-  return parse_json(call(request, {200}).body, "/system/df");
+  return detail::parse_answer(call(request, {200}).body, "/system/df");
 }
 
 // ---- Containers ------------------------------------------------------------------------------
@@ -149,7 +137,7 @@ nlohmann::json Client::system_df() {
 std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bool all) {
   std::string path = fmt::format("/containers/json?all={}", all ? 1 : 0);
   if (!filters.empty()) path += "&filters=" + encode_filters(filters);
-  auto json = parse_json(call({.method = "GET", .path = versioned(path)}, {200}).body, "/containers/json");
+  auto json = detail::parse_answer(call({.method = "GET", .path = versioned(path)}, {200}).body, "/containers/json");
   std::vector<ContainerSummary> result;
   for (const auto& item : json) {
     ContainerSummary summary;
@@ -173,7 +161,7 @@ std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bo
 std::string Client::create_container(const std::string& name, const nlohmann::json& body) {
   HttpRequest request{.method = "POST", .path = versioned("/containers/create?name=" + url_escape(name)),
                       .body = body.dump(), .content_type = "application/json"};
-  auto json = parse_json(call(request, {201}).body, "container create");
+  auto json = detail::parse_answer(call(request, {201}).body, "container create");
   return json.value("Id", "");
 }
 
@@ -205,7 +193,7 @@ void Client::remove_container(const std::string& id, bool force, bool remove_ano
 }
 
 ContainerInspect Client::inspect_container(const std::string& id) {
-  auto json = parse_json(call({.method = "GET", .path = versioned("/containers/" + id + "/json")}, {200}).body,
+  auto json = detail::parse_answer(call({.method = "GET", .path = versioned("/containers/" + id + "/json")}, {200}).body,
                          "container inspect");
   ContainerInspect result;
   result.id = json.value("Id", "");
@@ -269,7 +257,7 @@ int Client::wait_container(const std::string& id, const std::string& condition,
                            std::chrono::milliseconds timeout) {
   HttpRequest request{.method = "POST", .path = versioned("/containers/" + id + "/wait?condition=" + condition)};
   request.timeout = timeout;
-  auto json = parse_json(call(request, {200}).body, "container wait");
+  auto json = detail::parse_answer(call(request, {200}).body, "container wait");
   return json.value("StatusCode", 0);
 }
 

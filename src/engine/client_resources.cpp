@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "ollama_stack/engine/client.hpp"
+#include "json_fields.hpp"
 #include "ollama_stack/engine/errors.hpp"
 
 namespace ollama_stack::engine {
@@ -9,19 +10,9 @@ namespace {
 
 using Kind = EngineError::Kind;
 
-nlohmann::json parse(const std::string& body) {
-  auto json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_discarded()) throw EngineError(Kind::protocol, "the engine's answer is not valid JSON");
-  return json;
-}
+using detail::labels_of;
 
-Labels labels_of(const nlohmann::json& object) {
-  Labels labels;
-  if (object.is_object())
-    for (const auto& [key, value] : object.items())
-      if (value.is_string()) labels[key] = value.get<std::string>();
-  return labels;
-}
+nlohmann::json parse(const std::string& body) { return detail::parse_answer(body, "a network, volume or image call"); }
 
 NetworkInfo network_of(const nlohmann::json& json) {
   NetworkInfo info{json.value("Id", ""), json.value("Name", ""), json.value("Driver", ""),
