@@ -51,14 +51,8 @@ class CliCheckTest : public ::testing::Test {
     REQUIRE_ENGINE();
     project_ = unique_name("osk-e2e-check");
     home_path_ = dir_.path() + "/home";
-    env_ = {{"OLLAMA_STACK_HOME", home_path_},
-            {"PROJECT_NAME", project_},
-            {"OLLAMA_IMAGE", standin_image("ollama")},
-            {"WEBUI_IMAGE", standin_image("webui")},
-            {"MCP_PROXY_IMAGE", standin_image("mcpo")},
-            {"OLLAMA_PORT", std::to_string(free_port())},
-            {"WEBUI_PORT", std::to_string(free_port())},
-            {"MCP_PROXY_PORT", std::to_string(free_port())}};
+    env_ = standin_stack_env(project_);
+    env_["OLLAMA_STACK_HOME"] = home_path_;
   }
   void TearDown() override {
     if (!project_.empty()) remove_labelled(labels::kProject, project_);

@@ -23,14 +23,8 @@ class CliLifecycleTest : public ::testing::Test {
   void SetUp() override {
     REQUIRE_ENGINE();
     project_ = unique_name("osk-e2e-life");
-    env_ = {{"OLLAMA_STACK_HOME", home_.path()},
-            {"PROJECT_NAME", project_},
-            {"OLLAMA_IMAGE", standin_image("ollama")},
-            {"WEBUI_IMAGE", standin_image("webui")},
-            {"MCP_PROXY_IMAGE", standin_image("mcpo")},
-            {"OLLAMA_PORT", std::to_string(free_port())},
-            {"WEBUI_PORT", std::to_string(free_port())},
-            {"MCP_PROXY_PORT", std::to_string(free_port())}};
+    env_ = standin_stack_env(project_);
+    env_["OLLAMA_STACK_HOME"] = home_.path();
   }
   void TearDown() override {
     if (project_.empty()) return;

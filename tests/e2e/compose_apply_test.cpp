@@ -23,13 +23,7 @@ class ComposeApplyTest : public ::testing::Test {
     REQUIRE_ENGINE();
     project_ = unique_name("osk-e2e-apply");
     stack::ensure_home(home_.path());
-    variables_ = {{"PROJECT_NAME", project_},
-                  {"OLLAMA_IMAGE", standin_image("ollama")},
-                  {"WEBUI_IMAGE", standin_image("webui")},
-                  {"MCP_PROXY_IMAGE", standin_image("mcpo")},
-                  {"OLLAMA_PORT", std::to_string(free_port())},
-                  {"WEBUI_PORT", std::to_string(free_port())},
-                  {"MCP_PROXY_PORT", std::to_string(free_port())}};
+    variables_ = standin_stack_env(project_);
   }
   void TearDown() override {
     if (!project_.empty()) remove_labelled(labels::kProject, project_);

@@ -135,6 +135,16 @@ std::string standin_image(const std::string& role) {
   return "ollama-stack-standin/" + role + ":" + tag;
 }
 
+std::map<std::string, std::string> standin_stack_env(const std::string& project) {
+  return {{"PROJECT_NAME", project},
+          {"OLLAMA_IMAGE", standin_image("ollama")},
+          {"WEBUI_IMAGE", standin_image("webui")},
+          {"MCP_PROXY_IMAGE", standin_image("mcpo")},
+          {"OLLAMA_PORT", std::to_string(free_port())},
+          {"WEBUI_PORT", std::to_string(free_port())},
+          {"MCP_PROXY_PORT", std::to_string(free_port())}};
+}
+
 int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};

@@ -45,6 +45,10 @@ std::string unique_name(const std::string& prefix);
 // The stand-in image of a role ("ollama", "webui", "mcpo"), built by tests/standin/build-images.sh.
 std::string standin_image(const std::string& role);
 
+// The variables that point the stack's compose files at the stand-in images, under `project`,
+// with free host ports: PROJECT_NAME, *_IMAGE and *_PORT.
+std::map<std::string, std::string> standin_stack_env(const std::string& project);
+
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int free_port();
 
