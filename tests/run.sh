@@ -23,82 +23,13 @@ die() { printf 'tests/run.sh: error: %s\n' "$*" >&2; exit 1; }
 
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
                 libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libarchive-dev libgtest-dev libgmock-dev
+                libbenchmark-dev
                 curl tar)
 
-apt_install() {
-  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
-    die "missing packages: $*; install them (Debian/Ubuntu: sudo apt-get install -y $*) and run again"
-  fi
-  say "installing: $*"
-  if [[ -z "${APT_UPDATED:-}" ]]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
-}
+# shellcheck source=tests/lib/engine.sh
+source "$ROOT/tests/lib/engine.sh"
 
-install_build_deps() {
-  command -v dpkg-query >/dev/null || { say "not a Debian system: assuming build dependencies are present"; return; }
-  local missing=()
-  for package in "${BUILD_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
-  done
-  if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
-}
-
-engine_answers() {
-  if [[ -n "${DOCKER_HOST:-}" && "${DOCKER_HOST}" == tcp://* ]]; then
-    curl -fsS --max-time 3 "http://${DOCKER_HOST#tcp://}/_ping" >/dev/null 2>&1
-  else
-    local socket="$SOCKET"
-    [[ -z "${DOCKER_HOST:-}" ]] || socket="${DOCKER_HOST#unix://}"
-    curl -fsS --max-time 3 --unix-socket "$socket" http://localhost/_ping >/dev/null 2>&1
-  fi
-}
-
-stop_started_dockerd() {
-  if [[ -n "$STARTED_DOCKERD" ]] && kill -0 "$STARTED_DOCKERD" 2>/dev/null; then
-    say "stopping the dockerd this script started (pid $STARTED_DOCKERD)"
-    kill "$STARTED_DOCKERD" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$STARTED_DOCKERD" 2>/dev/null || break; sleep 0.1; done
-  fi
-}
-
-ensure_engine() {
-  if engine_answers; then say "using the Docker engine that answers at ${DOCKER_HOST:-unix://$SOCKET}"; return 0; fi
-  if [[ -n "${DOCKER_HOST:-}" ]]; then
-    say "DOCKER_HOST=$DOCKER_HOST does not answer"
-    return 1
-  fi
-  if ! command -v dockerd >/dev/null; then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-      apt_install docker.io
-    else
-      say "no dockerd here and cannot install docker.io (needs root on Debian/Ubuntu)"
-      return 1
-    fi
-  fi
-  if [[ $(id -u) -ne 0 ]]; then say "no engine answers and starting dockerd needs root"; return 1; fi
-  local state="$BUILD_DIR/dockerd"
-  mkdir -p "$state"
-  say "starting dockerd in the background (log: $state/dockerd.log)"
-  dockerd --pidfile "$state/dockerd.pid" >"$state/dockerd.log" 2>&1 &
-  STARTED_DOCKERD=$!
-  trap stop_started_dockerd EXIT
-  local deadline=$((SECONDS + 60))
-  until engine_answers; do
-    if ! kill -0 "$STARTED_DOCKERD" 2>/dev/null; then
-      tail -n 20 "$state/dockerd.log" >&2 || true
-      say "dockerd exited during start-up"
-      return 1
-    fi
-    ((SECONDS < deadline)) || { say "dockerd did not answer /_ping within 60 s"; return 1; }
-    sleep 0.2
-  done
-  say "dockerd answers /_ping"
-}
-
-install_build_deps
+install_missing "${BUILD_PACKAGES[@]}"
 
 ENGINE_OK=1
 mkdir -p "$BUILD_DIR"
@@ -109,7 +40,7 @@ if ((ENGINE_OK == 0)); then
 fi
 
 say "configuring and building (warnings are errors)"
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOLLAMA_STACK_WERROR=ON >&2
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOLLAMA_STACK_WERROR=ON -DOLLAMA_STACK_BUILD_BENCH=ON >&2
 cmake --build "$BUILD_DIR" -j "$JOBS" >&2
 
 if ((ENGINE_OK)); then

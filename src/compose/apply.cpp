@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -94,6 +96,8 @@ class Applier {
   void await_dependencies(const Service& service);
   void await_healthy(const std::string& dependency, const std::string& container_id);
   void await_completed(const std::string& dependency, const std::string& container_id);
+  void await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
+                        const std::function<bool(const engine::ContainerInspect&)>& done);
   std::string create_and_connect(const ServicePlan& service_plan);
   void rollback();
   void record_failure(const std::string& message, const std::string& hint);
@@ -219,38 +223,42 @@ void Applier::remove_orphans(const Plan& plan, ApplyResult& result) {
   }
 }
 
-void Applier::await_healthy(const std::string& dependency, const std::string& container_id) {
+// Inspects the dependency's container until `done` says it is ready (true) or throws; gives up
+// after the dependency timeout. Polls soon, then backs off to 250 ms.
+void Applier::await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
+                               const std::function<bool(const engine::ContainerInspect&)>& done) {
   const auto deadline = std::chrono::steady_clock::now() + options_.dependency_timeout;
+  auto pause = 10ms;
   while (!should_stop()) {
-    auto inspected = client_.inspect_container(container_id);
+    if (done(client_.inspect_container(container_id))) return;
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not {} within {} s", dependency, what,
+                                                   options_.dependency_timeout.count()));
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::milliseconds>(pause * 2, 250ms);
+  }
+}
+
+void Applier::await_healthy(const std::string& dependency, const std::string& container_id) {
+  await_dependency(dependency, container_id, "become healthy", [&](const engine::ContainerInspect& inspected) {
     if (inspected.state.health.empty() && inspected.state.running)
       throw Error(ExitCode::failed, fmt::format("service {} must be healthy first, but it has no healthcheck", dependency),
                   "add a healthcheck to it, or use condition: service_started");
-    if (inspected.state.health == "healthy") return;
     if (inspected.state.health == "unhealthy")
       throw Error(ExitCode::unhealthy, fmt::format("dependency {} is unhealthy", dependency));
     if (!inspected.state.running)
       throw Error(ExitCode::failed, fmt::format("dependency {} exited with code {}", dependency, inspected.state.exit_code));
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not become healthy within {} s", dependency,
-                                                   options_.dependency_timeout.count()));
-    std::this_thread::sleep_for(250ms);
-  }
+    return inspected.state.health == "healthy";
+  });
 }
 
 void Applier::await_completed(const std::string& dependency, const std::string& container_id) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.dependency_timeout;
-  while (!should_stop()) {
-    auto inspected = client_.inspect_container(container_id);
-    if (!inspected.state.running && inspected.state.status != "created") {
-      if (inspected.state.exit_code == 0) return;
+  await_dependency(dependency, container_id, "complete", [&](const engine::ContainerInspect& inspected) {
+    if (inspected.state.running || inspected.state.status == "created") return false;
+    if (inspected.state.exit_code != 0)
       throw Error(ExitCode::failed, fmt::format("dependency {} exited with code {}", dependency, inspected.state.exit_code));
-    }
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not complete within {} s", dependency,
-                                                   options_.dependency_timeout.count()));
-    std::this_thread::sleep_for(250ms);
-  }
+    return true;
+  });
 }
 
 void Applier::await_dependencies(const Service& service) {

@@ -34,6 +34,9 @@ void wait_healthy(Session& session, const StartOptions& options) {
   for (const auto& container : containers)
     if (container.labels.count(labels::kService) != 0) pending[container.labels.at(labels::kService)] = container.id;
   std::map<std::string, HealthReport> last;
+  // Stand-ins and small services answer within milliseconds of starting, big ones take seconds:
+  // poll soon, then back off to 200 ms so a slow start costs few engine calls.
+  auto pause = 10ms;
   while (!pending.empty()) {
     if (options.cancelled && options.cancelled()) throw Interrupted();
     for (auto it = pending.begin(); it != pending.end();) {
@@ -70,7 +73,8 @@ void wait_healthy(Session& session, const StartOptions& options) {
                               tail.empty() ? "" : "; its last log lines:" + tail),
                   fmt::format("see `ollama-stack logs {}`, or allow more time with --timeout", service));
     }
-    std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::milliseconds>(pause * 2, 200ms);
   }
 }
 

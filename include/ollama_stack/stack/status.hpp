@@ -43,7 +43,9 @@ struct StackStatus {
 
 struct StatusOptions {
   bool stats = true;
-  std::chrono::milliseconds cpu_window{250};  // CPU % is measured over this window
+  // CPU % is measured over this window: short, because status runs in prompts and loops (docker
+  // stats takes ~1 s); bench/run.sh holds status --json to 200 ms.
+  std::chrono::milliseconds cpu_window{100};
 };
 
 StackStatus stack_status(Session& session, const StatusOptions& options);
