@@ -2,11 +2,14 @@
 // pointed at the stand-ins.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <mutex>
 
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/load.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/stack_project.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -172,6 +175,51 @@ TEST_F(ComposeApplyTest, CancellingMidwayUndoesWhatWasCreated) {
   EXPECT_TRUE(containers().empty());
   EXPECT_FALSE(engine.inspect_network(project_ + "_default").has_value());
   EXPECT_TRUE(engine.inspect_volume(project_ + "_ollama_data").has_value()) << "volumes are never undone";
+}
+
+// A project whose `app` waits for `job` to exit 0 and for `web`'s Docker healthcheck (first run
+// 2 s after start) to pass: without those waits apply would return while web is still starting.
+compose::Project dependency_project(const std::string& name, int job_exit_code) {
+  const std::string yaml = fmt::format(R"(name: {}
+services:
+  job:
+    image: {}
+    environment: {{STANDIN_EXIT_AFTER_MS: "300", STANDIN_EXIT_CODE: "{}"}}
+  web:
+    image: {}
+  app:
+    image: {}
+    depends_on:
+      job: {{condition: service_completed_successfully}}
+      web: {{condition: service_healthy}}
+)",
+                                       name, standin_image("ollama"), job_exit_code, standin_image("webui"),
+                                       standin_image("mcpo"));
+  compose::LoadOptions options;
+  options.sources = {{"dependencies/docker-compose.yml", yaml}};
+  options.working_dir = "/tmp";
+  options.lookup = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+  return compose::load_project(options).project;
+}
+
+TEST_F(ComposeApplyTest, WaitsForHealthyAndCompletedDependencies) {
+  compose::apply(test_engine(), dependency_project(project_, 0), options());
+  auto web = test_engine().inspect_container(container_id("web"));
+  EXPECT_EQ(web.state.health, "healthy") << "app was started before web's healthcheck passed";
+  auto job = test_engine().inspect_container(container_id("job"));
+  EXPECT_FALSE(job.state.running);
+  EXPECT_EQ(job.state.exit_code, 0);
+  EXPECT_TRUE(test_engine().inspect_container(container_id("app")).state.running);
+}
+
+TEST_F(ComposeApplyTest, AFailedDependencyStopsTheServiceThatNeedsIt) {
+  try {
+    compose::apply(test_engine(), dependency_project(project_, 3), options());
+    FAIL() << "apply succeeded although job exited with code 3";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("dependency job exited with code 3"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(container_id("app").empty()) << "what this run created is removed when it fails";
 }
 
 }  // namespace
