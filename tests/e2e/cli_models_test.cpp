@@ -139,6 +139,7 @@ TEST_F(CliModelsTest, PullListShowSurviveRestartThenRemove) {
   EXPECT_EQ(human_show.exit_code, 0);
   EXPECT_THAT(human_show.out, HasSubstr("Template"));
   EXPECT_THAT(human_show.out, HasSubstr("no rights reserved"));
+  EXPECT_THAT(human_show.out, HasSubstr("num_ctx 2048"));
 
   auto restart = cli({"restart"});
   ASSERT_EQ(restart.exit_code, 0) << restart.err;
@@ -161,6 +162,12 @@ TEST_F(CliModelsTest, PullListShowSurviveRestartThenRemove) {
   auto again = cli({"models", "rm", "--force", "standin-tiny"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("model 'standin-tiny' not found"));
+  auto json_rm = cli({"models", "rm", "--force", "--json", "standin-tiny"});
+  EXPECT_EQ(json_rm.exit_code, 1);
+  auto rm_document = json::parse(json_rm.out);  // one document: the errors are in it, no error document follows
+  EXPECT_EQ(rm_document["removed"], json::array());
+  ASSERT_EQ(rm_document["errors"].size(), 1u);
+  EXPECT_THAT(rm_document["errors"][0].get<std::string>(), HasSubstr("not found"));
   auto missing = cli({"models", "show", "nosuch"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("model 'nosuch' not found"));
