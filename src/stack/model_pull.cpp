@@ -90,7 +90,10 @@ PullOutcome pull_model(OllamaApi& api, const std::string& name, const PullOption
   outcome.layers = tracker.layers();
   outcome.bytes = tracker.total_bytes();
   outcome.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  progress.finished(tracker, outcome.ok, outcome.ok ? "pulled" : outcome.interrupted ? "interrupted" : tracker.error().empty() ? outcome.error : tracker.error());
+  std::string shown = "pulled";  // on the model's progress line: short, the sentence comes later
+  if (outcome.interrupted) shown = "interrupted";
+  else if (!outcome.ok) shown = tracker.error().empty() ? outcome.error : tracker.error();
+  progress.finished(tracker, outcome.ok, shown);
   return outcome;
 }
 

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/verbs.hpp"

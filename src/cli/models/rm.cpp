@@ -60,11 +60,13 @@ void run_rm(Context& context, const RmOptions& options) {
     Style style(context.caps_out());
     for (const auto& name : removed) context.out() << style.green("Removed ") << name << "\n";
   }
-  if (failures.size() == 1) throw Error(ExitCode::failed, failures.front(), hint.empty() ? "see the models Ollama has with `ollama-stack models list`" : hint);
+  if (hint.empty()) hint = "see the models Ollama has with `ollama-stack models list`";
+  if (failures.size() == 1) throw Error(ExitCode::failed, failures.front(), hint);
   if (failures.size() > 1)
-    throw Error(ExitCode::failed, fmt::format("{} of {} models could not be removed: {}", failures.size(),
-                                              options.names.size(), joined(failures)),
-                "see the models Ollama has with `ollama-stack models list`");
+    throw Error(ExitCode::failed,
+                fmt::format("{} of {} models could not be removed: {}", failures.size(), options.names.size(),
+                            joined(failures)),
+                hint);
 }
 
 }  // namespace
