@@ -283,8 +283,8 @@ TEST_F(CliModelsTest, WithoutAStackItExits1NamingTheStartCommand) {
   EXPECT_EQ(cli({"models", "list", "--ollama-url", "ftp://x"}).exit_code, 2);
 }
 
-TEST_F(CliModelsTest, CtrlCDuringPullStopsCleanlyWithExit130) {
-  ollama_environment("STANDIN_PULL_MS", "30000");
+TEST_F(CliModelsTest, CtrlCDuringPullStopsCleanlyWithExit130AndALaterPullWorks) {
+  ollama_environment("STANDIN_PULL_MS", "6000");  // the signal lands at about 1 s of 6
   start_stack();
   TempDir scratch;
   const std::string err_path = scratch.path() + "/err.txt";
@@ -313,6 +313,10 @@ TEST_F(CliModelsTest, CtrlCDuringPullStopsCleanlyWithExit130) {
   EXPECT_EQ(WEXITSTATUS(status), 130) << stderr_text();
   EXPECT_THAT(stderr_text(), HasSubstr("interrupted"));
   EXPECT_TRUE(listed().empty()) << "an interrupted pull leaves no model behind";
+
+  auto again = cli({"models", "pull", "standin-small"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(listed(), std::set<std::string>{"standin-small:latest"});
 }
 
 }  // namespace
