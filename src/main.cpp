@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       },
       ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1,
       ollama_stack::cli::terminal_window_columns(::isatty(STDOUT_FILENO) == 1 ? STDOUT_FILENO : STDERR_FILENO));
+  context.set_input(std::cin, ::isatty(STDIN_FILENO) == 1);
   std::vector<std::string> args(argv + 1, argv + argc);
   int code = ollama_stack::cli::run(args, context);
   std::cout.flush();

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/terminal.hpp"
@@ -25,7 +26,8 @@ const char* action_name(compose::ServiceAction action) {
   }
 }
 
-void render_start(Context& context, const stack::StartResult& result, bool json, bool restarted) {
+void render_start(Context& context, const stack::StartResult& result, bool json, bool restarted,
+                  const std::vector<std::string>& pulled) {
   if (json) {
     nlohmann::json services = nlohmann::json::array();
     for (const auto& service : result.applied.services)
@@ -38,6 +40,7 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
                                                    {"platform", stack::to_string(result.platform)},
                                                    {"services", services},
                                                    {"urls", urls},
+                                                   {"pulled_models", pulled},
                                                    {"warnings", result.warnings}}));
     return;
   }
@@ -81,7 +84,8 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
   };
   auto result = stack::start_stack(session, start_options);
   progress.finish();
-  render_start(context, result, options.json, restart);
+  auto pulled = pull_after_start(context, session, options.pull, options.json);
+  render_start(context, result, options.json, restart, pulled);
 }
 
 void add_start_options(CLI::App& command, StartVerbOptions& options) {
@@ -94,6 +98,8 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
   command.add_option("--lock-timeout", options.lock_timeout,
                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");
+  command.add_option("--pull", options.pull, "Pull this model once the stack is healthy (repeatable; for CI smoke checks)")
+      ->excludes("--no-wait");
 }
 
 void register_start(CLI::App& app, Context& context) {

@@ -1,9 +1,10 @@
 #include "ollama_stack/stack/health.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <charconv>
+
+#include "ollama_stack/stack/service_http.hpp"
 
 namespace ollama_stack::stack {
 
@@ -36,22 +37,16 @@ HealthProbe probe_for(const std::map<std::string, std::string>& labels, const st
 }
 
 std::optional<int> http_get_status(const std::string& url, std::chrono::milliseconds timeout, std::string* error) {
-  CURL* handle = curl_easy_init();
-  if (handle == nullptr) return std::nullopt;
-  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t count, void*) { return size * count; });
-  curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
-  CURLcode code = curl_easy_perform(handle);
-  long status = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(handle);
-  if (code != CURLE_OK) {
-    if (error != nullptr) *error = curl_easy_strerror(code);
+  HttpRequestOptions options;
+  options.timeout = timeout;
+  options.connect_timeout = timeout;
+  options.on_data = [](int, std::string_view) { return true; };  // the status is all a probe needs
+  auto result = http_request(url, options);
+  if (!result.error.empty()) {
+    if (error != nullptr) *error = result.error;
     return std::nullopt;
   }
-  return static_cast<int>(status);
+  return result.status;
 }
 
 HealthReport assess_health(const engine::ContainerInspect& container, const std::string& host,

@@ -3,6 +3,7 @@
 // the engine client. Verbs never touch std::cout or the socket directly, so a test can run a verb
 // against a fake engine and read what it printed.
 #include <functional>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -41,6 +42,13 @@ class Context {
   const EnvLookup& env() const { return env_; }
   bool stdout_is_tty() const { return stdout_is_tty_; }
   bool stderr_is_tty() const { return stderr_is_tty_; }
+  // Where answers to questions come from (confirmations); nullptr = none (never ask, refuse).
+  std::istream* in() const { return in_; }
+  bool stdin_is_tty() const { return stdin_is_tty_; }
+  void set_input(std::istream& in, bool is_tty) {
+    in_ = &in;
+    stdin_is_tty_ = is_tty;
+  }
 
   // What stdout / stderr can show (colour, unicode, width), decided in cli/terminal.
   TerminalCaps caps_out() const;
@@ -67,6 +75,8 @@ class Context {
   bool stdout_is_tty_;
   bool stderr_is_tty_;
   std::optional<int> window_columns_;
+  std::istream* in_ = nullptr;
+  bool stdin_is_tty_ = false;
   std::optional<engine::Endpoint> endpoint_;
   std::unique_ptr<engine::Client> engine_;
   EngineFactory engine_factory_;

@@ -14,6 +14,7 @@ struct StartVerbOptions {
   int timeout = 300;
   int lock_timeout = 120;
   bool json = false;
+  std::vector<std::string> pull;  // models to pull once the stack is healthy
 };
 
 void add_start_options(CLI::App& command, StartVerbOptions& options);

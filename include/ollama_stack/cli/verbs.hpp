@@ -16,5 +16,7 @@ void register_status(CLI::App& app, Context& context);
 void register_check(CLI::App& app, Context& context);
 void register_version(CLI::App& app, Context& context);
 void register_logs(CLI::App& app, Context& context);
+// The `models` group (src/cli/models/), which registers its own verbs.
+void register_models(CLI::App& app, Context& context);
 
 }  // namespace ollama_stack::cli
