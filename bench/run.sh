@@ -32,7 +32,7 @@ mkdir -p "$BUILD_DIR"
 ensure_engine || die "no Docker engine answers; start dockerd (or set DOCKER_HOST) and run again"
 
 say "building Release (benchmarks on)"
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DOLLAMA_STACK_BUILD_BENCH=ON >&2
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DOLLAMA_STACK_BUILD_BENCH=ON -DOLLAMA_STACK_BUILD_TESTS=ON >&2
 cmake --build "$BUILD_DIR" -j "$JOBS" --target ollama-stack standin bench_measure micro_benchmarks >&2
 "$ROOT/tests/standin/build-images.sh" "$BUILD_DIR/tests/standin/standin" >&2
 
