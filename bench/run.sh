@@ -53,7 +53,7 @@ URLS="http://127.0.0.1:$OLLAMA_PORT/api/version http://127.0.0.1:$WEBUI_PORT/hea
 cleanup() {
   set +e
   "$BIN" stop -q >/dev/null 2>&1
-  for n in 3 10 30; do "$BIN" --compose-dir "$WORK/scale$n" stop -q >/dev/null 2>&1; done
+  for n in 3 10 30; do "$BIN" --home "$WORK/scale-home" --compose-dir "$WORK/scale$n" stop -q >/dev/null 2>&1; done
   "${COMPOSE[@]}" down -v >/dev/null 2>&1
   "$FLOOR" down osbench-floor >/dev/null 2>&1
   for volume in osbench_ollama_data osbench_webui_data osbench-floor_ollama_data osbench-floor_webui_data; do
@@ -132,6 +132,8 @@ YAML
   } >"$dir/docker-compose.yml"
 }
 for n in 3 10 30; do write_scale_project "$n"; done
+SCALE="$BIN --home $WORK/scale-home --compose-dir $WORK/scale"  # + N: the home without the override above
+${SCALE}3 install -q >/dev/null
 
 # ---- measuring ------------------------------------------------------------------------------
 declare -A R  # "name field" -> value, from bench_measure's RESULT lines
@@ -185,16 +187,16 @@ measure --name "stop (2)" --cmd "exec $BIN stop -q >/dev/null" --prepare "$BIN s
   --vs-name "floor down" --vs-cmd "exec $FLOOR down osbench-floor" --vs-prepare "$FLOOR up osbench-floor"
 
 say "timing how cost grows with the number of services"
-measure --name "start, 3 services" --cmd "exec $BIN --compose-dir $WORK/scale3 start -q >/dev/null" \
-  --prepare "$BIN --compose-dir $WORK/scale3 stop -q >/dev/null" \
-  --vs-name "start, 10 services" --vs-cmd "exec $BIN --compose-dir $WORK/scale10 start -q >/dev/null" \
-  --vs-prepare "$BIN --compose-dir $WORK/scale10 stop -q >/dev/null"
-"$BIN" --compose-dir "$WORK/scale30" start -q >/dev/null
-measure --name "status --json, 3 services" --cmd "exec $BIN --compose-dir $WORK/scale3 status --json >/dev/null" \
-  --vs-name "status --json, 10 services" --vs-cmd "exec $BIN --compose-dir $WORK/scale10 status --json >/dev/null"
-measure --name "status --json, 3 services (2)" --cmd "exec $BIN --compose-dir $WORK/scale3 status --json >/dev/null" \
-  --vs-name "status --json, 30 services" --vs-cmd "exec $BIN --compose-dir $WORK/scale30 status --json >/dev/null"
-for n in 3 10 30; do "$BIN" --compose-dir "$WORK/scale$n" stop -q >/dev/null; done
+measure --name "start, 3 services" --cmd "exec ${SCALE}3 start -q >/dev/null" \
+  --prepare "${SCALE}3 stop -q >/dev/null" \
+  --vs-name "start, 10 services" --vs-cmd "exec ${SCALE}10 start -q >/dev/null" \
+  --vs-prepare "${SCALE}10 stop -q >/dev/null"
+${SCALE}30 start -q >/dev/null
+measure --name "status --json, 3 services" --cmd "exec ${SCALE}3 status --json >/dev/null" \
+  --vs-name "status --json, 10 services" --vs-cmd "exec ${SCALE}10 status --json >/dev/null"
+measure --name "status --json, 3 services (2)" --cmd "exec ${SCALE}3 status --json >/dev/null" \
+  --vs-name "status --json, 30 services" --vs-cmd "exec ${SCALE}30 status --json >/dev/null"
+for n in 3 10 30; do ${SCALE}$n stop -q >/dev/null; done
 
 if [[ -x "$ROOT/bench/backup_rss.sh" ]]; then
   say "peak RSS of backup and restore as the volume grows"

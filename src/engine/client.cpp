@@ -210,6 +210,7 @@ ContainerInspect Client::inspect_container(const std::string& id) {
   result.state.status = state.value("Status", "");
   result.state.running = state.value("Running", false);
   result.state.exit_code = state.value("ExitCode", 0);
+  result.state.pid = state.value("Pid", 0);
   result.state.oom_killed = state.value("OOMKilled", false);
   result.state.error = state.value("Error", "");
   result.state.started_at = state.value("StartedAt", "");

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/engine/cgroup_stats.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/timestamp.hpp"
 
@@ -14,6 +15,26 @@ namespace ollama_stack::stack {
 namespace {
 
 namespace labels = compose::labels;
+
+// CPU and memory over `window`: from the cgroup files when the engine runs on this host (at once),
+// else from two samples of the engine's stats endpoint (its collector ticks once a second, so
+// this can take that long). nullopt when the container stopped in between.
+std::optional<engine::ResourceUsage> sample_usage(engine::Client& client, const engine::ContainerInspect& container,
+                                                  std::chrono::milliseconds window) {
+  if (auto before = engine::read_cgroup_stats(container.state.pid, container.id)) {
+    std::this_thread::sleep_for(window);
+    if (auto after = engine::read_cgroup_stats(container.state.pid, container.id))
+      return engine::compute_usage(*before, *after);
+    return std::nullopt;
+  }
+  try {
+    auto before = client.stats_once(container.id);
+    std::this_thread::sleep_for(window);
+    return engine::compute_usage(before, client.stats_once(container.id));
+  } catch (const engine::EngineError&) {
+    return std::nullopt;  // stopped between the calls: no figures, not an error
+  }
+}
 
 ServiceStatus describe(engine::Client& client, const engine::ContainerSummary& summary, const std::string& host,
                        const StatusOptions& options) {
@@ -25,11 +46,6 @@ ServiceStatus describe(engine::Client& client, const engine::ContainerSummary& s
   for (const auto& port : summary.ports)
     if (port.public_port != 0)
       status.ports.push_back({port.ip, port.public_port, port.private_port, port.type});
-
-  // Stats are slow: start the first sample while inspecting and probing.
-  std::future<engine::StatsSample> first;
-  const bool sample = options.stats && summary.state == "running";
-  if (sample) first = std::async(std::launch::async, [&] { return client.stats_once(summary.id); });
 
   const auto inspected = client.inspect_container(summary.id);
   status.state = inspected.state.status;
@@ -44,17 +60,11 @@ ServiceStatus describe(engine::Client& client, const engine::ContainerSummary& s
       status.uptime_seconds = (now - *started).count();
     }
   }
-  if (sample) {
-    try {
-      auto before = first.get();
-      std::this_thread::sleep_for(options.cpu_window);
-      auto after = client.stats_once(summary.id);
-      auto usage = engine::compute_usage(before, after);
-      status.cpu_percent = usage.cpu_percent;
-      status.memory_bytes = usage.memory_used;
-      status.memory_limit_bytes = usage.memory_limit;
-    } catch (const engine::EngineError&) {
-      // The container may have stopped between the calls: no figures, not an error.
+  if (options.stats && inspected.state.running) {
+    if (auto usage = sample_usage(client, inspected, options.cpu_window)) {
+      status.cpu_percent = usage->cpu_percent;
+      status.memory_bytes = usage->memory_used;
+      status.memory_limit_bytes = usage->memory_limit;
     }
   }
   return status;

@@ -73,6 +73,7 @@ struct ContainerState {
   std::string status;  // created, running, paused, restarting, removing, exited, dead
   bool running = false;
   int exit_code = 0;
+  int pid = 0;  // the main process on the engine's host; 0 when not running
   bool oom_killed = false;
   std::string error;
   std::string started_at;   // RFC 3339
