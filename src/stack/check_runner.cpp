@@ -145,6 +145,7 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
   auto& engine = session.engine();
   auto& out = report.checks;
 
+  out.push_back(evaluate_endpoint(endpoint));
   out.push_back(check_engine(engine, endpoint, report));
   const bool reachable = report.engine_reachable;
   out.push_back(reachable ? check_engine_api(engine)

@@ -120,8 +120,19 @@ std::vector<const CheckResult*> CheckReport::failures() const {
 std::string endpoint_reason(const engine::Endpoint& endpoint) {
   if (endpoint.source == "--host") return "chosen by --host";
   if (endpoint.source == "DOCKER_HOST") return "chosen by DOCKER_HOST";
-  if (endpoint.source.empty() || endpoint.source == "default") return "the default socket";
+  if (endpoint.source == "context") {
+    const bool by_env = endpoint.context_origin == "DOCKER_CONTEXT";
+    return fmt::format("chosen by the Docker context \"{}\" ({})", endpoint.context,
+                       by_env ? "DOCKER_CONTEXT" : "currentContext in " + endpoint.context_origin);
+  }
+  if (endpoint.source.empty() || endpoint.source == "default")
+    return "the default socket: no --host, DOCKER_HOST or Docker context";
   return "chosen by " + endpoint.source;
+}
+
+CheckResult evaluate_endpoint(const engine::Endpoint& endpoint) {
+  return result("endpoint", "engine endpoint", CheckStatus::pass,
+                fmt::format("{}, {}", endpoint.url(), endpoint_reason(endpoint)));
 }
 
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated) {
@@ -141,6 +152,8 @@ CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::s
 CheckResult evaluate_socket(const engine::Endpoint& endpoint, const std::optional<SocketAccess>& access) {
   const char* id = "socket";
   const char* name = "socket permissions";
+  if (endpoint.kind == engine::Endpoint::Kind::ssh)
+    return result(id, name, CheckStatus::skip, "engine reached over ssh; its socket is on the remote host");
   if (endpoint.kind != engine::Endpoint::Kind::unix_socket) {
     if (endpoint.tls) return result(id, name, CheckStatus::skip, "engine reached over TCP with TLS; no socket file");
     return result(id, name, CheckStatus::warn,

@@ -16,5 +16,7 @@ void register_status(CLI::App& app, Context& context);
 void register_check(CLI::App& app, Context& context);
 void register_version(CLI::App& app, Context& context);
 void register_logs(CLI::App& app, Context& context);
+// `completion bash|zsh|fish`: walks `app` (the root, fully built) when it runs.
+void register_completion(CLI::App& app, Context& context);
 
 }  // namespace ollama_stack::cli

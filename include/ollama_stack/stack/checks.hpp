@@ -56,8 +56,10 @@ void apply_safe_fixes(const HomeLayout& home, CheckReport& report);
 
 // ---- the checks, one by one ----
 
-// "--host", "DOCKER_HOST", "default" -> "chosen by --host", ...
+// "--host", "DOCKER_HOST", "context", "default" -> "chosen by --host", ...
 std::string endpoint_reason(const engine::Endpoint& endpoint);
+// The "engine endpoint" line: which endpoint is in use and why (always passes).
+CheckResult evaluate_endpoint(const engine::Endpoint& endpoint);
 
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated);
 

@@ -49,7 +49,26 @@ TEST(CheckSocket, MissingUnusableAndGoodSockets) {
 TEST(CheckEndpointReason, SaysWhyTheEndpointWasChosen) {
   EXPECT_EQ(endpoint_reason({.source = "DOCKER_HOST"}), "chosen by DOCKER_HOST");
   EXPECT_EQ(endpoint_reason({.source = "--host"}), "chosen by --host");
-  EXPECT_EQ(endpoint_reason({.source = "default"}), "the default socket");
+  EXPECT_EQ(endpoint_reason({.source = "default"}), "the default socket: no --host, DOCKER_HOST or Docker context");
+  engine::Endpoint by_env{.source = "context", .context = "gpu", .context_origin = "DOCKER_CONTEXT"};
+  EXPECT_EQ(endpoint_reason(by_env), "chosen by the Docker context \"gpu\" (DOCKER_CONTEXT)");
+  engine::Endpoint by_config{.source = "context", .context = "gpu", .context_origin = "/h/.docker/config.json"};
+  EXPECT_EQ(endpoint_reason(by_config),
+            "chosen by the Docker context \"gpu\" (currentContext in /h/.docker/config.json)");
+}
+
+TEST(CheckEndpoint, NamesTheUrlAndTheReason) {
+  engine::Endpoint tcp{.kind = engine::Endpoint::Kind::tcp, .host = "gpu-box", .port = 2376, .source = "DOCKER_HOST"};
+  const auto line = evaluate_endpoint(tcp);
+  EXPECT_EQ(line.id, "endpoint");
+  EXPECT_EQ(line.name, "engine endpoint");
+  EXPECT_EQ(line.status, CheckStatus::pass);
+  EXPECT_EQ(line.message, "tcp://gpu-box:2376, chosen by DOCKER_HOST");
+}
+
+TEST(CheckSocket, SkipsForAnSshEngine) {
+  engine::Endpoint ssh{.kind = engine::Endpoint::Kind::ssh, .host = "gpu-box"};
+  EXPECT_EQ(evaluate_socket(ssh, std::nullopt).status, CheckStatus::skip);
 }
 
 TEST(CheckDiskSpace, WarnsBelowTenGibAndFailsBelowTwo) {
