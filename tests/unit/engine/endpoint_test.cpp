@@ -10,6 +10,7 @@
 
 #include "../util/temp_dir.hpp"
 #include "ollama_stack/engine/docker_context.hpp"
+#include "ollama_stack/engine/ssh_tunnel.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::engine {
@@ -176,6 +177,18 @@ TEST(EndpointSsh, TheSshProgramCanBeReplaced) {
   EXPECT_EQ(endpoint.ssh_command, std::vector<std::string>{"ssh"});
   endpoint = resolve_endpoint("ssh://me@h", env_of({{"OLLAMA_STACK_SSH_COMMAND", "ssh -i /k  -o BatchMode=yes"}}), "");
   EXPECT_EQ(endpoint.ssh_command, (std::vector<std::string>{"ssh", "-i", "/k", "-o", "BatchMode=yes"}));
+}
+
+TEST(EndpointSsh, DialsLikeTheDockerCli) {
+  auto endpoint = parse_host("ssh://me@gpu-box:2222");
+  EXPECT_EQ(ssh_dial_command(endpoint),
+            (std::vector<std::string>{"ssh", "-o", "ConnectTimeout=30", "-T", "-l", "me", "-p", "2222", "--", "gpu-box",
+                                      "docker", "system", "dial-stdio"}));
+  endpoint = parse_host("ssh://gpu-box");
+  endpoint.ssh_command = {"ssh", "-i", "/k"};
+  EXPECT_EQ(ssh_dial_command(endpoint),
+            (std::vector<std::string>{"ssh", "-i", "/k", "-o", "ConnectTimeout=30", "-T", "--", "gpu-box", "docker",
+                                      "system", "dial-stdio"}));
 }
 
 TEST(EndpointUrlHost, IsTheRemoteHostForTcpAndSsh) {
