@@ -45,11 +45,13 @@ void walk(const CLI::App& app, const std::string& path, const std::vector<std::s
     }
     for (const auto& name : option_names(*option)) {
       add_unique(node.flags, name);
-      if (option->get_items_expected_max() > 0) add_unique(model.value_options, name);  // not a flag
+      if (option->get_items_expected_max() > 0)
+        add_unique(model.value_options, name);  // not a flag
     }
   }
   for (const auto& name : globals) add_unique(node.flags, name);
-  const auto children = app.get_subcommands([](const CLI::App* child) { return !child->get_group().empty(); });
+  const auto children =
+      app.get_subcommands([](const CLI::App* child) { return !child->get_group().empty(); });
   for (const CLI::App* child : children) node.subcommands.push_back(child->get_name());
   model.nodes.push_back(node);
 
@@ -60,7 +62,8 @@ void walk(const CLI::App& app, const std::string& path, const std::vector<std::s
       if (name != "--version" && name != "--help" && name != "-h") inherited.push_back(name);
   }
   for (const CLI::App* child : children)
-    walk(*child, path.empty() ? child->get_name() : path + " " + child->get_name(), inherited, model);
+    walk(*child, path.empty() ? child->get_name() : path + " " + child->get_name(), inherited,
+         model);
 }
 
 }  // namespace
@@ -70,7 +73,8 @@ CompletionModel completion_model(const CLI::App& root) {
   walk(root, "", {}, model);
   model.option_choices["--platform"] = {"auto", "cpu", "nvidia", "apple"};
   for (const char* name : {"--home", "--compose-dir"})
-    if (std::find(model.value_options.begin(), model.value_options.end(), name) != model.value_options.end())
+    if (std::find(model.value_options.begin(), model.value_options.end(), name) !=
+        model.value_options.end())
       model.directory_options.push_back(name);
   return model;
 }

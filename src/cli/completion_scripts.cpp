@@ -20,7 +20,9 @@ std::string join(const std::vector<std::string>& words, const char* separator = 
   return out;
 }
 
-std::string slash_path(const std::string& parent, const std::string& child) { return parent + "/" + child; }
+std::string slash_path(const std::string& parent, const std::string& child) {
+  return parent + "/" + child;
+}
 
 std::string child_path(const std::string& parent, const std::string& child) {
   return parent.empty() ? child : parent + " " + child;
@@ -47,9 +49,12 @@ std::vector<std::string> plain_value_options(const CompletionModel& model) {
 
 const char* args_word(CompletionNode::Args args) {
   switch (args) {
-    case CompletionNode::Args::services: return "services";
-    case CompletionNode::Args::extensions: return "extensions";
-    default: return "";
+    case CompletionNode::Args::services:
+      return "services";
+    case CompletionNode::Args::extensions:
+      return "extensions";
+    default:
+      return "";
   }
 }
 
@@ -60,7 +65,8 @@ std::string bash_script(const CompletionModel& model, const std::string& program
     << " completion bash`.\n# Load now: source <(" << program << " completion bash)\n\n";
   s << "_ollama_stack_names() {  # $1: the command as typed, $2: services or extensions\n"
        "  case \"$2\" in\n"
-       "    services) WEBUI_SECRET_KEY=\"${WEBUI_SECRET_KEY:-x}\" \"$1\" config --services 2>/dev/null ;;\n"
+       "    services) WEBUI_SECRET_KEY=\"${WEBUI_SECRET_KEY:-x}\" \"$1\" config --services "
+       "2>/dev/null ;;\n"
        "    extensions) \"$1\" extensions list --json 2>/dev/null |\n"
        "      sed -n 's/.*\"name\":[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p' ;;\n"
        "  esac\n"
@@ -73,20 +79,24 @@ std::string bash_script(const CompletionModel& model, const std::string& program
        "    if ((skip)); then skip=0; continue; fi\n"
        "    case \"$word\" in\n"
        "      --*=*) continue ;;\n";
-  if (!model.value_options.empty()) s << "      " << join(model.value_options, "|") << ") skip=1; continue ;;\n";
+  if (!model.value_options.empty())
+    s << "      " << join(model.value_options, "|") << ") skip=1; continue ;;\n";
   s << "      -*) continue ;;\n"
        "    esac\n"
        "    case \"$cmdpath/$word\" in\n";
   for (const auto& node : model.nodes)
     for (const auto& child : node.subcommands)
-      s << "      \"" << slash_path(node.path, child) << "\") cmdpath=\"" << child_path(node.path, child) << "\" ;;\n";
+      s << "      \"" << slash_path(node.path, child) << "\") cmdpath=\""
+        << child_path(node.path, child) << "\" ;;\n";
   s << "    esac\n"
        "  done\n"
        "  case \"$prev\" in\n";
   for (const auto& [name, choices] : model.option_choices)
-    s << "    " << name << ") COMPREPLY=($(compgen -W \"" << join(choices) << "\" -- \"$cur\")); return 0 ;;\n";
+    s << "    " << name << ") COMPREPLY=($(compgen -W \"" << join(choices)
+      << "\" -- \"$cur\")); return 0 ;;\n";
   if (!model.directory_options.empty())
-    s << "    " << join(model.directory_options, "|") << ") COMPREPLY=($(compgen -d -- \"$cur\")); return 0 ;;\n";
+    s << "    " << join(model.directory_options, "|")
+      << ") COMPREPLY=($(compgen -d -- \"$cur\")); return 0 ;;\n";
   if (auto plain = plain_value_options(model); !plain.empty())
     s << "    " << join(plain, "|") << ") COMPREPLY=(); return 0 ;;\n";
   s << "  esac\n"
@@ -95,15 +105,16 @@ std::string bash_script(const CompletionModel& model, const std::string& program
   for (const auto& node : model.nodes) {
     std::vector<std::string> words = node.subcommands;
     words.insert(words.end(), node.arg_choices.begin(), node.arg_choices.end());
-    s << "    \"" << node.path << "\") flags=\"" << join(node.flags) << "\"; words=\"" << join(words)
-      << "\"; names=\"" << args_word(node.args) << "\" ;;\n";
+    s << "    \"" << node.path << "\") flags=\"" << join(node.flags) << "\"; words=\""
+      << join(words) << "\"; names=\"" << args_word(node.args) << "\" ;;\n";
   }
   s << "  esac\n"
        "  if [[ \"$cur\" == -* ]]; then\n"
        "    COMPREPLY=($(compgen -W \"$flags\" -- \"$cur\"))\n"
        "    return 0\n"
        "  fi\n"
-       "  [[ -n \"$names\" ]] && words=\"$words $(_ollama_stack_names \"${COMP_WORDS[0]}\" \"$names\")\"\n"
+       "  [[ -n \"$names\" ]] && words=\"$words $(_ollama_stack_names \"${COMP_WORDS[0]}\" "
+       "\"$names\")\"\n"
        "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
        "  return 0\n"
        "}\n\n"
@@ -111,15 +122,18 @@ std::string bash_script(const CompletionModel& model, const std::string& program
   return s.str();
 }
 
-// ---- zsh: native (compadd), loadable with `source` or from a file named _ollama-stack in $fpath ----
+// ---- zsh: native (compadd), loadable with `source` or from a file named _ollama-stack in $fpath
+// ----
 std::string zsh_script(const CompletionModel& model, const std::string& program) {
   std::ostringstream s;
-  s << "#compdef " << program << "\n# zsh completion for " << program << ", generated from its command tree by `"
-    << program << " completion zsh`.\n# Load now: source <(" << program
-    << " completion zsh); or save it as _" << program << " in a directory of $fpath.\n\n";
+  s << "#compdef " << program << "\n# zsh completion for " << program
+    << ", generated from its command tree by `" << program
+    << " completion zsh`.\n# Load now: source <(" << program << " completion zsh); or save it as _"
+    << program << " in a directory of $fpath.\n\n";
   s << "_ollama_stack_names() {  # $1: the command as typed, $2: services or extensions\n"
        "  case \"$2\" in\n"
-       "    services) WEBUI_SECRET_KEY=\"${WEBUI_SECRET_KEY:-x}\" \"$1\" config --services 2>/dev/null ;;\n"
+       "    services) WEBUI_SECRET_KEY=\"${WEBUI_SECRET_KEY:-x}\" \"$1\" config --services "
+       "2>/dev/null ;;\n"
        "    extensions) \"$1\" extensions list --json 2>/dev/null |\n"
        "      sed -n 's/.*\"name\":[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p' ;;\n"
        "  esac\n"
@@ -131,20 +145,24 @@ std::string zsh_script(const CompletionModel& model, const std::string& program)
        "    if ((skip)); then skip=0; continue; fi\n"
        "    case \"$word\" in\n"
        "      --*=*) continue ;;\n";
-  if (!model.value_options.empty()) s << "      " << join(model.value_options, "|") << ") skip=1; continue ;;\n";
+  if (!model.value_options.empty())
+    s << "      " << join(model.value_options, "|") << ") skip=1; continue ;;\n";
   s << "      -*) continue ;;\n"
        "    esac\n"
        "    case \"$cmdpath/$word\" in\n";
   for (const auto& node : model.nodes)
     for (const auto& child : node.subcommands)
-      s << "      \"" << slash_path(node.path, child) << "\") cmdpath=\"" << child_path(node.path, child) << "\" ;;\n";
+      s << "      \"" << slash_path(node.path, child) << "\") cmdpath=\""
+        << child_path(node.path, child) << "\" ;;\n";
   s << "    esac\n"
        "  done\n"
        "  case \"$prev\" in\n";
   for (const auto& [name, choices] : model.option_choices)
     s << "    " << name << ") compadd -- " << join(choices) << "; return 0 ;;\n";
-  if (!model.directory_options.empty()) s << "    " << join(model.directory_options, "|") << ") _files -/; return 0 ;;\n";
-  if (auto plain = plain_value_options(model); !plain.empty()) s << "    " << join(plain, "|") << ") return 0 ;;\n";
+  if (!model.directory_options.empty())
+    s << "    " << join(model.directory_options, "|") << ") _files -/; return 0 ;;\n";
+  if (auto plain = plain_value_options(model); !plain.empty())
+    s << "    " << join(plain, "|") << ") return 0 ;;\n";
   s << "  esac\n"
        "  local -a flags candidates\n"
        "  local names=\"\"\n"
@@ -152,15 +170,16 @@ std::string zsh_script(const CompletionModel& model, const std::string& program)
   for (const auto& node : model.nodes) {
     std::vector<std::string> words = node.subcommands;
     words.insert(words.end(), node.arg_choices.begin(), node.arg_choices.end());
-    s << "    \"" << node.path << "\") flags=(" << join(node.flags) << "); candidates=(" << join(words)
-      << "); names=\"" << args_word(node.args) << "\" ;;\n";
+    s << "    \"" << node.path << "\") flags=(" << join(node.flags) << "); candidates=("
+      << join(words) << "); names=\"" << args_word(node.args) << "\" ;;\n";
   }
   s << "  esac\n"
        "  if [[ \"$cur\" == -* ]]; then\n"
        "    compadd -- \"${flags[@]}\"\n"
        "    return 0\n"
        "  fi\n"
-       "  [[ -n \"$names\" ]] && candidates+=(${(f)\"$(_ollama_stack_names \"${words[1]}\" \"$names\")\"})\n"
+       "  [[ -n \"$names\" ]] && candidates+=(${(f)\"$(_ollama_stack_names \"${words[1]}\" "
+       "\"$names\")\"})\n"
        "  compadd -- \"${candidates[@]}\"\n"
        "}\n\n"
        "if [[ \"${zsh_eval_context[-1]}\" == loadautofunc ]]; then\n"
@@ -182,7 +201,8 @@ std::string fish_script(const CompletionModel& model, const std::string& program
        "            set -q WEBUI_SECRET_KEY; or set -lx WEBUI_SECRET_KEY x\n"
        "            $cmd config --services 2>/dev/null\n"
        "        case extensions\n"
-       "            $cmd extensions list --json 2>/dev/null | string replace -r -f '.*\"name\":\\s*\"([^\"]*)\".*' '$1'\n"
+       "            $cmd extensions list --json 2>/dev/null | string replace -r -f "
+       "'.*\"name\":\\s*\"([^\"]*)\".*' '$1'\n"
        "    end\n"
        "end\n\n";
   s << "function __ollama_stack_candidates\n"
@@ -210,15 +230,17 @@ std::string fish_script(const CompletionModel& model, const std::string& program
        "        switch \"$cmdpath/$word\"\n";
   for (const auto& node : model.nodes)
     for (const auto& child : node.subcommands)
-      s << "            case '" << slash_path(node.path, child) << "'\n                set cmdpath '"
-        << child_path(node.path, child) << "'\n";
+      s << "            case '" << slash_path(node.path, child)
+        << "'\n                set cmdpath '" << child_path(node.path, child) << "'\n";
   s << "        end\n"
        "    end\n"
        "    switch $prev\n";
   for (const auto& [name, choices] : model.option_choices)
-    s << "        case '" << name << "'\n            printf '%s\\n' " << join(choices) << "\n            return\n";
+    s << "        case '" << name << "'\n            printf '%s\\n' " << join(choices)
+      << "\n            return\n";
   if (!model.directory_options.empty())
-    s << "        case " << quoted(model.directory_options) << "\n            __fish_complete_directories $cur\n"
+    s << "        case " << quoted(model.directory_options)
+      << "\n            __fish_complete_directories $cur\n"
       << "            return\n";
   if (auto plain = plain_value_options(model); !plain.empty())
     s << "        case " << quoted(plain) << "\n            return\n";
@@ -231,8 +253,8 @@ std::string fish_script(const CompletionModel& model, const std::string& program
     std::vector<std::string> words = node.subcommands;
     words.insert(words.end(), node.arg_choices.begin(), node.arg_choices.end());
     s << "        case '" << node.path << "'\n            set flags " << join(node.flags)
-      << "\n            set candidates " << join(words) << "\n            set names '" << args_word(node.args)
-      << "'\n";
+      << "\n            set candidates " << join(words) << "\n            set names '"
+      << args_word(node.args) << "'\n";
   }
   s << "    end\n"
        "    if string match -q -- '-*' $cur\n"
@@ -248,11 +270,13 @@ std::string fish_script(const CompletionModel& model, const std::string& program
 
 }  // namespace
 
-std::string completion_script(const CompletionModel& model, std::string_view shell, const std::string& program) {
+std::string completion_script(const CompletionModel& model, std::string_view shell,
+                              const std::string& program) {
   if (shell == "bash") return bash_script(model, program);
   if (shell == "zsh") return zsh_script(model, program);
   if (shell == "fish") return fish_script(model, program);
-  throw Error(ExitCode::usage, fmt::format("no completion for the shell \"{}\"", shell), "use bash, zsh or fish");
+  throw Error(ExitCode::usage, fmt::format("no completion for the shell \"{}\"", shell),
+              "use bash, zsh or fish");
 }
 
 }  // namespace ollama_stack::cli

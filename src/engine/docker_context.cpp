@@ -28,7 +28,8 @@ std::string existing(const fs::path& path) {
   return fs::is_regular_file(path, ignored) ? path.string() : std::string();
 }
 
-const char* kContextHint = "run `docker context ls` to see the contexts, or `docker context use default`";
+const char* kContextHint =
+    "run `docker context ls` to see the contexts, or `docker context use default`";
 
 }  // namespace
 
@@ -55,9 +56,10 @@ std::optional<ContextChoice> current_docker_context(const std::string& config_di
     try {
       document = nlohmann::json::parse(*text);
     } catch (const nlohmann::json::exception& error) {
-      throw ConfigError(fmt::format("the Docker CLI configuration {} is not valid JSON: {}", config.string(),
-                                    error.what()),
-                        "fix or remove that file, or set DOCKER_HOST / --host to choose the engine yourself");
+      throw ConfigError(
+          fmt::format("the Docker CLI configuration {} is not valid JSON: {}", config.string(),
+                      error.what()),
+          "fix or remove that file, or set DOCKER_HOST / --host to choose the engine yourself");
     }
     if (!document.is_object()) return std::nullopt;
     auto current = document.find("currentContext");
@@ -73,9 +75,10 @@ DockerContext read_docker_context(const std::string& config_dir, const ContextCh
   const fs::path meta = fs::path(config_dir) / "contexts" / "meta" / directory / "meta.json";
   auto text = read_text(meta);
   if (!text) {
-    throw ConfigError(fmt::format("Docker context \"{}\" (chosen by {}) does not exist: {} is missing", choice.name,
-                                  choice.origin, meta.string()),
-                      kContextHint);
+    throw ConfigError(
+        fmt::format("Docker context \"{}\" (chosen by {}) does not exist: {} is missing",
+                    choice.name, choice.origin, meta.string()),
+        kContextHint);
   }
   DockerContext context;
   context.name = choice.name;
@@ -84,13 +87,14 @@ DockerContext read_docker_context(const std::string& config_dir, const ContextCh
     const auto document = nlohmann::json::parse(*text);
     const auto& endpoints = document.at("Endpoints");
     if (auto docker = endpoints.find("docker"); docker != endpoints.end() && docker->is_object()) {
-      if (auto host = docker->find("Host"); host != docker->end() && host->is_string()) context.host = *host;
+      if (auto host = docker->find("Host"); host != docker->end() && host->is_string())
+        context.host = *host;
       if (auto skip = docker->find("SkipTLSVerify"); skip != docker->end() && skip->is_boolean())
         context.skip_tls_verify = *skip;
     }
   } catch (const nlohmann::json::exception& error) {
-    throw ConfigError(fmt::format("Docker context \"{}\": {} cannot be read: {}", choice.name, meta.string(),
-                                  error.what()),
+    throw ConfigError(fmt::format("Docker context \"{}\": {} cannot be read: {}", choice.name,
+                                  meta.string(), error.what()),
                       kContextHint);
   }
   const fs::path tls = fs::path(config_dir) / "contexts" / "tls" / directory / "docker";

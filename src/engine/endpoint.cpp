@@ -42,7 +42,8 @@ HostPort split_host_port(std::string_view rest, const Bad& bad) {
   if (digits) {
     int port = 0;
     auto [ptr, ec] = std::from_chars(digits->data(), digits->data() + digits->size(), port);
-    if (digits->empty() || ec != std::errc() || ptr != digits->data() + digits->size() || port < 1 || port > 65535)
+    if (digits->empty() || ec != std::errc() || ptr != digits->data() + digits->size() ||
+        port < 1 || port > 65535)
       throw bad("the port must be a number from 1 to 65535");
     out.port = port;
   }
@@ -98,8 +99,10 @@ Endpoint from_context(const std::string& config_dir, const ContextChoice& choice
 
 std::string Endpoint::url() const {
   switch (kind) {
-    case Kind::unix_socket: return "unix://" + socket_path;
-    case Kind::tcp: return fmt::format("tcp://{}:{}", bracketed(host), port);
+    case Kind::unix_socket:
+      return "unix://" + socket_path;
+    case Kind::tcp:
+      return fmt::format("tcp://{}:{}", bracketed(host), port);
     case Kind::ssh:
       return fmt::format("ssh://{}{}{}", ssh_user.empty() ? "" : ssh_user + "@", bracketed(host),
                          port == 0 ? "" : fmt::format(":{}", port));
@@ -120,8 +123,9 @@ std::string Endpoint::describe_source() const {
 Endpoint parse_host(std::string_view host) {
   Endpoint endpoint;
   auto bad = [&](std::string_view why) -> ConfigError {
-    return ConfigError(fmt::format("engine host \"{}\" is not valid: {}", host, why),
-                       "use unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST[:PORT]");
+    return ConfigError(
+        fmt::format("engine host \"{}\" is not valid: {}", host, why),
+        "use unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST[:PORT]");
   };
   if (host.starts_with("unix://")) {
     endpoint.kind = Endpoint::Kind::unix_socket;
@@ -146,10 +150,13 @@ Endpoint parse_host(std::string_view host) {
     endpoint.port = parts.port.value_or(0);
     return endpoint;
   }
-  if (host.starts_with("npipe://") || host.starts_with("fd://")) throw bad("this scheme is not supported");
+  if (host.starts_with("npipe://") || host.starts_with("fd://"))
+    throw bad("this scheme is not supported");
   std::string_view rest = host;
-  if (host.starts_with("tcp://")) rest = host.substr(6);
-  else if (host.starts_with("http://")) rest = host.substr(7);
+  if (host.starts_with("tcp://"))
+    rest = host.substr(6);
+  else if (host.starts_with("http://"))
+    rest = host.substr(7);
   else if (host.starts_with("https://")) {
     rest = host.substr(8);
     endpoint.tls = true;
@@ -174,7 +181,8 @@ Endpoint resolve_endpoint(const std::string& host_flag, const EnvLookup& env) {
   return resolve_endpoint(host_flag, env, docker_config_dir(env));
 }
 
-Endpoint resolve_endpoint(const std::string& host_flag, const EnvLookup& env, const std::string& docker_config) {
+Endpoint resolve_endpoint(const std::string& host_flag, const EnvLookup& env,
+                          const std::string& docker_config) {
   Endpoint endpoint;
   if (!host_flag.empty()) {
     endpoint = parse_host(host_flag);
@@ -182,14 +190,16 @@ Endpoint resolve_endpoint(const std::string& host_flag, const EnvLookup& env, co
   } else if (auto docker_host = env("DOCKER_HOST"); docker_host && !docker_host->empty()) {
     endpoint = parse_host(*docker_host);
     endpoint.source = "DOCKER_HOST";
-  } else if (auto choice = current_docker_context(docker_config, env("DOCKER_CONTEXT").value_or(""))) {
+  } else if (auto choice =
+                 current_docker_context(docker_config, env("DOCKER_CONTEXT").value_or(""))) {
     endpoint = from_context(docker_config, *choice);
   } else {
     endpoint.source = "default";
   }
   // The Docker CLI takes DOCKER_TLS_VERIFY / DOCKER_CERT_PATH with --host and DOCKER_HOST; a
   // context carries its own TLS material.
-  if (endpoint.kind == Endpoint::Kind::tcp && endpoint.source != "context") apply_env_tls(endpoint, env);
+  if (endpoint.kind == Endpoint::Kind::tcp && endpoint.source != "context")
+    apply_env_tls(endpoint, env);
   if (endpoint.kind == Endpoint::Kind::ssh) {
     if (auto command = env("OLLAMA_STACK_SSH_COMMAND"); command && !split_words(*command).empty())
       endpoint.ssh_command = split_words(*command);
@@ -199,9 +209,12 @@ Endpoint resolve_endpoint(const std::string& host_flag, const EnvLookup& env, co
 
 std::string url_host_of(std::string_view engine_url) {
   std::string_view rest;
-  if (engine_url.starts_with("tcp://")) rest = engine_url.substr(6);
-  else if (engine_url.starts_with("ssh://")) rest = engine_url.substr(6);
-  else return "localhost";
+  if (engine_url.starts_with("tcp://"))
+    rest = engine_url.substr(6);
+  else if (engine_url.starts_with("ssh://"))
+    rest = engine_url.substr(6);
+  else
+    return "localhost";
   if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
   if (rest.starts_with('[')) {
     auto close = rest.find(']');

@@ -24,14 +24,16 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what) {
   throw EngineError(EngineError::Kind::unreachable,
-                    fmt::format("cannot set up the ssh connection to the engine: {}: {}", what, std::strerror(errno)),
+                    fmt::format("cannot set up the ssh connection to the engine: {}: {}", what,
+                                std::strerror(errno)),
                     "check that the temporary directory ($TMPDIR or /tmp) is writable");
 }
 
 }  // namespace
 
 std::vector<std::string> ssh_dial_command(const Endpoint& endpoint) {
-  std::vector<std::string> argv = endpoint.ssh_command.empty() ? std::vector<std::string>{"ssh"} : endpoint.ssh_command;
+  std::vector<std::string> argv =
+      endpoint.ssh_command.empty() ? std::vector<std::string>{"ssh"} : endpoint.ssh_command;
   argv.insert(argv.end(), {"-o", "ConnectTimeout=30", "-T"});
   if (!endpoint.ssh_user.empty()) argv.insert(argv.end(), {"-l", endpoint.ssh_user});
   if (endpoint.port != 0) argv.insert(argv.end(), {"-p", std::to_string(endpoint.port)});
@@ -57,7 +59,8 @@ SshTunnel::SshTunnel(std::vector<std::string> dial) : dial_(std::move(dial)) {
     fail(socket_path_);
   }
   std::memcpy(address.sun_path, socket_path_.c_str(), socket_path_.size() + 1);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) fail("bind " + socket_path_);
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0)
+    fail("bind " + socket_path_);
   if (::listen(listen_fd_, 16) != 0) fail("listen");
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail("pipe");
@@ -106,7 +109,8 @@ void SshTunnel::spawn(int connection) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, connection, STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, connection, STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path_.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
   std::vector<char*> argv;
   for (auto& word : dial_) argv.push_back(word.data());
   argv.push_back(nullptr);
@@ -116,7 +120,8 @@ void SshTunnel::spawn(int connection) {
   std::lock_guard lock(mutex_);
   ++connections_;
   if (error != 0) {
-    std::ofstream(log_path_, std::ios::app) << fmt::format("cannot run {}: {}\n", dial_.front(), std::strerror(error));
+    std::ofstream(log_path_, std::ios::app)
+        << fmt::format("cannot run {}: {}\n", dial_.front(), std::strerror(error));
     return;  // closing the connection makes curl report that nothing answered
   }
   children_.push_back(child);

@@ -15,8 +15,8 @@ struct CompletionNode {
   enum class Args { none, services, extensions, choices };
   std::string path;                      // "" for the root, "logs", "extensions install"
   std::vector<std::string> subcommands;  // names of the direct subcommands
-  std::vector<std::string> flags;        // every option name it accepts, globals included: "--json", "-f"
-  Args args = Args::none;                // what its positional arguments are
+  std::vector<std::string> flags;  // every option name it accepts, globals included: "--json", "-f"
+  Args args = Args::none;          // what its positional arguments are
   std::vector<std::string> arg_choices;  // Args::choices: the fixed words
 };
 

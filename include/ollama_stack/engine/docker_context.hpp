@@ -2,7 +2,8 @@
 // The Docker CLI's contexts (`docker context create/use`): which one is current, and the endpoint
 // it stores. Layout of the CLI's config directory (default ~/.docker, $DOCKER_CONFIG overrides):
 //   config.json                                  {"currentContext": "name", ...}
-//   contexts/meta/<sha256(name)>/meta.json       {"Name": ..., "Endpoints": {"docker": {"Host": ...,
+//   contexts/meta/<sha256(name)>/meta.json       {"Name": ..., "Endpoints": {"docker": {"Host":
+//   ...,
 //                                                 "SkipTLSVerify": bool}}}
 //   contexts/tls/<sha256(name)>/docker/          ca.pem, cert.pem, key.pem (any of them)
 #include <optional>

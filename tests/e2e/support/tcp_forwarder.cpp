@@ -18,7 +18,8 @@ TcpForwarder::TcpForwarder(std::string unix_socket) : unix_socket_(std::move(uni
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = 0;
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+  if (listen_fd_ < 0 ||
+      ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       ::listen(listen_fd_, 64) != 0)
     throw std::runtime_error("tcp forwarder: cannot listen on 127.0.0.1");
   socklen_t length = sizeof address;

@@ -30,7 +30,8 @@ std::optional<std::string> section(const std::string& doc, const std::string& ti
     const bool line_end = end_of_heading == doc.size() || doc[end_of_heading] == '\n';
     if (line_start && line_end) {
       const std::size_t next = doc.find("\n### ", end_of_heading);
-      return doc.substr(end_of_heading, next == std::string::npos ? std::string::npos : next - end_of_heading);
+      return doc.substr(end_of_heading,
+                        next == std::string::npos ? std::string::npos : next - end_of_heading);
     }
     at = end_of_heading;
   }
@@ -39,11 +40,13 @@ std::optional<std::string> section(const std::string& doc, const std::string& ti
 
 bool mentions_flag(const std::string& text, const std::string& flag) {
   const std::string needle = "`" + flag;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+  for (std::size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
     const std::size_t after = at + needle.size();
     if (after == text.size()) return true;
     const char next = text[after];
-    if (!(std::isalnum(static_cast<unsigned char>(next)) || next == '-' || next == '_')) return true;
+    if (!(std::isalnum(static_cast<unsigned char>(next)) || next == '-' || next == '_'))
+      return true;
   }
   return false;
 }
@@ -59,11 +62,13 @@ void collect_missing(const CLI::App& app, const std::string& title, const std::s
       if (option->get_group().empty()) continue;  // hidden
       for (const auto& name : option->get_lnames()) {
         if (name == "help") continue;  // every command has it
-        if (!mentions_flag(*text, "--" + name)) missing.push_back("`--" + name + "` in the section of `" + title + "`");
+        if (!mentions_flag(*text, "--" + name))
+          missing.push_back("`--" + name + "` in the section of `" + title + "`");
       }
     }
   }
-  for (const CLI::App* child : app.get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); }))
+  for (const CLI::App* child :
+       app.get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); }))
     collect_missing(*child, title + " " + child->get_name(), doc, missing, commands);
 }
 
@@ -85,13 +90,18 @@ TEST(CommandsDoc, EveryVerbAndFlagOfTheBinaryIsDocumented) {
 }
 
 TEST(CommandsDoc, TheCheckerSeesAMissingFlagAndSection) {
-  const std::string doc = "### `ollama-stack status`\nOptions: `--json` and `--watch`.\n### `ollama-stack x`\n`--tail N`\n";
+  const std::string doc =
+      "### `ollama-stack status`\nOptions: `--json` and `--watch`.\n### `ollama-stack x`\n`--tail "
+      "N`\n";
   ASSERT_TRUE(section(doc, "ollama-stack status"));
   EXPECT_TRUE(mentions_flag(*section(doc, "ollama-stack status"), "--json"));
-  EXPECT_FALSE(mentions_flag(*section(doc, "ollama-stack status"), "--tail"));  // belongs to the next section
-  EXPECT_FALSE(mentions_flag(*section(doc, "ollama-stack status"), "--wat"));   // a prefix is not the flag
+  EXPECT_FALSE(mentions_flag(*section(doc, "ollama-stack status"),
+                             "--tail"));  // belongs to the next section
+  EXPECT_FALSE(
+      mentions_flag(*section(doc, "ollama-stack status"), "--wat"));  // a prefix is not the flag
   EXPECT_TRUE(mentions_flag(*section(doc, "ollama-stack x"), "--tail"));
-  EXPECT_FALSE(section(doc, "ollama-stack"));  // "### `ollama-stack status`" is not the root's heading
+  EXPECT_FALSE(
+      section(doc, "ollama-stack"));  // "### `ollama-stack status`" is not the root's heading
   EXPECT_FALSE(section(doc, "ollama-stack stop"));
 }
 

@@ -17,11 +17,11 @@
 namespace ollama_stack::cli {
 namespace {
 
+using ollama_stack::testing::spit;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsSupersetOf;
 using ::testing::Not;
-using ollama_stack::testing::spit;
 namespace fs = std::filesystem;
 
 CompletionModel real_model() {
@@ -63,7 +63,9 @@ Shell run(const std::string& command) {
   return result;
 }
 
-bool have(const std::string& program) { return run("command -v " + program + " >/dev/null 2>&1").status == 0; }
+bool have(const std::string& program) {
+  return run("command -v " + program + " >/dev/null 2>&1").status == 0;
+}
 
 class CompletionScripts : public ::testing::Test {
  protected:
@@ -73,8 +75,10 @@ class CompletionScripts : public ::testing::Test {
          "#!/bin/sh\n"
          "case \"$*\" in\n"
          "  'config --services') printf 'ollama\\nwebui\\nmcp_proxy\\n' ;;\n"
-         "  'extensions list --json') printf '{\\n  \"extensions\": [\\n    {\\n      \"name\": \"searxng\",\\n"
-         "      \"enabled\": true\\n    },\\n    {\\n      \"name\": \"comfyui\"\\n    }\\n  ]\\n}\\n' ;;\n"
+         "  'extensions list --json') printf '{\\n  \"extensions\": [\\n    {\\n      \"name\": "
+         "\"searxng\",\\n"
+         "      \"enabled\": true\\n    },\\n    {\\n      \"name\": \"comfyui\"\\n    }\\n  "
+         "]\\n}\\n' ;;\n"
          "  *) exit 1 ;;\n"
          "esac\n");
     fs::permissions(fake_, fs::perms::owner_all);
@@ -88,9 +92,11 @@ class CompletionScripts : public ::testing::Test {
   Shell bash(const std::vector<std::string>& words) {
     std::string array;
     for (const auto& word : words) array += " '" + word + "'";
-    return run("bash -c 'source \"$1\" && COMP_WORDS=(\"${@:2}\") && COMP_CWORD=$(($# - 2)) && _ollama_stack && "
-               "printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " +
-               script("bash") + array);
+    return run(
+        "bash -c 'source \"$1\" && COMP_WORDS=(\"${@:2}\") && COMP_CWORD=$(($# - 2)) && "
+        "_ollama_stack && "
+        "printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " +
+        script("bash") + array);
   }
 
   ollama_stack::testing::TempDir temp_;
@@ -99,9 +105,11 @@ class CompletionScripts : public ::testing::Test {
 
 TEST(CompletionModel, ComesFromTheCommandTree) {
   const auto model = real_model();
-  EXPECT_THAT(node(model, "").subcommands, IsSupersetOf({"start", "stop", "status", "logs", "completion"}));
+  EXPECT_THAT(node(model, "").subcommands,
+              IsSupersetOf({"start", "stop", "status", "logs", "completion"}));
   EXPECT_THAT(node(model, "").flags, IsSupersetOf({"--host", "--home", "--version", "-v"}));
-  EXPECT_THAT(node(model, "logs").flags, IsSupersetOf({"--follow", "-f", "--tail", "--host"}));  // globals too
+  EXPECT_THAT(node(model, "logs").flags,
+              IsSupersetOf({"--follow", "-f", "--tail", "--host"}));  // globals too
   EXPECT_THAT(node(model, "logs").flags, Not(Contains("--version")));
   EXPECT_EQ(node(model, "logs").args, CompletionNode::Args::services);
   EXPECT_THAT(node(model, "completion").arg_choices, ElementsAre("bash", "zsh", "fish"));
@@ -114,8 +122,10 @@ TEST_F(CompletionScripts, BashLoadsAndCompletesVerbsFlagsAndValues) {
   ASSERT_EQ(run("bash -n " + script("bash")).status, 0);
   EXPECT_THAT(bash({fake_, "st"}).lines, ElementsAre("start", "status", "stop"));
   EXPECT_THAT(bash({fake_, "logs", "--t"}).lines, ElementsAre("--tail", "--timestamps"));
-  EXPECT_THAT(bash({fake_, "start", "--platform", ""}).lines, ElementsAre("apple", "auto", "cpu", "nvidia"));
-  EXPECT_THAT(bash({fake_, "--host", "x", "completion", ""}).lines, ElementsAre("bash", "fish", "zsh"));
+  EXPECT_THAT(bash({fake_, "start", "--platform", ""}).lines,
+              ElementsAre("apple", "auto", "cpu", "nvidia"));
+  EXPECT_THAT(bash({fake_, "--host", "x", "completion", ""}).lines,
+              ElementsAre("bash", "fish", "zsh"));
   EXPECT_TRUE(bash({fake_, "logs", "--tail", ""}).lines.empty());  // a number: nothing to offer
 }
 
@@ -123,8 +133,11 @@ TEST_F(CompletionScripts, BashOffersServiceNamesFromTheBinary) {
   EXPECT_THAT(bash({fake_, "logs", "-f", ""}).lines, ElementsAre("mcp_proxy", "ollama", "webui"));
   EXPECT_THAT(bash({fake_, "logs", "--tail", "5", "w"}).lines, ElementsAre("webui"));
   // A binary that fails (no engine, no such verb) gives no names and no noise.
-  auto quiet = run("bash -c 'source \"$1\" && COMP_WORDS=(/bin/false logs \"\") && COMP_CWORD=2 && _ollama_stack && "
-                   "printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " + script("bash") + " 2>&1");
+  auto quiet =
+      run("bash -c 'source \"$1\" && COMP_WORDS=(/bin/false logs \"\") && COMP_CWORD=2 && "
+          "_ollama_stack && "
+          "printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " +
+          script("bash") + " 2>&1");
   EXPECT_EQ(quiet.status, 0);
   EXPECT_TRUE(quiet.lines.empty());
 }
@@ -141,12 +154,14 @@ TEST(CompletionNames, ExtensionNamesComeFromExtensionsListJson) {
   const auto script = temp / "c.bash";
   spit(script, completion_script(model, "bash"));
   const auto fake = temp / "fake";
-  spit(fake, "#!/bin/sh\nprintf '{\\n  \"extensions\": [\\n    {\"name\": \"searxng\", \"x\": 1},\\n"
-             "    {\\n      \"name\": \"comfyui\"\\n    }\\n  ]\\n}\\n'\n");
+  spit(fake,
+       "#!/bin/sh\nprintf '{\\n  \"extensions\": [\\n    {\"name\": \"searxng\", \"x\": 1},\\n"
+       "    {\\n      \"name\": \"comfyui\"\\n    }\\n  ]\\n}\\n'\n");
   fs::permissions(fake, fs::perms::owner_all);
-  auto result = run("bash -c 'source \"$1\" && COMP_WORDS=(\"$2\" extensions enable \"\") && COMP_CWORD=3 && "
-                    "_ollama_stack && printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " +
-                    script.string() + " " + fake.string());
+  auto result =
+      run("bash -c 'source \"$1\" && COMP_WORDS=(\"$2\" extensions enable \"\") && COMP_CWORD=3 && "
+          "_ollama_stack && printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " +
+          script.string() + " " + fake.string());
   EXPECT_THAT(result.lines, ElementsAre("comfyui", "searxng"));
 }
 
@@ -155,14 +170,17 @@ TEST_F(CompletionScripts, ZshLoadsAndCompletes) {
   ASSERT_EQ(run("zsh -n " + script("zsh")).status, 0);
   // compadd/compdef/_files stubbed: the function's candidates are printed one a line.
   const std::string prelude =
-      "compdef() { :; }; _files() { :; }; compadd() { [[ $1 == -- ]] && shift; print -l -- \"$@\"; }; ";
+      "compdef() { :; }; _files() { :; }; compadd() { [[ $1 == -- ]] && shift; print -l -- \"$@\"; "
+      "}; ";
   auto complete = [&](const std::string& words, int current) {
     return run("zsh -c '" + prelude + "source " + script("zsh") + "; words=(" + words +
                "); CURRENT=" + std::to_string(current) + "; _ollama_stack'");
   };
   EXPECT_THAT(complete(fake_ + " st", 2).lines, IsSupersetOf({"start", "status", "stop"}));
-  EXPECT_THAT(complete(fake_ + " logs \"\"", 3).lines, IsSupersetOf({"ollama", "webui", "mcp_proxy"}));
-  EXPECT_THAT(complete(fake_ + " check --platform \"\"", 4).lines, ElementsAre("apple", "auto", "cpu", "nvidia"));
+  EXPECT_THAT(complete(fake_ + " logs \"\"", 3).lines,
+              IsSupersetOf({"ollama", "webui", "mcp_proxy"}));
+  EXPECT_THAT(complete(fake_ + " check --platform \"\"", 4).lines,
+              ElementsAre("apple", "auto", "cpu", "nvidia"));
 }
 
 TEST_F(CompletionScripts, FishLoadsAndCompletes) {
@@ -173,7 +191,8 @@ TEST_F(CompletionScripts, FishLoadsAndCompletes) {
   fs::create_directories(bin);
   fs::copy_file(fake_, bin / "ollama-stack");
   auto complete = [&](const std::string& line) {
-    return run("PATH=" + bin.string() + ":$PATH fish -c 'source " + script("fish") + "; complete -C\"" + line + "\"'");
+    return run("PATH=" + bin.string() + ":$PATH fish -c 'source " + script("fish") +
+               "; complete -C\"" + line + "\"'");
   };
   EXPECT_THAT(complete("ollama-stack st").lines, ElementsAre("start", "status", "stop"));
   EXPECT_THAT(complete("ollama-stack logs ").lines, IsSupersetOf({"ollama", "webui", "mcp_proxy"}));

@@ -32,18 +32,21 @@ class DockerContextStore : public ::testing::Test {
   void add_context(const std::string& name, const std::string& host, bool skip_tls_verify = false) {
     const auto dir = config_ / "contexts" / "meta" / context_directory_name(name);
     fs::create_directories(dir);
-    ollama_stack::testing::spit(dir / "meta.json",
-                                R"({"Name":")" + name + R"(","Metadata":{},"Endpoints":{"docker":{"Host":")" + host +
-                                    R"(","SkipTLSVerify":)" + (skip_tls_verify ? "true" : "false") + "}}}");
+    ollama_stack::testing::spit(
+        dir / "meta.json",
+        R"({"Name":")" + name + R"(","Metadata":{},"Endpoints":{"docker":{"Host":")" + host +
+            R"(","SkipTLSVerify":)" + (skip_tls_verify ? "true" : "false") + "}}}");
   }
   void add_tls(const std::string& name) {
     const auto dir = config_ / "contexts" / "tls" / context_directory_name(name) / "docker";
     fs::create_directories(dir);
-    for (const char* file : {"ca.pem", "cert.pem", "key.pem"}) ollama_stack::testing::spit(dir / file, "pem");
+    for (const char* file : {"ca.pem", "cert.pem", "key.pem"})
+      ollama_stack::testing::spit(dir / file, "pem");
   }
   void use(const std::string& name) {
     fs::create_directories(config_);
-    ollama_stack::testing::spit(config_ / "config.json", R"({"auths": {}, "currentContext": ")" + name + "\"}");
+    ollama_stack::testing::spit(config_ / "config.json",
+                                R"({"auths": {}, "currentContext": ")" + name + "\"}");
   }
   Endpoint resolve(std::map<std::string, std::string> env, const std::string& flag = "") {
     return resolve_endpoint(flag, env_of(std::move(env)), config_.string());
@@ -55,7 +58,8 @@ class DockerContextStore : public ::testing::Test {
 
 TEST(DockerContextName, IsTheSha256OfTheName) {
   // What `docker context create foo` names its directory (checked with the real docker CLI).
-  EXPECT_EQ(context_directory_name("foo"), "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+  EXPECT_EQ(context_directory_name("foo"),
+            "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
 }
 
 TEST_F(DockerContextStore, NoConfigMeansTheDefaultSocket) {
@@ -167,7 +171,8 @@ TEST(EndpointSsh, ParsesUserHostAndPort) {
   EXPECT_EQ(endpoint.port, 0);
   EXPECT_EQ(endpoint.url(), "ssh://gpu-box");
   EXPECT_EQ(parse_host("ssh://me@[fd00::1]:22").host, "fd00::1");
-  for (const char* bad : {"ssh://", "ssh://@host", "ssh://me@host/path", "ssh://-oProxyCommand=x"}) {
+  for (const char* bad :
+       {"ssh://", "ssh://@host", "ssh://me@host/path", "ssh://-oProxyCommand=x"}) {
     EXPECT_THROW(parse_host(bad), ConfigError) << bad;
   }
 }
@@ -175,20 +180,22 @@ TEST(EndpointSsh, ParsesUserHostAndPort) {
 TEST(EndpointSsh, TheSshProgramCanBeReplaced) {
   auto endpoint = resolve_endpoint("ssh://me@h", env_of({}), "");
   EXPECT_EQ(endpoint.ssh_command, std::vector<std::string>{"ssh"});
-  endpoint = resolve_endpoint("ssh://me@h", env_of({{"OLLAMA_STACK_SSH_COMMAND", "ssh -i /k  -o BatchMode=yes"}}), "");
-  EXPECT_EQ(endpoint.ssh_command, (std::vector<std::string>{"ssh", "-i", "/k", "-o", "BatchMode=yes"}));
+  endpoint = resolve_endpoint(
+      "ssh://me@h", env_of({{"OLLAMA_STACK_SSH_COMMAND", "ssh -i /k  -o BatchMode=yes"}}), "");
+  EXPECT_EQ(endpoint.ssh_command,
+            (std::vector<std::string>{"ssh", "-i", "/k", "-o", "BatchMode=yes"}));
 }
 
 TEST(EndpointSsh, DialsLikeTheDockerCli) {
   auto endpoint = parse_host("ssh://me@gpu-box:2222");
   EXPECT_EQ(ssh_dial_command(endpoint),
-            (std::vector<std::string>{"ssh", "-o", "ConnectTimeout=30", "-T", "-l", "me", "-p", "2222", "--", "gpu-box",
-                                      "docker", "system", "dial-stdio"}));
+            (std::vector<std::string>{"ssh", "-o", "ConnectTimeout=30", "-T", "-l", "me", "-p",
+                                      "2222", "--", "gpu-box", "docker", "system", "dial-stdio"}));
   endpoint = parse_host("ssh://gpu-box");
   endpoint.ssh_command = {"ssh", "-i", "/k"};
   EXPECT_EQ(ssh_dial_command(endpoint),
-            (std::vector<std::string>{"ssh", "-i", "/k", "-o", "ConnectTimeout=30", "-T", "--", "gpu-box", "docker",
-                                      "system", "dial-stdio"}));
+            (std::vector<std::string>{"ssh", "-i", "/k", "-o", "ConnectTimeout=30", "-T", "--",
+                                      "gpu-box", "docker", "system", "dial-stdio"}));
 }
 
 TEST(EndpointUrlHost, IsTheRemoteHostForTcpAndSsh) {
