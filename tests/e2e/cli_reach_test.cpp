@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -265,6 +266,34 @@ TEST_F(CliReachTest, SshEngineThroughARealSshd) {
   EXPECT_EQ(document["engine"]["endpoint"], host);
   EXPECT_EQ(document["engine"]["endpoint_source"], "DOCKER_HOST");
   EXPECT_FALSE(document["engine"]["version"].get<std::string>().empty());
+}
+
+// The real binary's bash script, sourced in bash, completes verbs and asks the real binary for
+// the service names (`config --services`, which needs the engine for the platform).
+TEST_F(CliReachTest, BashCompletionOfTheRealBinaryCompletesServiceNames) {
+  auto script = cli({"completion", "bash"});
+  ASSERT_EQ(script.exit_code, 0) << script.err;
+  const std::string path = dir_.path() + "/completion.bash";
+  std::ofstream(path) << script.out;
+  RunOptions options;
+  options.env = env_;
+  options.env["OLLAMA_STACK_HOME"] = dir_.path() + "/not-installed";  // names before `install` too
+  auto complete = [&](const std::string& words, int current) {
+    return run_program("/bin/bash",
+                       {"-c",
+                        "source " + path + " && COMP_WORDS=(" + OLLAMA_STACK_BINARY + " " + words +
+                            ") && COMP_CWORD=" + std::to_string(current) +
+                            " && _ollama_stack && printf '%s\\n' \"${COMPREPLY[@]}\""},
+                       options);
+  };
+  auto verbs = complete("st", 1);
+  ASSERT_EQ(verbs.exit_code, 0) << verbs.err;
+  for (const char* verb : {"start\n", "status\n", "stop\n"}) EXPECT_THAT(verbs.out, HasSubstr(verb));
+  EXPECT_EQ(std::count(verbs.out.begin(), verbs.out.end(), '\n'), 3) << verbs.out;
+  auto services = complete("logs --tail 5 ''", 4);
+  ASSERT_EQ(services.exit_code, 0) << services.err;
+  EXPECT_EQ(services.err, "");  // silent
+  for (const char* service : {"ollama", "webui", "mcp_proxy"}) EXPECT_THAT(services.out, HasSubstr(service));
 }
 
 }  // namespace
