@@ -135,6 +135,29 @@ CheckResult evaluate_endpoint(const engine::Endpoint& endpoint) {
                 fmt::format("{}, {}", endpoint.url(), endpoint_reason(endpoint)));
 }
 
+CheckResult evaluate_remote_ports(const std::string& engine_url, const std::vector<PublishedPort>& ports) {
+  const char* id = "remote_ports";
+  const char* name = "remote engine ports";
+  if (engine_is_local(engine_url))
+    return result(id, name, CheckStatus::skip, "the engine is on this machine");
+  std::string loopback;
+  for (const auto& port : ports) {
+    const bool local_only = port.host_ip == "127.0.0.1" || port.host_ip == "::1" || port.host_ip == "localhost" ||
+                            port.host_ip.starts_with("127.");
+    if (local_only) loopback += fmt::format("{}{}:{} ({})", loopback.empty() ? "" : ", ", port.host_ip, port.port,
+                                            port.service);
+  }
+  const std::string host = engine::url_host_of(engine_url);
+  if (loopback.empty())
+    return result(id, name, CheckStatus::pass, fmt::format("ports are published on {} beyond its loopback", host));
+  return result(id, name, CheckStatus::warn,
+                fmt::format("the engine runs on {}, where {} listen only on its loopback: URLs and health probes "
+                            "from this machine cannot reach them",
+                            host, loopback),
+                "set BIND_ADDRESS=0.0.0.0 (or the server's address) in the home's .env, or reach the ports through "
+                "an ssh tunnel (ssh -L)");
+}
+
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated) {
   const char* id = "engine_api";
   const char* name = "engine version";

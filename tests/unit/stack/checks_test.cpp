@@ -66,6 +66,20 @@ TEST(CheckEndpoint, NamesTheUrlAndTheReason) {
   EXPECT_EQ(line.message, "tcp://gpu-box:2376, chosen by DOCKER_HOST");
 }
 
+TEST(CheckRemotePorts, WarnsWhenARemoteEngineBindsToItsLoopback) {
+  const std::vector<PublishedPort> loopback{{"webui", "127.0.0.1", 8080, "tcp"}, {"ollama", "", 11434, "tcp"}};
+  EXPECT_EQ(evaluate_remote_ports("unix:///var/run/docker.sock", loopback).status, CheckStatus::skip);
+  EXPECT_EQ(evaluate_remote_ports("tcp://127.0.0.1:2375", loopback).status, CheckStatus::skip);
+  const auto remote = evaluate_remote_ports("ssh://me@gpu-box", loopback);
+  EXPECT_EQ(remote.status, CheckStatus::warn);
+  EXPECT_THAT(remote.message, HasSubstr("gpu-box"));
+  EXPECT_THAT(remote.message, HasSubstr("127.0.0.1:8080 (webui)"));
+  EXPECT_THAT(remote.message, ::testing::Not(HasSubstr("11434")));
+  EXPECT_THAT(remote.fix, HasSubstr("BIND_ADDRESS"));
+  const std::vector<PublishedPort> open{{"webui", "0.0.0.0", 8080, "tcp"}};
+  EXPECT_EQ(evaluate_remote_ports("tcp://gpu-box:2376", open).status, CheckStatus::pass);
+}
+
 TEST(CheckSocket, SkipsForAnSshEngine) {
   engine::Endpoint ssh{.kind = engine::Endpoint::Kind::ssh, .host = "gpu-box"};
   EXPECT_EQ(evaluate_socket(ssh, std::nullopt).status, CheckStatus::skip);
