@@ -5,6 +5,7 @@
 #                                to ~/.local/bin
 #   ./install.sh -y --prefix D   no questions; install to D/bin
 #   ./install.sh --uninstall     remove exactly what an earlier run installed
+#   ./install.sh --binary PATH   install an already-built binary (no packages, no build)
 #
 # Run ./install.sh --help for every option. Safe to run again: packages already present are
 # skipped, the build directory is reused, and the installed files are replaced in place.
@@ -22,6 +23,7 @@ UNINSTALL=0
 SKIP_DEPS=0
 PREFIX=""
 BUILD_DIR=""
+BINARY=""
 JOBS="${JOBS:-}"
 
 say() { printf '==> %s\n' "$*"; }
@@ -39,8 +41,8 @@ Builds ollama-stack (Release) from this checkout and installs the binary.
      Homebrew). It lists what is missing and asks before installing; packages already present
      are skipped. sudo is used only for the package manager, and only when not running as root.
   2. Configures and builds in a build directory (default: build-release in this checkout).
-  3. Installs the binary to ~/.local/bin (or PREFIX/bin), and the bash completion when the binary
-     offers `ollama-stack completion bash`. It says where everything went and whether the bin
+  3. Installs the binary to ~/.local/bin (or PREFIX/bin), and its bash, zsh and fish completion
+     (from `ollama-stack completion SHELL`). It says where everything went and whether the bin
      directory is on your PATH.
 
 Every installed file is listed in PREFIX/share/ollama-stack/install-manifest.txt, which
@@ -54,6 +56,8 @@ Options:
   --build-dir DIR      Build directory (default: build-release in this checkout).
   -j, --jobs N         Parallel build jobs (default: $JOBS, else the number of CPUs).
   --skip-deps          Do not check or install build dependencies.
+  --binary PATH        Install this already-built ollama-stack instead of building one (implies
+                       --skip-deps; used by the test suite).
   --uninstall          Remove what an earlier run installed into the prefix, then stop.
   -h, --help           Show this help.
 
@@ -61,6 +65,7 @@ Examples:
   ./install.sh && ollama-stack version
   ./install.sh -y --prefix /opt/ollama-stack
   ./install.sh --uninstall
+  ./install.sh -y --prefix /tmp/try --binary build/ollama-stack
 EOF
 }
 
@@ -79,6 +84,10 @@ while (($#)); do
       (($# >= 2)) || die "--build-dir needs a directory"
       BUILD_DIR="$2"; shift ;;
     --build-dir=*) BUILD_DIR="${1#*=}" ;;
+    --binary)
+      (($# >= 2)) || die "--binary needs the path of a built ollama-stack"
+      BINARY="$2"; shift ;;
+    --binary=*) BINARY="${1#*=}" ;;
     -j | --jobs)
       (($# >= 2)) || die "$1 needs a number"
       JOBS="$2"; shift ;;
@@ -123,11 +132,16 @@ MANIFEST="$SHARE_DIR/$MANIFEST_NAME"
 # The default prefix is the user's own: completion goes where bash-completion looks for a user's
 # completions. With --prefix it stays inside the prefix (bash-completion also looks in
 # <dir of the command>/../share/bash-completion/completions).
+# zsh: a file named _ollama-stack in a directory of $fpath; fish: the user's completions directory
+# (always read), or a prefix's vendor_completions.d.
 if ((DEFAULT_PREFIX)); then
   COMPLETION_DIR="${BASH_COMPLETION_USER_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion}/completions"
+  FISH_COMPLETION_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions"
 else
   COMPLETION_DIR="$PREFIX/share/bash-completion/completions"
+  FISH_COMPLETION_DIR="$PREFIX/share/fish/vendor_completions.d"
 fi
+ZSH_COMPLETION_DIR="$PREFIX/share/zsh/site-functions"
 
 IS_ROOT=0
 [[ "$(id -u)" -eq 0 ]] && IS_ROOT=1
@@ -393,6 +407,12 @@ ensure_dependencies() {
 
 # Before the long build: can we write the prefix, and do we need sudo for it?
 decide_prefix_sudo
+
+if [[ -n "$BINARY" ]]; then
+  BUILT="$(absolute_path "$BINARY")"
+  [[ -f "$BUILT" && -x "$BUILT" ]] || die "--binary $BINARY is not an executable file"
+  say "installing the given binary $BUILT (no packages, no build)"
+else
 ensure_dependencies
 
 # --- build ---------------------------------------------------------------------------------
@@ -420,6 +440,7 @@ cmake --build "$BUILD_DIR" --target "$PROGRAM" -j "$JOBS" ||
 
 BUILT="$BUILD_DIR/$PROGRAM"
 [[ -x "$BUILT" ]] || die "the build finished but $BUILT is missing"
+fi
 status=0
 VERSION_TEXT="$("$BUILT" --version 2>&1)" || status=$?
 if ((status != 0)); then
@@ -433,17 +454,27 @@ manifest_load
 install_file "$BUILT" "$BIN_DIR/$PROGRAM" 0755
 say "installed $VERSION_TEXT to $BIN_DIR/$PROGRAM"
 
-# Completion, when this version of the binary has the verb.
-if "$BUILT" --help 2>/dev/null | grep -Eq '^[[:space:]]+completion([[:space:]]|$)'; then
-  completion_tmp="$(mktemp)"
-  if "$BUILT" completion bash >"$completion_tmp" 2>/dev/null && [[ -s "$completion_tmp" ]] &&
-    bash -n "$completion_tmp" 2>/dev/null; then
-    install_file "$completion_tmp" "$COMPLETION_DIR/$PROGRAM" 0644
-    say "installed bash completion to $COMPLETION_DIR/$PROGRAM (new shells load it)"
+# Completion for bash, zsh and fish, when this version of the binary has the verb.
+# install_completion SHELL TARGET CHECK: CHECK is the syntax check run on the script when that
+# shell is installed (a script is still installed when the shell is not, for later).
+install_completion() {
+  local shell="$1" target="$2" checker="$3" script
+  script="$(mktemp)"
+  if "$BUILT" completion "$shell" >"$script" 2>/dev/null && [[ -s "$script" ]] &&
+    { ! command -v "$checker" >/dev/null 2>&1 || "$checker" -n "$script" >/dev/null 2>&1; }; then
+    install_file "$script" "$target" 0644
+    say "installed $shell completion to $target"
   else
-    warn "\`$PROGRAM completion bash\` did not print a usable script; bash completion not installed"
+    warn "\`$PROGRAM completion $shell\` did not print a usable script; $shell completion not installed"
   fi
-  rm -f "$completion_tmp"
+  rm -f "$script"
+}
+if "$BUILT" --help 2>/dev/null | grep -Eq '^[[:space:]]+completion([[:space:]]|$)'; then
+  install_completion bash "$COMPLETION_DIR/$PROGRAM" bash
+  install_completion zsh "$ZSH_COMPLETION_DIR/_$PROGRAM" zsh
+  install_completion fish "$FISH_COMPLETION_DIR/$PROGRAM.fish" fish
+  note "bash and fish load completion in new shells; for zsh add this before compinit in ~/.zshrc:"
+  note "  fpath=($ZSH_COMPLETION_DIR \$fpath)"
 else
   note "(this version has no \`completion\` command yet, so no shell completion was installed)"
 fi

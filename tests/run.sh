@@ -4,7 +4,9 @@
 #      when running as root on Debian/Ubuntu,
 #   2. starts dockerd in the background when none answers (its own pid file and log under the
 #      build directory) and stops it again at the end — only the one it started,
-#   3. builds with warnings as errors, builds the stand-in images, and runs everything via ctest.
+#   3. builds with warnings as errors, builds the stand-in images, and runs everything via ctest,
+#   4. installs the built binary with ./install.sh into a fresh temporary prefix and runs it from
+#      there (then installs again, to prove it idempotent, and uninstalls).
 # With CI=true an engine that cannot be reached is a failure, never a skip.
 #
 # Environment: BUILD_DIR (default build-tests), CTEST_ARGS (extra ctest arguments),
@@ -24,7 +26,10 @@ die() { printf 'tests/run.sh: error: %s\n' "$*" >&2; exit 1; }
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
                 libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libarchive-dev libgtest-dev libgmock-dev
                 libbenchmark-dev
-                curl tar)
+                curl tar
+                # test-only: completion scripts are loaded in zsh and fish; ssh:// is tested
+                # against a real sshd on 127.0.0.1
+                zsh fish openssh-client openssh-server)
 
 # shellcheck source=tests/lib/engine.sh
 source "$ROOT/tests/lib/engine.sh"
@@ -52,3 +57,21 @@ say "running the tests"
 cd "$BUILD_DIR"
 # shellcheck disable=SC2086
 ctest --output-on-failure --timeout 600 -j "$JOBS" ${CTEST_ARGS:-}
+
+# install.sh in a clean prefix, with the binary just built (--binary skips its own Release build).
+say "install.sh in a clean prefix"
+PREFIX_DIR="$(mktemp -d)"
+trap 'rm -rf "$PREFIX_DIR"; stop_started_dockerd' EXIT
+"$ROOT/install.sh" -y --prefix "$PREFIX_DIR" --binary "$BUILD_DIR/ollama-stack" >&2
+"$PREFIX_DIR/bin/ollama-stack" --version >&2
+for installed in share/bash-completion/completions/ollama-stack share/zsh/site-functions/_ollama-stack \
+                 share/fish/vendor_completions.d/ollama-stack.fish; do
+  [[ -s "$PREFIX_DIR/$installed" ]] || die "install.sh did not install $installed"
+done
+bash -c "source '$PREFIX_DIR/share/bash-completion/completions/ollama-stack'" ||
+  die "the installed bash completion does not load"
+"$ROOT/install.sh" -y --prefix "$PREFIX_DIR" --binary "$BUILD_DIR/ollama-stack" >&2  # idempotent
+"$ROOT/install.sh" --uninstall --prefix "$PREFIX_DIR" >&2
+left="$(find "$PREFIX_DIR" -mindepth 1)"
+[[ -z "$left" ]] || die "install.sh --uninstall left files behind: $left"
+say "install.sh: installed, ran, reinstalled and uninstalled cleanly"

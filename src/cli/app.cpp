@@ -36,9 +36,7 @@ int report(Context& context, ExitCode code, const std::string& message, const st
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, Context& context) {
-  CLI::App app{"ollama-stack: run a local Ollama + Open WebUI + MCP stack on Docker, and say exactly what state it is in.",
-               "ollama-stack"};
+void build_command_tree(CLI::App& app, Context& context) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ollama-stack ") + OLLAMA_STACK_VERSION);
   app.add_flag("-v,--verbose", context.global.verbose, "Log every engine call with its time on stderr");
@@ -47,12 +45,11 @@ int run(const std::vector<std::string>& args, Context& context) {
   app.add_option("--home", context.global.home,
                  "Configuration and state directory (default: $OLLAMA_STACK_HOME, else ~/.ollama-stack)");
   app.add_option("--host", context.global.host,
-                 "Docker engine endpoint, unix:///path or tcp://host:port (default: $DOCKER_HOST, else "
-                 "unix:///var/run/docker.sock)");
+                 "Docker engine endpoint: unix:///path, tcp://host:port or ssh://user@host[:port] (default: "
+                 "$DOCKER_HOST, else the current Docker context, else unix:///var/run/docker.sock)");
   app.add_option("--compose-dir", context.global.compose_dir,
                  "Directory of compose files replacing the embedded ones (default: $OLLAMA_STACK_COMPOSE_DIR)");
   app.fallthrough();
-  app.parse_complete_callback([&context] { configure_logging(context); });
 
   register_config(app, context);
   register_install(app, context);
@@ -64,6 +61,14 @@ int run(const std::vector<std::string>& args, Context& context) {
   register_version(app, context);
   register_logs(app, context);
   register_models(app, context);
+  register_completion(app, context);
+}
+
+int run(const std::vector<std::string>& args, Context& context) {
+  CLI::App app{"ollama-stack: run a local Ollama + Open WebUI + MCP stack on Docker, and say exactly what state it is in.",
+               "ollama-stack"};
+  build_command_tree(app, context);
+  app.parse_complete_callback([&context] { configure_logging(context); });
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

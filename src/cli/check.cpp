@@ -32,14 +32,22 @@ std::string mark(stack::CheckStatus status, const TerminalCaps& caps) {
   return "?";
 }
 
-nlohmann::json to_json(const stack::CheckReport& report) {
+nlohmann::json endpoint_json(const engine::Endpoint& endpoint) {
+  return {{"url", endpoint.url()},
+          {"source", endpoint.source},
+          {"context", endpoint.context.empty() ? nlohmann::json(nullptr) : nlohmann::json(endpoint.context)},
+          {"reason", stack::endpoint_reason(endpoint)}};
+}
+
+nlohmann::json to_json(const stack::CheckReport& report, const engine::Endpoint& endpoint) {
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& check : report.checks) {
     checks.push_back({{"id", check.id}, {"name", check.name}, {"status", stack::to_string(check.status)},
                       {"message", check.message}, {"fix", check.fix}});
   }
-  return with_schema_version(
-      {{"ok", report.ok()}, {"checks", checks}, {"fixed", report.fixed}, {"fix_errors", report.fix_failures}});
+  return with_schema_version({{"ok", report.ok()},
+                              {"endpoint", endpoint_json(endpoint)},
+                              {"checks", checks}, {"fixed", report.fixed}, {"fix_errors", report.fix_failures}});
 }
 
 void render_human(Context& context, const stack::CheckReport& report) {
@@ -73,7 +81,7 @@ void run_check(Context& context, const CheckOptions& options) {
   const auto report = stack::run_checks(session, context.endpoint(), {.fix = options.fix});
 
   if (options.json) {
-    write_json(context.out(), to_json(report));
+    write_json(context.out(), to_json(report, context.endpoint()));
     context.json = false;  // the document is out; an error below goes to stderr only
   } else {
     render_human(context, report);

@@ -34,7 +34,9 @@ void run_version(Context& context, const VersionOptions& options) {
           {"os", version.os},
           {"arch", version.arch},
           {"endpoint", context.endpoint().url()},
-          {"endpoint_source", context.endpoint().source}}},
+          {"endpoint_source", context.endpoint().source},
+          {"endpoint_context", context.endpoint().context.empty() ? nlohmann::json(nullptr)
+                                                                  : nlohmann::json(context.endpoint().context)}}},
         {"platform", {{"detected", stack::to_string(platform.platform)}, {"reason", platform.reason},
                       {"warnings", platform.warnings}}}};
     context.out() << document.dump(2) << "\n";

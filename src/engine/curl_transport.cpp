@@ -65,7 +65,15 @@ void global_init() {
 
 }  // namespace
 
-CurlTransport::CurlTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) { global_init(); }
+CurlTransport::CurlTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
+  global_init();
+  if (endpoint_.kind == Endpoint::Kind::ssh) {
+    tunnel_ = std::make_unique<SshTunnel>(ssh_dial_command(endpoint_));
+    socket_path_ = tunnel_->socket_path();
+  } else if (endpoint_.kind == Endpoint::Kind::unix_socket) {
+    socket_path_ = endpoint_.socket_path;
+  }
+}
 
 CurlTransport::~CurlTransport() {
   for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
@@ -100,6 +108,17 @@ void CurlTransport::throw_transport_error(int curl_code, const std::string& deta
   }
   if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
       code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_GOT_NOTHING) {
+    if (tunnel_) {
+      const auto said = tunnel_->last_error();
+      throw EngineError(Kind::unreachable,
+                        fmt::format("cannot reach the Docker engine at {} through ssh{}", where,
+                                    said.empty() ? fmt::format(" ({})", detail) : ": ssh said \"" + said + "\""),
+                        fmt::format("check that `{}` works without a password prompt (an ssh key or agent) and "
+                                    "that the docker CLI is installed there",
+                                    endpoint_.ssh_user.empty() ? "ssh " + endpoint_.host + " docker version"
+                                                               : "ssh " + endpoint_.ssh_user + "@" + endpoint_.host +
+                                                                     " docker version"));
+    }
     if (endpoint_.kind == Endpoint::Kind::unix_socket) {
       struct stat info {};
       if (::stat(endpoint_.socket_path.c_str(), &info) != 0) {
@@ -149,8 +168,8 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  if (endpoint_.kind == Endpoint::Kind::unix_socket) {
-    curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, endpoint_.socket_path.c_str());
+  if (!socket_path_.empty()) {
+    curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
   } else if (endpoint_.tls) {
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, endpoint_.tls_verify ? 1L : 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, endpoint_.tls_verify ? 2L : 0L);

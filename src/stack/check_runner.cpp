@@ -145,6 +145,7 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
   auto& engine = session.engine();
   auto& out = report.checks;
 
+  out.push_back(evaluate_endpoint(endpoint));
   out.push_back(check_engine(engine, endpoint, report));
   const bool reachable = report.engine_reachable;
   out.push_back(reachable ? check_engine_api(engine)
@@ -154,6 +155,7 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
 
   const auto project = check_compose(session, reachable, out);
   guarded(out, "ports", "ports", [&] { check_ports(engine, project, reachable, out); });
+  if (project) out.push_back(evaluate_remote_ports(engine.describe(), published_ports(*project)));
 
   std::optional<engine::EngineInfo> info;
   if (reachable) guarded(out, "engine_info", "engine info", [&] { info = engine.info(); });

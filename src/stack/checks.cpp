@@ -120,8 +120,42 @@ std::vector<const CheckResult*> CheckReport::failures() const {
 std::string endpoint_reason(const engine::Endpoint& endpoint) {
   if (endpoint.source == "--host") return "chosen by --host";
   if (endpoint.source == "DOCKER_HOST") return "chosen by DOCKER_HOST";
-  if (endpoint.source.empty() || endpoint.source == "default") return "the default socket";
+  if (endpoint.source == "context") {
+    const bool by_env = endpoint.context_origin == "DOCKER_CONTEXT";
+    return fmt::format("chosen by the Docker context \"{}\" ({})", endpoint.context,
+                       by_env ? "DOCKER_CONTEXT" : "currentContext in " + endpoint.context_origin);
+  }
+  if (endpoint.source.empty() || endpoint.source == "default")
+    return "the default socket: no --host, DOCKER_HOST or Docker context";
   return "chosen by " + endpoint.source;
+}
+
+CheckResult evaluate_endpoint(const engine::Endpoint& endpoint) {
+  return result("endpoint", "engine endpoint", CheckStatus::pass,
+                fmt::format("{}, {}", endpoint.url(), endpoint_reason(endpoint)));
+}
+
+CheckResult evaluate_remote_ports(const std::string& engine_url, const std::vector<PublishedPort>& ports) {
+  const char* id = "remote_ports";
+  const char* name = "remote engine ports";
+  if (engine_is_local(engine_url))
+    return result(id, name, CheckStatus::skip, "the engine is on this machine");
+  std::string loopback;
+  for (const auto& port : ports) {
+    const bool local_only = port.host_ip == "127.0.0.1" || port.host_ip == "::1" || port.host_ip == "localhost" ||
+                            port.host_ip.starts_with("127.");
+    if (local_only) loopback += fmt::format("{}{}:{} ({})", loopback.empty() ? "" : ", ", port.host_ip, port.port,
+                                            port.service);
+  }
+  const std::string host = engine::url_host_of(engine_url);
+  if (loopback.empty())
+    return result(id, name, CheckStatus::pass, fmt::format("ports are published on {} beyond its loopback", host));
+  return result(id, name, CheckStatus::warn,
+                fmt::format("the engine runs on {}, where {} listen only on its loopback: URLs and health probes "
+                            "from this machine cannot reach them",
+                            host, loopback),
+                "set BIND_ADDRESS=0.0.0.0 (or the server's address) in the home's .env, or reach the ports through "
+                "an ssh tunnel (ssh -L)");
 }
 
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated) {
@@ -141,6 +175,8 @@ CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::s
 CheckResult evaluate_socket(const engine::Endpoint& endpoint, const std::optional<SocketAccess>& access) {
   const char* id = "socket";
   const char* name = "socket permissions";
+  if (endpoint.kind == engine::Endpoint::Kind::ssh)
+    return result(id, name, CheckStatus::skip, "engine reached over ssh; its socket is on the remote host");
   if (endpoint.kind != engine::Endpoint::Kind::unix_socket) {
     if (endpoint.tls) return result(id, name, CheckStatus::skip, "engine reached over TCP with TLS; no socket file");
     return result(id, name, CheckStatus::warn,

@@ -1,5 +1,6 @@
 #include "ollama_stack/stack/session.hpp"
 
+#include "ollama_stack/engine/endpoint.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 
@@ -32,13 +33,6 @@ std::string Session::project_name() {
   return stack::project_name(make_stack_lookup(options_.env, std::move(env_file), home_.root));
 }
 
-std::string Session::url_host() {
-  const std::string where = engine_.describe();
-  if (where.starts_with("tcp://")) {
-    auto host = where.substr(6, where.rfind(':') - 6);
-    return host;
-  }
-  return "localhost";
-}
+std::string Session::url_host() { return engine::url_host_of(engine_.describe()); }
 
 }  // namespace ollama_stack::stack

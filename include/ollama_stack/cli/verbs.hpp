@@ -18,5 +18,7 @@ void register_version(CLI::App& app, Context& context);
 void register_logs(CLI::App& app, Context& context);
 // The `models` group (src/cli/models/), which registers its own verbs.
 void register_models(CLI::App& app, Context& context);
+// `completion bash|zsh|fish`: walks `app` (the root, fully built) when it runs.
+void register_completion(CLI::App& app, Context& context);
 
 }  // namespace ollama_stack::cli

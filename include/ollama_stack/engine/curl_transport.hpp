@@ -1,11 +1,12 @@
 #pragma once
-// HTTP/1.1 to the engine over libcurl: Unix socket or TCP(+TLS). Keeps a pool of easy handles so
+// HTTP/1.1 to the engine over libcurl: Unix socket, TCP(+TLS), or ssh through an SshTunnel. Keeps a pool of easy handles so
 // connections are reused across calls and several threads can call at once.
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "ollama_stack/engine/endpoint.hpp"
+#include "ollama_stack/engine/ssh_tunnel.hpp"
 #include "ollama_stack/engine/transport.hpp"
 
 namespace ollama_stack::engine {
@@ -27,6 +28,8 @@ class CurlTransport : public Transport {
   [[noreturn]] void throw_transport_error(int curl_code, const std::string& detail) const;
 
   Endpoint endpoint_;
+  std::unique_ptr<SshTunnel> tunnel_;  // ssh:// only
+  std::string socket_path_;            // the Unix socket curl connects to ("" for tcp)
   std::mutex mutex_;
   std::vector<void*> idle_;  // CURL* handles not in use
 };

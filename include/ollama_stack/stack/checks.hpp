@@ -56,8 +56,15 @@ void apply_safe_fixes(const HomeLayout& home, CheckReport& report);
 
 // ---- the checks, one by one ----
 
-// "--host", "DOCKER_HOST", "default" -> "chosen by --host", ...
+// "--host", "DOCKER_HOST", "context", "default" -> "chosen by --host", ...
 std::string endpoint_reason(const engine::Endpoint& endpoint);
+// The "engine endpoint" line: which endpoint is in use and why (always passes).
+CheckResult evaluate_endpoint(const engine::Endpoint& endpoint);
+
+// A remote engine (tcp:// or ssh:// to another host) publishes the stack's ports on that host:
+// bound to its loopback they cannot be reached from here (URLs, health probes). Passes for a
+// local engine.
+CheckResult evaluate_remote_ports(const std::string& engine_url, const std::vector<PublishedPort>& ports);
 
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated);
 

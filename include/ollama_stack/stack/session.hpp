@@ -35,7 +35,7 @@ class Session {
   const StackProject& project();
   // PROJECT_NAME (environment > .env > "ollama-stack") without loading the compose files.
   std::string project_name();
-  // Host name for URLs of published ports: the engine's host for tcp://, else "localhost".
+  // Host name for URLs of published ports: the engine's host for tcp:// and ssh://, else "localhost".
   std::string url_host();
 
  private:

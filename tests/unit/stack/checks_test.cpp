@@ -49,7 +49,40 @@ TEST(CheckSocket, MissingUnusableAndGoodSockets) {
 TEST(CheckEndpointReason, SaysWhyTheEndpointWasChosen) {
   EXPECT_EQ(endpoint_reason({.source = "DOCKER_HOST"}), "chosen by DOCKER_HOST");
   EXPECT_EQ(endpoint_reason({.source = "--host"}), "chosen by --host");
-  EXPECT_EQ(endpoint_reason({.source = "default"}), "the default socket");
+  EXPECT_EQ(endpoint_reason({.source = "default"}), "the default socket: no --host, DOCKER_HOST or Docker context");
+  engine::Endpoint by_env{.source = "context", .context = "gpu", .context_origin = "DOCKER_CONTEXT"};
+  EXPECT_EQ(endpoint_reason(by_env), "chosen by the Docker context \"gpu\" (DOCKER_CONTEXT)");
+  engine::Endpoint by_config{.source = "context", .context = "gpu", .context_origin = "/h/.docker/config.json"};
+  EXPECT_EQ(endpoint_reason(by_config),
+            "chosen by the Docker context \"gpu\" (currentContext in /h/.docker/config.json)");
+}
+
+TEST(CheckEndpoint, NamesTheUrlAndTheReason) {
+  engine::Endpoint tcp{.kind = engine::Endpoint::Kind::tcp, .host = "gpu-box", .port = 2376, .source = "DOCKER_HOST"};
+  const auto line = evaluate_endpoint(tcp);
+  EXPECT_EQ(line.id, "endpoint");
+  EXPECT_EQ(line.name, "engine endpoint");
+  EXPECT_EQ(line.status, CheckStatus::pass);
+  EXPECT_EQ(line.message, "tcp://gpu-box:2376, chosen by DOCKER_HOST");
+}
+
+TEST(CheckRemotePorts, WarnsWhenARemoteEngineBindsToItsLoopback) {
+  const std::vector<PublishedPort> loopback{{"webui", "127.0.0.1", 8080, "tcp"}, {"ollama", "", 11434, "tcp"}};
+  EXPECT_EQ(evaluate_remote_ports("unix:///var/run/docker.sock", loopback).status, CheckStatus::skip);
+  EXPECT_EQ(evaluate_remote_ports("tcp://127.0.0.1:2375", loopback).status, CheckStatus::skip);
+  const auto remote = evaluate_remote_ports("ssh://me@gpu-box", loopback);
+  EXPECT_EQ(remote.status, CheckStatus::warn);
+  EXPECT_THAT(remote.message, HasSubstr("gpu-box"));
+  EXPECT_THAT(remote.message, HasSubstr("127.0.0.1:8080 (webui)"));
+  EXPECT_THAT(remote.message, ::testing::Not(HasSubstr("11434")));
+  EXPECT_THAT(remote.fix, HasSubstr("BIND_ADDRESS"));
+  const std::vector<PublishedPort> open{{"webui", "0.0.0.0", 8080, "tcp"}};
+  EXPECT_EQ(evaluate_remote_ports("tcp://gpu-box:2376", open).status, CheckStatus::pass);
+}
+
+TEST(CheckSocket, SkipsForAnSshEngine) {
+  engine::Endpoint ssh{.kind = engine::Endpoint::Kind::ssh, .host = "gpu-box"};
+  EXPECT_EQ(evaluate_socket(ssh, std::nullopt).status, CheckStatus::skip);
 }
 
 TEST(CheckDiskSpace, WarnsBelowTenGibAndFailsBelowTwo) {
