@@ -63,6 +63,10 @@ int run(const std::vector<std::string>& args, Context& context) {
   register_check(app, context);
   register_version(app, context);
   register_logs(app, context);
+  register_backup(app, context);
+  register_restore(app, context);
+  register_uninstall(app, context);
+  register_update(app, context);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

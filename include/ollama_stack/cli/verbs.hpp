@@ -16,5 +16,9 @@ void register_status(CLI::App& app, Context& context);
 void register_check(CLI::App& app, Context& context);
 void register_version(CLI::App& app, Context& context);
 void register_logs(CLI::App& app, Context& context);
+void register_backup(CLI::App& app, Context& context);
+void register_restore(CLI::App& app, Context& context);
+void register_uninstall(CLI::App& app, Context& context);
+void register_update(CLI::App& app, Context& context);
 
 }  // namespace ollama_stack::cli
