@@ -7,7 +7,9 @@
 #include <map>
 #include <set>
 
+#include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
@@ -127,11 +129,37 @@ UninstallResult carry_out_uninstall(Session& session, const UninstallPlan& plan,
       report(options, task, label, State::failed, error.what());
     }
   };
+  // The stack's own containers stop gracefully first (dependency order, each service's grace
+  // period), so a database is not killed mid-write; what is left is removed by force below.
+  if (std::any_of(plan.containers.begin(), plan.containers.end(), [](const auto& c) { return c.state == "running"; })) {
+    try {
+      compose::DownOptions down;
+      down.progress = options.progress;
+      compose::down(client, plan.installation, down);
+    } catch (const std::exception&) {
+      // Removal by force below still takes the containers away.
+    }
+  }
   for (const auto& container : plan.containers)
-    attempt("container:" + container.name, container.name, [&] { client.remove_container(container.id, true, false); },
+    attempt("container:" + container.name, container.name,
+            [&] {
+              try {
+                client.remove_container(container.id, true, false);
+              } catch (const engine::EngineError& error) {
+                if (error.kind() != engine::EngineError::Kind::not_found) throw;  // already gone with the stack
+              }
+            },
             result.removed_containers);
   for (const auto& network : plan.networks)
-    attempt("network:" + network.name, network.name, [&] { client.remove_network(network.id); }, result.removed_networks);
+    attempt("network:" + network.name, network.name,
+            [&] {
+              try {
+                client.remove_network(network.id);
+              } catch (const engine::EngineError& error) {
+                if (error.kind() != engine::EngineError::Kind::not_found) throw;
+              }
+            },
+            result.removed_networks);
   for (const auto& volume : plan.volumes)
     attempt("volume:" + volume.name, volume.name, [&] { client.remove_volume(volume.name, false); }, result.removed_volumes);
   for (const auto& image : plan.images)

@@ -307,6 +307,19 @@ TEST_F(CliDataTest, FlippedByteInADirectoryBackupIsRefusedNamingTheFile) {
   EXPECT_NE(refused_restore.err.find("config/.env does not match its checksum"), std::string::npos) << refused_restore.err;
   EXPECT_EQ(slurp(home_.path() + "/.env"), home_env);
   EXPECT_EQ(cli({"status"}).exit_code, 0) << "the running stack was not stopped";
+
+  // Repaired, it restores into the running stack: stopped, volume replaced, started again.
+  env_text[0] = static_cast<char>(env_text[0] ^ 1);
+  std::ofstream(env_copy, std::ios::binary | std::ios::trunc) << env_text;
+  const auto before = read_files(project_ + "_ollama_data");
+  write_files(project_ + "_ollama_data", {{"models/added after the backup", 10, 1}});
+  auto restore = cli({"restore", dir, "--include-volumes", "--force", "--json"});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  auto restored = nlohmann::json::parse(restore.out);
+  EXPECT_EQ(restored["was_running"], true);
+  EXPECT_EQ(restored["restarted"], true);
+  EXPECT_EQ(read_files(project_ + "_ollama_data"), before) << "the volume is exactly the backup's again";
+  EXPECT_EQ(cli({"status"}).exit_code, 0) << "started again, healthy";
 }
 
 TEST_F(CliDataTest, UninstallLeavesAnotherInstallationAlone) {
