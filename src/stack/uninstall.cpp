@@ -58,20 +58,7 @@ void decide_images(Session& session, UninstallPlan& plan) {
   for (const auto& reference : candidate_images(session, plan)) {
     auto image = client.inspect_image(reference);
     if (!image) continue;  // not on this machine
-    std::string why;
-    for (const auto& other : others) {
-      const auto installation = other.labels.find(labels::kInstallation);
-      const std::string owner = installation != other.labels.end() ? "installation " + installation->second : "no installation";
-      if (other.image == reference) {
-        why = fmt::format("used by container {} ({})", other.name, owner);
-        break;
-      }
-      // Removing the last tag deletes the image itself: never while someone else's container uses it.
-      if (image->repo_tags.size() <= 1 && other.image_id == image->id) {
-        why = fmt::format("used by container {} ({})", other.name, owner);
-        break;
-      }
-    }
+    const std::string why = image_kept_because(reference, *image, others);
     if (why.empty())
       plan.images.push_back({reference, image->id, image->size});
     else
@@ -85,6 +72,21 @@ void report(const UninstallOptions& options, const std::string& task, const std:
 }
 
 }  // namespace
+
+std::string image_kept_because(const std::string& reference, const engine::ImageInfo& image,
+                               const std::vector<engine::ContainerSummary>& others) {
+  for (const auto& other : others) {
+    const auto installation = other.labels.find(labels::kInstallation);
+    const std::string owner =
+        installation != other.labels.end() ? "installation " + installation->second : "not an ollama-stack installation";
+    // The same name: removing it would leave that container's service without its image.
+    if (other.image == reference) return fmt::format("used by container {} ({})", other.name, owner);
+    // Removing the last tag deletes the image itself: never while someone else's container runs it.
+    if (image.repo_tags.size() <= 1 && other.image_id == image.id)
+      return fmt::format("used by container {} ({})", other.name, owner);
+  }
+  return {};
+}
 
 int64_t UninstallPlan::volume_bytes() const {
   int64_t total = 0;

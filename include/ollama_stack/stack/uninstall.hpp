@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ollama_stack/engine/types.hpp"
 #include "ollama_stack/stack/session.hpp"
 #include "ollama_stack/util/progress.hpp"
 
@@ -59,6 +60,12 @@ struct UninstallPlan {
   }
   int64_t volume_bytes() const;
 };
+
+// Why the image `reference` (inspected as `image`) must stay, given the containers outside the
+// installation — one of them was created from that name, or it is the image's last tag and one
+// of them runs that image — or "" when removing it harms nobody else.
+std::string image_kept_because(const std::string& reference, const engine::ImageInfo& image,
+                               const std::vector<engine::ContainerSummary>& others);
 
 // What uninstall would remove; changes nothing.
 UninstallPlan plan_uninstall(Session& session, const UninstallOptions& options);
