@@ -74,6 +74,16 @@ std::string image_for(Session& session, const BackupVolume& volume, const Restor
 
 RestoreResult restore_backup(Session& session, const fs::path& backup, const RestoreOptions& options) {
   RestoreResult result;
+  auto& client = session.engine();
+  // Asked before the (long) verification, so a refusal comes at once; nothing changes until both
+  // the answer and the verification are in.
+  std::set<std::string> projects{session.project_name()};
+  if (!options.validate_only) {
+    if (has_containers(client, *projects.begin())) result.was_running = true;
+    if (result.was_running && (!options.confirm_stop || !options.confirm_stop(*projects.begin())))
+      throw Error(ExitCode::failed, "restore cancelled: the stack is running and was not stopped",
+                  "stop it with `ollama-stack stop`, or pass --force to let restore stop it");
+  }
   auto verified = verify_backup(backup, options.progress);
   result.manifest = verified.manifest;
   result.compressed = verified.compressed;
@@ -86,14 +96,14 @@ RestoreResult restore_backup(Session& session, const fs::path& backup, const Res
     throw Error(ExitCode::failed, fmt::format("backup {} holds no volumes (it was made without --include-volumes)", backup.string()),
                 "restore it without --include-volumes, or use a backup made with --include-volumes");
 
-  auto& client = session.engine();
-  std::set<std::string> projects{session.project_name(), manifest.project};
-  for (const auto& project : projects)
-    if (has_containers(client, project)) result.was_running = true;
-  if (result.was_running) {
-    if (!options.confirm_stop || !options.confirm_stop(*projects.begin()))
+  // The backup's installation may run under its own name (the home's PROJECT_NAME differs).
+  if (projects.insert(manifest.project).second && has_containers(client, manifest.project)) {
+    if (!result.was_running && (!options.confirm_stop || !options.confirm_stop(manifest.project)))
       throw Error(ExitCode::failed, "restore cancelled: the stack is running and was not stopped",
                   "stop it with `ollama-stack stop`, or pass --force to let restore stop it");
+    result.was_running = true;
+  }
+  if (result.was_running) {
     for (const auto& project : projects) {
       compose::DownOptions down;
       down.progress = options.progress;
