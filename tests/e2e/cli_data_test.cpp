@@ -389,6 +389,15 @@ TEST_F(CliDataTest, UpdateRecreatesOnlyTheServiceWhoseImageChangedAndSurvivesAFa
   ASSERT_EQ(tar.exit_code, 0);
   const auto new_id = test_engine().build_image(slurp(context.path() + "/c.tar"), own_image(project_, "ollama"), "", {}, "", nullptr);
   ASSERT_NE(new_id, old_id);
+  auto extensions_only = cli({"update", "--extensions", "--json"});
+  ASSERT_EQ(extensions_only.exit_code, 0) << extensions_only.err;
+  EXPECT_TRUE(nlohmann::json::parse(extensions_only.out)["images"].empty());
+  EXPECT_FALSE(nlohmann::json::parse(extensions_only.out)["warnings"].empty()) << "says extensions are not available yet";
+  auto pulled_only = cli({"update", "--no-restart", "--json"});
+  ASSERT_EQ(pulled_only.exit_code, 0) << pulled_only.err;
+  EXPECT_TRUE(nlohmann::json::parse(pulled_only.out)["recreated"].empty());
+  EXPECT_EQ(container_ids(project_), before) << "--no-restart leaves the running stack alone";
+
   auto updated = cli({"update", "--json"});
   ASSERT_EQ(updated.exit_code, 0) << updated.err << updated.out;
   auto result = nlohmann::json::parse(updated.out);
