@@ -62,6 +62,10 @@ void build_command_tree(CLI::App& app, Context& context) {
   register_logs(app, context);
   register_models(app, context);
   register_completion(app, context);
+  register_backup(app, context);
+  register_restore(app, context);
+  register_uninstall(app, context);
+  register_update(app, context);
 }
 
 int run(const std::vector<std::string>& args, Context& context) {

@@ -144,4 +144,25 @@ void Client::remove_image(const std::string& reference, bool force) {
   call({.method = "DELETE", .path = versioned(fmt::format("/images/{}?force={}", reference, force ? 1 : 0))}, {200});
 }
 
+void Client::tag_image(const std::string& source, const std::string& target) {
+  auto [repository, tag] = split_image_reference(target);
+  std::string path = "/images/" + source + "/tag?repo=" + url_escape(repository);
+  if (!tag.empty()) path += "&tag=" + url_escape(tag);
+  call({.method = "POST", .path = versioned(path)}, {200, 201});
+}
+
+std::optional<std::vector<std::string>> Client::image_repo_digests(const std::string& reference) {
+  try {
+    auto json = parse(call({.method = "GET", .path = versioned("/images/" + reference + "/json")}, {200}).body);
+    std::vector<std::string> digests;
+    if (json.contains("RepoDigests") && json["RepoDigests"].is_array())
+      for (const auto& digest : json["RepoDigests"])
+        if (digest.is_string()) digests.push_back(digest.get<std::string>());
+    return digests;
+  } catch (const EngineError& error) {
+    if (error.kind() == Kind::not_found) return std::nullopt;
+    throw;
+  }
+}
+
 }  // namespace ollama_stack::engine

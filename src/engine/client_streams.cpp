@@ -102,6 +102,15 @@ void Client::put_archive(const std::string& id, const std::string& path, std::st
   call(request, {200});
 }
 
+void Client::put_archive_stream(const std::string& id, const std::string& path,
+                                const std::function<size_t(char* buffer, size_t size)>& reader) {
+  HttpRequest request{.method = "PUT", .path = versioned("/containers/" + id + "/archive?path=" + url_escape(path)),
+                      .content_type = "application/x-tar"};
+  request.timeout = std::chrono::milliseconds(0);
+  request.body_reader = reader;
+  call(request, {200});
+}
+
 ExecResult Client::exec(const std::string& container_id, const std::vector<std::string>& cmd,
                         std::chrono::milliseconds timeout) {
   nlohmann::json create{{"AttachStdout", true}, {"AttachStderr", true}, {"Tty", false}, {"Cmd", cmd}};

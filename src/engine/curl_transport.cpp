@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 
 #include "ollama_stack/engine/errors.hpp"
 
@@ -21,6 +22,9 @@ struct Exchange {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   bool stopped_by_reader = false;
+  // An exception thrown by a callback of the caller: it must not unwind through libcurl's C frames,
+  // so it is kept here and rethrown once curl_easy_perform has returned.
+  std::exception_ptr callback_error;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -43,7 +47,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   long status = 0;
   curl_easy_getinfo(exchange->handle, CURLINFO_RESPONSE_CODE, &status);
   if (exchange->request->on_data && status >= 200 && status < 300) {
-    if (!exchange->request->on_data(bytes)) {
+    bool keep_going = false;
+    try {
+      keep_going = exchange->request->on_data(bytes);
+    } catch (...) {
+      exchange->callback_error = std::current_exception();
+      return 0;
+    }
+    if (!keep_going) {
       exchange->stopped_by_reader = true;
       return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
     }
@@ -51,6 +62,16 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     exchange->response->body.append(bytes);
   }
   return bytes.size();
+}
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  try {
+    return exchange->request->body_reader(buffer, size * count);
+  } catch (...) {
+    exchange->callback_error = std::current_exception();
+    return CURL_READFUNC_ABORT;
+  }
 }
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -179,6 +200,12 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   }
   if (request.method == "HEAD") {
     curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+  } else if (request.body_reader) {
+    // UPLOAD without a known size makes libcurl send the body chunked, read as it goes.
+    curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(handle, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(handle, CURLOPT_READDATA, &exchange);
   } else if (request.method != "GET") {
     curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -186,6 +213,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   }
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Expect:");
+  if (request.body_reader) headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
   if (!request.content_type.empty())
     headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
   else if (request.method != "GET" && request.method != "HEAD")
@@ -215,6 +243,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   spdlog::debug("engine: {} {} -> {} ({:.1f} ms)", request.method, request.path,
                 code == CURLE_OK ? std::to_string(status) : curl_easy_strerror(code), elapsed.count());
 
+  if (exchange.callback_error) std::rethrow_exception(exchange.callback_error);
   if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return response;  // reader had enough
   if (code != CURLE_OK) {
     throw_transport_error(code, error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));

@@ -131,14 +131,17 @@ StartResult start_stack(Session& session, const StartOptions& options) {
   }
   const auto& loaded = session.project();
   for (const auto& warning : loaded.warnings) result.warnings.push_back(warning);
-  if (options.preflight) options.preflight(loaded.project);
+  compose::Project project = loaded.project;
+  for (const auto& [service, image] : options.image_overrides)
+    if (auto it = project.services.find(service); it != project.services.end()) it->second.image = image;
+  if (options.preflight) options.preflight(project);
 
   compose::ApplyOptions apply_options;
   apply_options.plan.extra_labels = {{labels::kInstallation, loaded.project.name}, {labels::kComponent, "core"}};
   apply_options.plan.pull_always = options.update;
   apply_options.progress = options.progress;
   apply_options.cancelled = options.cancelled;
-  result.applied = compose::apply(session.engine(), loaded.project, apply_options);
+  result.applied = compose::apply(session.engine(), project, apply_options);
   result.changed = result.applied.changed;
 
   if (options.wait) {

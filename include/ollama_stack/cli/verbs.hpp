@@ -20,5 +20,9 @@ void register_logs(CLI::App& app, Context& context);
 void register_models(CLI::App& app, Context& context);
 // `completion bash|zsh|fish`: walks `app` (the root, fully built) when it runs.
 void register_completion(CLI::App& app, Context& context);
+void register_backup(CLI::App& app, Context& context);
+void register_restore(CLI::App& app, Context& context);
+void register_uninstall(CLI::App& app, Context& context);
+void register_update(CLI::App& app, Context& context);
 
 }  // namespace ollama_stack::cli

@@ -71,6 +71,10 @@ class Client {
   void get_archive(const std::string& id, const std::string& path,
                    const std::function<bool(std::string_view)>& on_data);
   void put_archive(const std::string& id, const std::string& path, std::string tar_bytes);
+  // The same, streamed: the tar is read from `reader` as it is sent (fill up to `size` bytes,
+  // return how many, 0 at the end), so no whole archive is held in memory.
+  void put_archive_stream(const std::string& id, const std::string& path,
+                          const std::function<size_t(char* buffer, size_t size)>& reader);
 
   // Exec (in-container checks)
   ExecResult exec(const std::string& container_id, const std::vector<std::string>& cmd,
@@ -105,6 +109,11 @@ class Client {
                           const std::string& target,
                           const std::function<void(const ProgressEvent&)>& on_event);
   void remove_image(const std::string& reference, bool force = false);
+  // Gives the image `source` (id or reference) the name `target` ("repo:tag"), like `docker tag`.
+  void tag_image(const std::string& source, const std::string& target);
+  // Digests of the registries an image came from (RepoDigests); empty for an image that was only
+  // built, imported or tagged here. nullopt when the image is absent.
+  std::optional<std::vector<std::string>> image_repo_digests(const std::string& reference);
 
   // Events: calls on_event for each event until it returns false, `until` passes, or cancelled.
   void events(const Filters& filters, const std::function<bool(const Event&)>& on_event,

@@ -2,6 +2,7 @@
 // The seam between the engine client and the wire. The real transport speaks HTTP/1.1 over
 // libcurl; unit tests substitute a fake.
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -19,6 +20,11 @@ struct HttpRequest {
   // Streaming: when set, 2xx body bytes are handed over as they arrive instead of collected.
   // Return false to stop the transfer early; send() then returns normally.
   std::function<bool(std::string_view)> on_data;
+  // Streaming upload: when set, the body is read from here instead of `body` (sent chunked, so
+  // its size need not be known). Fills up to `size` bytes at `buffer` and returns how many; 0
+  // ends the body. An exception thrown here (or in on_data) aborts the call and is rethrown by
+  // send().
+  std::function<size_t(char* buffer, size_t size)> body_reader;
   // Polled while waiting; return true to abort the call (EngineError::cancelled).
   std::function<bool()> cancelled;
 };

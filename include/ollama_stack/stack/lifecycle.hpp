@@ -3,6 +3,7 @@
 // verbs changing the stack. Reports progress through callbacks; never prints.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct StartOptions {
   // Host ports held by something other than this stack; empty = none. Called before anything is
   // created; may throw to refuse the start.
   std::function<void(const compose::Project&)> preflight;
+  // service -> image reference to run instead of the compose files' (update keeps a service whose
+  // pull failed on the image its container runs).
+  std::map<std::string, std::string> image_overrides;
 };
 
 struct StartResult {
