@@ -63,6 +63,7 @@ int run(const std::vector<std::string>& args, Context& context) {
   register_check(app, context);
   register_version(app, context);
   register_logs(app, context);
+  register_extensions(app, context);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

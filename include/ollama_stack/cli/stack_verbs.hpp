@@ -14,6 +14,7 @@ struct StartVerbOptions {
   int timeout = 300;
   int lock_timeout = 120;
   bool json = false;
+  bool no_extensions = false;  // skip the enabled extensions
 };
 
 void add_start_options(CLI::App& command, StartVerbOptions& options);

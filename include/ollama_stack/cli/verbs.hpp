@@ -16,5 +16,6 @@ void register_status(CLI::App& app, Context& context);
 void register_check(CLI::App& app, Context& context);
 void register_version(CLI::App& app, Context& context);
 void register_logs(CLI::App& app, Context& context);
+void register_extensions(CLI::App& app, Context& context);  // the group: src/cli/extensions/
 
 }  // namespace ollama_stack::cli
