@@ -17,8 +17,9 @@ void add(ExtensionCatalog& catalog, const std::string& folder, const std::string
          const std::optional<std::string>& text, Extension extension) {
   extension.manifest_path = manifest_path;
   if (!text) {
-    catalog.invalid.push_back({folder, manifest_path, fmt::format("{}: missing", manifest_path),
-                               "every extension folder needs a mcp-config.json; see extensions/README.md"});
+    catalog.invalid.push_back(
+        {folder, manifest_path, fmt::format("{}: missing", manifest_path),
+         "every extension folder needs a mcp-config.json; see extensions/README.md"});
     return;
   }
   try {
@@ -43,7 +44,8 @@ void read_builtin(ExtensionCatalog& catalog, std::span<const compose::EmbeddedFi
     std::optional<std::string> text;
     if (auto it = files.find(std::string(kManifestFile)); it != files.end()) text = it->second;
     extension.files = std::move(files);
-    add(catalog, folder, fmt::format("embedded:extensions/{}/{}", folder, kManifestFile), text, std::move(extension));
+    add(catalog, folder, fmt::format("embedded:extensions/{}/{}", folder, kManifestFile), text,
+        std::move(extension));
   }
 }
 
@@ -52,14 +54,17 @@ void read_user(ExtensionCatalog& catalog, const HomeLayout& home) {
   if (!fs::is_directory(home.extensions_dir(), error)) return;
   std::vector<fs::path> folders;
   for (const auto& entry : fs::directory_iterator(home.extensions_dir(), error))
-    if (entry.is_directory(error) && !entry.path().filename().string().starts_with(".")) folders.push_back(entry.path());
+    if (entry.is_directory(error) && !entry.path().filename().string().starts_with("."))
+      folders.push_back(entry.path());
   std::sort(folders.begin(), folders.end());
   for (const auto& folder : folders) {
     const std::string name = folder.filename().string();
     // A user folder replaces a built-in one of the same name, valid or not.
     const bool had_builtin =
-        std::erase_if(catalog.extensions, [&](const Extension& e) { return e.manifest.name == name; }) > 0 ||
-        std::erase_if(catalog.invalid, [&](const InvalidExtension& e) { return e.name == name; }) > 0;
+        std::erase_if(catalog.extensions,
+                      [&](const Extension& e) { return e.manifest.name == name; }) > 0 ||
+        std::erase_if(catalog.invalid, [&](const InvalidExtension& e) { return e.name == name; }) >
+            0;
     Extension extension;
     extension.origin = ExtensionOrigin::user;
     extension.overrides_builtin = had_builtin;
@@ -69,7 +74,8 @@ void read_user(ExtensionCatalog& catalog, const HomeLayout& home) {
     try {
       text = util::read_file_if_exists(manifest);
     } catch (const Error& read_error) {
-      catalog.invalid.push_back({name, manifest.string(), read_error.what(), "check the file's permissions"});
+      catalog.invalid.push_back(
+          {name, manifest.string(), read_error.what(), "check the file's permissions"});
       continue;
     }
     add(catalog, name, manifest.string(), text, std::move(extension));
@@ -104,12 +110,14 @@ const InvalidExtension* ExtensionCatalog::find_invalid(const std::string& name) 
   return nullptr;
 }
 
-ExtensionCatalog discover_extensions(const HomeLayout& home, std::span<const compose::EmbeddedFile> builtin) {
+ExtensionCatalog discover_extensions(const HomeLayout& home,
+                                     std::span<const compose::EmbeddedFile> builtin) {
   ExtensionCatalog catalog;
   read_builtin(catalog, builtin);
   read_user(catalog, home);
-  std::sort(catalog.extensions.begin(), catalog.extensions.end(),
-            [](const Extension& a, const Extension& b) { return a.manifest.name < b.manifest.name; });
+  std::sort(
+      catalog.extensions.begin(), catalog.extensions.end(),
+      [](const Extension& a, const Extension& b) { return a.manifest.name < b.manifest.name; });
   std::sort(catalog.invalid.begin(), catalog.invalid.end(),
             [](const InvalidExtension& a, const InvalidExtension& b) { return a.name < b.name; });
   return catalog;
@@ -121,12 +129,16 @@ ExtensionCatalog discover_extensions(const HomeLayout& home) {
 
 const Extension& require_extension(const ExtensionCatalog& catalog, const std::string& name) {
   if (const auto* extension = catalog.find(name)) return *extension;
-  if (const auto* invalid = catalog.find_invalid(name)) throw ConfigError(invalid->error, invalid->hint);
+  if (const auto* invalid = catalog.find_invalid(name))
+    throw ConfigError(invalid->error, invalid->hint);
   std::string known;
-  for (const auto& extension : catalog.extensions) known += (known.empty() ? "" : ", ") + extension.manifest.name;
-  throw Error(ExitCode::usage, fmt::format("there is no extension named \"{}\"", name),
-              known.empty() ? "no extension is installed; see `ollama-stack extensions list`"
-                            : fmt::format("known extensions: {} (see `ollama-stack extensions list`)", known));
+  for (const auto& extension : catalog.extensions)
+    known += (known.empty() ? "" : ", ") + extension.manifest.name;
+  throw Error(
+      ExitCode::usage, fmt::format("there is no extension named \"{}\"", name),
+      known.empty()
+          ? "no extension is installed; see `ollama-stack extensions list`"
+          : fmt::format("known extensions: {} (see `ollama-stack extensions list`)", known));
 }
 
 }  // namespace ollama_stack::stack

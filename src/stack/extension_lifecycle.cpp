@@ -24,7 +24,8 @@ bool is_enabled(const StackState& state, const std::string& name) {
 }
 
 bool project_exists(engine::Client& client, const std::string& project) {
-  return !client.list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, true).empty();
+  return !client.list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, true)
+              .empty();
 }
 
 // Why the extension cannot start here (platform, required variables); "" when it can.
@@ -32,13 +33,14 @@ std::string why_not_runnable(Session& session, const Extension& extension) {
   std::string why;
   if (!supports_platform(extension.manifest, session.platform().platform, &why))
     return fmt::format("extension {} cannot run on this machine: {}", extension.manifest.name, why);
-  const auto lookup = make_stack_lookup(session.options().env,
-                                        read_env_file(session.home().env_file(), session.options().env),
-                                        session.home().root);
+  const auto lookup = make_stack_lookup(
+      session.options().env, read_env_file(session.home().env_file(), session.options().env),
+      session.home().root);
   for (const auto& variable : extension.manifest.requirements.env) {
     auto value = lookup(variable);
     if (!value || value->empty())
-      return fmt::format("extension {} needs the variable {}, which is not set", extension.manifest.name, variable);
+      return fmt::format("extension {} needs the variable {}, which is not set",
+                         extension.manifest.name, variable);
   }
   return {};
 }
@@ -58,17 +60,24 @@ EnableResult enable_extension(Session& session, const std::string& name) {
   return result;
 }
 
-EnableResult disable_extension(Session& session, const std::string& name, const DisableOptions& options) {
+EnableResult disable_extension(Session& session, const std::string& name,
+                               const DisableOptions& options) {
   auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
   const std::string project = extension_project_name(session.project_name(), name);
   const bool exists = project_exists(session.engine(), project);
-  if (!is_enabled(state, name) && !exists) {
+  // Its volumes outlive its containers: --remove-volumes removes them after a stop too.
+  const bool has_volumes =
+      options.remove_volumes &&
+      !session.engine()
+           .list_volumes({{"label", {std::string(labels::kProject) + "=" + project}}})
+           .empty();
+  if (!is_enabled(state, name) && !exists && !has_volumes) {
     require_extension(catalog, name);  // an unknown name is an error, a known disabled one is fine
     return {};
   }
   EnableResult result;
-  if (exists) {
+  if (exists || has_volumes) {
     ExtensionStopOptions stop;
     stop.stop_timeout_seconds = options.stop_timeout_seconds;
     stop.remove_volumes = options.remove_volumes;
@@ -94,18 +103,22 @@ void require_startable(Session& session, const std::string& name) {
   const auto& extension = require_extension(catalog, name);
   const auto state = load_state(session.home().state_file());
   if (!is_enabled(state, name))
-    throw Error(ExitCode::failed, fmt::format("extension {} is not enabled", name),
-                fmt::format("enable it with `ollama-stack extensions enable {}`, then start it", name));
+    throw Error(
+        ExitCode::failed, fmt::format("extension {} is not enabled", name),
+        fmt::format("enable it with `ollama-stack extensions enable {}`, then start it", name));
   const std::string core = session.project_name();
   if (!core_running(session.engine(), core))
-    throw Error(ExitCode::failed,
-                fmt::format("the stack ({}) is not running, and extension {} runs beside it on its network", core, name),
-                "start the stack with `ollama-stack start` (it starts the enabled extensions too)");
+    throw Error(
+        ExitCode::failed,
+        fmt::format("the stack ({}) is not running, and extension {} runs beside it on its network",
+                    core, name),
+        "start the stack with `ollama-stack start` (it starts the enabled extensions too)");
   if (auto why = why_not_runnable(session, extension); !why.empty())
     throw Error(ExitCode::failed, why, fmt::format("see `ollama-stack extensions info {}`", name));
 }
 
-ExtensionStartResult start_extension(Session& session, const std::string& name, const ExtensionStartOptions& options) {
+ExtensionStartResult start_extension(Session& session, const std::string& name,
+                                     const ExtensionStartOptions& options) {
   require_startable(session, name);
   const auto catalog = discover_extensions(session.home());
   const auto& extension = require_extension(catalog, name);
@@ -133,21 +146,24 @@ ExtensionStartResult start_extension(Session& session, const std::string& name, 
   if (options.sync_proxy) {
     McpSyncOptions sync;
     sync.progress = options.progress;
-    // A recreated MCP server drops the proxy's connection to it: reconnect even if the URL is the same.
+    // A recreated MCP server drops the proxy's connection to it: reconnect even if the URL is the
+    // same.
     for (const auto& service : result.applied.services)
-      if (service.service == extension.manifest.mcp.service && service.action != compose::ServiceAction::none)
+      if (service.service == extension.manifest.mcp.service &&
+          service.action != compose::ServiceAction::none)
         sync.force_restart = true;
     result.mcp = sync_mcp_proxy(session, sync);
   }
   return result;
 }
 
-ExtensionStopResult stop_extension(Session& session, const std::string& name, const ExtensionStopOptions& options) {
+ExtensionStopResult stop_extension(Session& session, const std::string& name,
+                                   const ExtensionStopOptions& options) {
   ExtensionStopResult result;
   result.name = name;
   const std::string project = extension_project_name(session.project_name(), name);
-  for (const auto& container :
-       session.engine().list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, false))
+  for (const auto& container : session.engine().list_containers(
+           {{"label", {std::string(labels::kProject) + "=" + project}}}, false))
     if (container.state == "running") result.was_running = true;
   compose::DownOptions down;
   down.stop_timeout_seconds = options.stop_timeout_seconds;
@@ -163,7 +179,8 @@ ExtensionStopResult stop_extension(Session& session, const std::string& name, co
   return result;
 }
 
-EnabledStartReport start_enabled_extensions(Session& session, const ExtensionStartOptions& options) {
+EnabledStartReport start_enabled_extensions(Session& session,
+                                            const ExtensionStartOptions& options) {
   EnabledStartReport report;
   const auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
@@ -174,8 +191,9 @@ EnabledStartReport start_enabled_extensions(Session& session, const ExtensionSta
     const auto* extension = catalog.find(name);
     if (!extension) {
       const auto* invalid = catalog.find_invalid(name);
-      report.skipped.push_back(invalid ? fmt::format("extension {} was not started: {}", name, invalid->error)
-                                       : fmt::format("extension {} is enabled but not installed", name));
+      report.skipped.push_back(
+          invalid ? fmt::format("extension {} was not started: {}", name, invalid->error)
+                  : fmt::format("extension {} is enabled but not installed", name));
       continue;
     }
     if (auto why = why_not_runnable(session, *extension); !why.empty()) {
@@ -184,7 +202,8 @@ EnabledStartReport start_enabled_extensions(Session& session, const ExtensionSta
     }
     auto started = start_extension(session, name, each);
     for (const auto& service : started.applied.services)
-      if (service.service == extension->manifest.mcp.service && service.action != compose::ServiceAction::none)
+      if (service.service == extension->manifest.mcp.service &&
+          service.action != compose::ServiceAction::none)
         recreated_server = true;
     report.started.push_back(std::move(started));
   }
@@ -195,7 +214,8 @@ EnabledStartReport start_enabled_extensions(Session& session, const ExtensionSta
   return report;
 }
 
-std::vector<ExtensionStopResult> stop_all_extensions(Session& session, const ExtensionStopOptions& options) {
+std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
+                                                     const ExtensionStopOptions& options) {
   const std::string core = session.project_name();
   std::set<std::string> names;
   for (const auto& container : session.engine().list_containers(

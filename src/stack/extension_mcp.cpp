@@ -32,15 +32,17 @@ std::string mcp_url(const std::string& host, const McpEndpoint& endpoint) {
   return fmt::format("http://{}:{}{}", host, endpoint.port, endpoint.path);
 }
 
-nlohmann::json mcp_servers_with(const nlohmann::json& core_servers, const std::vector<WiredServer>& servers,
+nlohmann::json mcp_servers_with(const nlohmann::json& core_servers,
+                                const std::vector<WiredServer>& servers,
                                 std::vector<std::string>* warnings) {
   nlohmann::json result = core_servers;
   for (const auto& server : servers) {
     if (result.contains(server.name)) {
       if (warnings)
-        warnings->push_back(fmt::format("extension {} is not wired into the MCP proxy: the core already has a tool "
-                                        "server of that name",
-                                        server.name));
+        warnings->push_back(
+            fmt::format("extension {} is not wired into the MCP proxy: the core already has a tool "
+                        "server of that name",
+                        server.name));
       continue;
     }
     result[server.name] = {{"type", to_string(server.transport)}, {"url", server.url}};
@@ -52,7 +54,8 @@ bool config_serves(const nlohmann::json& document, const WiredServer& server) {
   if (!document.is_object() || !document.contains("mcpServers")) return false;
   const auto& servers = document["mcpServers"];
   if (!servers.is_object() || !servers.contains(server.name)) return false;
-  return servers[server.name] == nlohmann::json{{"type", to_string(server.transport)}, {"url", server.url}};
+  return servers[server.name] ==
+         nlohmann::json{{"type", to_string(server.transport)}, {"url", server.url}};
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_engine_time(const std::string& text) {
@@ -63,14 +66,16 @@ std::optional<std::chrono::system_clock::time_point> parse_engine_time(const std
   if (dot != std::string::npos) {
     int64_t nanos = 0;
     int digits = 0;
-    for (size_t i = dot + 1; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0; ++i) {
+    for (size_t i = dot + 1;
+         i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0; ++i) {
       if (digits < 9) {
         nanos = nanos * 10 + (text[i] - '0');
         ++digits;
       }
     }
     for (; digits < 9; ++digits) nanos *= 10;
-    point += std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
+    point += std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::nanoseconds(nanos));
   }
   return point;
 }
@@ -80,11 +85,12 @@ bool proxy_has_config(std::chrono::system_clock::time_point proxy_started,
   return proxy_started >= config_written;
 }
 
-std::optional<engine::ContainerSummary> running_proxy(engine::Client& client, const std::string& core_project) {
-  for (const auto& container :
-       client.list_containers(label_filter({std::string(labels::kProject) + "=" + core_project,
-                                            std::string(labels::kService) + "=" + kMcpProxyService}),
-                              false))
+std::optional<engine::ContainerSummary> running_proxy(engine::Client& client,
+                                                      const std::string& core_project) {
+  for (const auto& container : client.list_containers(
+           label_filter({std::string(labels::kProject) + "=" + core_project,
+                         std::string(labels::kService) + "=" + kMcpProxyService}),
+           false))
     if (container.state == "running") return container;
   return std::nullopt;
 }
@@ -110,18 +116,20 @@ std::vector<WiredServer> running_wired_servers(Session& session) {
       if (container.state != "running" || label(labels::kProject) != project ||
           label(labels::kService) != extension->manifest.mcp.service)
         continue;
-      servers.push_back({name, extension->manifest.mcp.transport, mcp_url(container.name, extension->manifest.mcp)});
+      servers.push_back({name, extension->manifest.mcp.transport,
+                         mcp_url(container.name, extension->manifest.mcp)});
       break;
     }
   }
   return servers;
 }
 
-nlohmann::json servers_without_extensions(const nlohmann::json& servers, const std::set<std::string>& extension_names) {
+nlohmann::json servers_without_extensions(const nlohmann::json& servers,
+                                          const std::set<std::string>& extension_names) {
   nlohmann::json kept = nlohmann::json::object();
   for (const auto& [name, entry] : servers.items()) {
-    const bool ours = extension_names.count(name) != 0 && entry.is_object() && entry.contains("url") &&
-                      entry.contains("type");
+    const bool ours = extension_names.count(name) != 0 && entry.is_object() &&
+                      entry.contains("url") && entry.contains("type");
     if (!ours) kept[name] = entry;
   }
   return kept;
@@ -134,23 +142,29 @@ McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options) {
   // regenerated. A missing or unreadable file starts from the core's defaults.
   nlohmann::json base = default_mcp_servers();
   try {
-    if (auto current = read_mcp_config(session.home().mcp_config())) base = (*current)["mcpServers"];
+    if (auto current = read_mcp_config(session.home().mcp_config()))
+      base = (*current)["mcpServers"];
   } catch (const ConfigError&) {
   }
   std::set<std::string> extension_names;
   for (const auto& extension : discover_extensions(session.home()).extensions)
     extension_names.insert(extension.manifest.name);
-  for (const auto& name : load_state(session.home().state_file()).enabled_extensions) extension_names.insert(name);
-  auto servers = mcp_servers_with(servers_without_extensions(base, extension_names), result.servers, &result.warnings);
-  std::erase_if(result.servers, [&](const WiredServer& server) { return !servers.contains(server.name) ||
-                                                                        servers[server.name].value("url", "") != server.url; });
-  result.config_changed = write_mcp_config(session.home().mcp_config(), mcp_config_document(servers));
+  for (const auto& name : load_state(session.home().state_file()).enabled_extensions)
+    extension_names.insert(name);
+  auto servers = mcp_servers_with(servers_without_extensions(base, extension_names), result.servers,
+                                  &result.warnings);
+  std::erase_if(result.servers, [&](const WiredServer& server) {
+    return !servers.contains(server.name) || servers[server.name].value("url", "") != server.url;
+  });
+  result.config_changed =
+      write_mcp_config(session.home().mcp_config(), mcp_config_document(servers));
   if (!options.restart_proxy || (!result.config_changed && !options.force_restart)) return result;
   const std::string core = session.project_name();
   auto proxy = running_proxy(session.engine(), core);
   if (!proxy) return result;
-  if (options.progress) options.progress({"service:" + std::string(kMcpProxyService), kMcpProxyService,
-                                          ProgressUpdate::State::running, "restarting for the new MCP config"});
+  if (options.progress)
+    options.progress({"service:" + std::string(kMcpProxyService), kMcpProxyService,
+                      ProgressUpdate::State::running, "restarting for the new MCP config"});
   session.engine().stop_container(proxy->id, 5);
   session.engine().start_container(proxy->id);
   result.proxy_restarted = true;
@@ -167,10 +181,11 @@ McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options) {
     throw Error(ExitCode::unhealthy,
                 fmt::format("the MCP proxy did not become healthy after its restart: {}",
                             health.reason.empty() ? to_string(health.health) : health.reason),
-                fmt::format("see `ollama-stack logs {}`; the config it reads is {}", kMcpProxyService,
-                            session.home().mcp_config().string()));
-  if (options.progress) options.progress({"service:" + std::string(kMcpProxyService), kMcpProxyService,
-                                          ProgressUpdate::State::done, "restarted"});
+                fmt::format("see `ollama-stack logs {}`; the config it reads is {}",
+                            kMcpProxyService, session.home().mcp_config().string()));
+  if (options.progress)
+    options.progress({"service:" + std::string(kMcpProxyService), kMcpProxyService,
+                      ProgressUpdate::State::done, "restarted"});
   return result;
 }
 

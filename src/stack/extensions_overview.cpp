@@ -27,14 +27,15 @@ std::optional<std::chrono::system_clock::time_point> config_written(const fs::pa
   std::error_code error;
   const auto written = fs::last_write_time(path, error);
   if (error) return std::nullopt;
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(written));
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      std::chrono::file_clock::to_sys(written));
 }
 
 }  // namespace
 
 bool core_running(engine::Client& client, const std::string& core_project) {
-  for (const auto& container :
-       client.list_containers({{"label", {std::string(labels::kProject) + "=" + core_project}}}, false))
+  for (const auto& container : client.list_containers(
+           {{"label", {std::string(labels::kProject) + "=" + core_project}}}, false))
     if (container.state == "running") return true;
   return false;
 }
@@ -49,11 +50,11 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
   const auto proxy = running_proxy(client, overview.core_project);
   overview.proxy_running = proxy.has_value();
 
-  const auto containers = client.list_containers(
-      {{"label",
-        {std::string(labels::kInstallation) + "=" + overview.core_project,
-         std::string(labels::kComponent) + "=" + kExtensionComponent}}},
-      true);
+  const auto containers =
+      client.list_containers({{"label",
+                               {std::string(labels::kInstallation) + "=" + overview.core_project,
+                                std::string(labels::kComponent) + "=" + kExtensionComponent}}},
+                             true);
   std::optional<nlohmann::json> config;
   try {
     config = read_mcp_config(session.home().mcp_config());
@@ -72,8 +73,8 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
 
   auto fill = [&](ExtensionStatus& status) {
     status.project = extension_project_name(overview.core_project, status.name);
-    status.enabled = std::find(state.enabled_extensions.begin(), state.enabled_extensions.end(), status.name) !=
-                     state.enabled_extensions.end();
+    status.enabled = std::find(state.enabled_extensions.begin(), state.enabled_extensions.end(),
+                               status.name) != state.enabled_extensions.end();
     for (const auto& container : containers) {
       if (label_of(container, labels::kProject) != status.project) continue;
       status.containers.push_back(container.name);
@@ -83,7 +84,8 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
         // The worst container decides.
         if (status.health.empty() || health.health != Health::healthy) {
           status.health = to_string(health.health);
-          if (!health.reason.empty()) status.reason = fmt::format("{}: {}", container.name, health.reason);
+          if (!health.reason.empty())
+            status.reason = fmt::format("{}: {}", container.name, health.reason);
         }
       }
     }
@@ -110,14 +112,16 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
   // be stopped and disabled.
   std::set<std::string> others;
   for (const auto& container : containers)
-    if (auto name = label_of(container, kExtensionLabel); !name.empty() && !seen.count(name)) others.insert(name);
+    if (auto name = label_of(container, kExtensionLabel); !name.empty() && !seen.count(name))
+      others.insert(name);
   for (const auto& name : state.enabled_extensions)
     if (!seen.count(name)) others.insert(name);
   for (const auto& name : others) {
     ExtensionStatus status;
     status.name = name;
     status.supported = false;
-    status.unsupported_reason = overview.catalog.find_invalid(name) ? "its manifest is invalid" : "not installed";
+    status.unsupported_reason =
+        overview.catalog.find_invalid(name) ? "its manifest is invalid" : "not installed";
     fill(status);
     overview.extensions.push_back(std::move(status));
   }

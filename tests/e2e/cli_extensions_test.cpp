@@ -33,7 +33,8 @@ class CliExtensionsTest : public ::testing::Test {
     env_["MCP_EXT_IMAGE"] = standin_image("mcp-ext");
     const fs::path source = fs::path(OLLAMA_STACK_SOURCE_DIR) / "tests" / "extensions" / kExtension;
     fs::create_directories(fs::path(home_.path()) / "extensions");
-    fs::copy(source, fs::path(home_.path()) / "extensions" / kExtension, fs::copy_options::recursive);
+    fs::copy(source, fs::path(home_.path()) / "extensions" / kExtension,
+             fs::copy_options::recursive);
   }
   void TearDown() override {
     if (project_.empty()) return;
@@ -51,29 +52,35 @@ class CliExtensionsTest : public ::testing::Test {
   std::string ext_project() const { return project_ + "-ext-" + kExtension; }
 
   std::vector<engine::ContainerSummary> containers_of(const std::string& project, bool all = true) {
-    return test_engine().list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, all);
+    return test_engine().list_containers(
+        {{"label", {std::string(labels::kProject) + "=" + project}}}, all);
   }
 
   // service -> container id of the core's running containers.
   std::map<std::string, std::string> core_containers() {
     std::map<std::string, std::string> ids;
-    for (const auto& container : containers_of(project_, false)) ids[container.labels.at(labels::kService)] = container.id;
+    for (const auto& container : containers_of(project_, false))
+      ids[container.labels.at(labels::kService)] = container.id;
     return ids;
   }
 
   // How many times the container was started since `since` (engine events).
   int starts_since(const std::string& id, std::chrono::system_clock::time_point since) {
-    const auto since_s = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
-    const auto now_s =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const auto since_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(since.time_since_epoch()).count();
+    const auto since_s =
+        std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    const auto since_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since.time_since_epoch()).count();
     int starts = 0;
-    test_engine().events({{"type", {"container"}}, {"container", {id}}, {"event", {"start"}}},
-                         [&](const engine::Event& event) {
-                           if (event.time_nano >= since_ns) ++starts;
-                           return true;
-                         },
-                         since_s, now_s + 1);
+    test_engine().events(
+        {{"type", {"container"}}, {"container", {id}}, {"event", {"start"}}},
+        [&](const engine::Event& event) {
+          if (event.time_nano >= since_ns) ++starts;
+          return true;
+        },
+        since_s, now_s + 1);
     return starts;
   }
 
@@ -83,7 +90,9 @@ class CliExtensionsTest : public ::testing::Test {
     return nullptr;
   }
 
-  nlohmann::json state() { return nlohmann::json::parse(slurp(fs::path(home_.path()) / ".ollama-stack.json")); }
+  nlohmann::json state() {
+    return nlohmann::json::parse(slurp(fs::path(home_.path()) / ".ollama-stack.json"));
+  }
   std::string mcp_config() { return slurp(fs::path(home_.path()) / "mcp" / "config.json"); }
 
   TempDir home_;
@@ -107,8 +116,10 @@ TEST_F(CliExtensionsTest, EnableStartWireStopDisable) {
   // Disabled: refused with the command that enables it, and nothing created.
   auto disabled = cli({"extensions", "start", kExtension});
   EXPECT_EQ(disabled.exit_code, 1);
-  EXPECT_NE(disabled.err.find("extension mcp-test is not enabled"), std::string::npos) << disabled.err;
-  EXPECT_NE(disabled.err.find("ollama-stack extensions enable mcp-test"), std::string::npos) << disabled.err;
+  EXPECT_NE(disabled.err.find("extension mcp-test is not enabled"), std::string::npos)
+      << disabled.err;
+  EXPECT_NE(disabled.err.find("ollama-stack extensions enable mcp-test"), std::string::npos)
+      << disabled.err;
 
   auto enable = cli({"extensions", "enable", kExtension, "--json"});
   ASSERT_EQ(enable.exit_code, 0) << enable.err;
@@ -148,12 +159,14 @@ TEST_F(CliExtensionsTest, EnableStartWireStopDisable) {
   EXPECT_EQ(ext_containers[0].labels.at("ollama-stack.extension"), kExtension);
   auto inspected = test_engine().inspect_container(ext_containers[0].id);
   EXPECT_EQ(inspected.state.health, "healthy") << "health was waited for";
-  EXPECT_NE(std::find(inspected.networks.begin(), inspected.networks.end(), project_ + "_default"), inspected.networks.end());
+  EXPECT_NE(std::find(inspected.networks.begin(), inspected.networks.end(), project_ + "_default"),
+            inspected.networks.end());
 
   // Wired: in the config, by its container's name on the stack network.
   auto config = nlohmann::json::parse(mcp_config());
   const std::string url = "http://" + ext_containers[0].name + ":8000/sse";
-  EXPECT_EQ(config["mcpServers"][kExtension], (nlohmann::json{{"type", "sse"}, {"url", url}})) << config.dump();
+  EXPECT_EQ(config["mcpServers"][kExtension], (nlohmann::json{{"type", "sse"}, {"url", url}}))
+      << config.dump();
   EXPECT_TRUE(config["mcpServers"].contains("time")) << "the core's tools stay";
 
   auto status = cli({"status", "--json"});
@@ -188,7 +201,8 @@ TEST_F(CliExtensionsTest, EnableStartWireStopDisable) {
   EXPECT_TRUE(containers_of(ext_project()).empty());
   EXPECT_EQ(core_containers(), core_before) << "stopping an extension leaves the core untouched";
   EXPECT_FALSE(nlohmann::json::parse(mcp_config())["mcpServers"].contains(kExtension));
-  const auto volumes = test_engine().list_volumes({{"label", {std::string(labels::kProject) + "=" + ext_project()}}});
+  const auto volumes = test_engine().list_volumes(
+      {{"label", {std::string(labels::kProject) + "=" + ext_project()}}});
   EXPECT_EQ(volumes.size(), 1u) << "stop keeps the extension's volume";
 
   auto disable = cli({"extensions", "disable", kExtension, "--json"});
@@ -222,12 +236,33 @@ TEST_F(CliExtensionsTest, WholeStackStartAndStopCarryTheEnabledExtensions) {
   EXPECT_NE(status.out.find("EXTENSION"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("served"), std::string::npos) << status.out;
 
+  // restart: a new container, and the proxy reconnects to it (same URL, so the file is unchanged).
+  const std::string before_restart = containers_of(ext_project(), false).at(0).id;
+  auto restart = cli({"extensions", "restart", kExtension, "--json"});
+  ASSERT_EQ(restart.exit_code, 0) << restart.err;
+  auto restarted = nlohmann::json::parse(restart.out);
+  EXPECT_EQ(restarted["restarted"], true);
+  EXPECT_EQ(restarted["mcp"]["config_changed"], false);
+  EXPECT_EQ(restarted["mcp"]["proxy_restarted"], true);
+  ASSERT_EQ(containers_of(ext_project(), false).size(), 1u);
+  EXPECT_NE(containers_of(ext_project(), false).at(0).id, before_restart);
+
   auto stop = cli({"stop", "--json"});
   ASSERT_EQ(stop.exit_code, 0) << stop.err;
-  EXPECT_EQ(nlohmann::json::parse(stop.out)["stopped_extensions"], nlohmann::json::array({kExtension}));
+  EXPECT_EQ(nlohmann::json::parse(stop.out)["stopped_extensions"],
+            nlohmann::json::array({kExtension}));
   EXPECT_TRUE(containers_of(ext_project()).empty());
   EXPECT_TRUE(containers_of(project_).empty());
   EXPECT_FALSE(nlohmann::json::parse(mcp_config())["mcpServers"].contains(kExtension));
+
+  // Its volume outlived the stop; disable --remove-volumes removes it.
+  const engine::Filters volume_filter{
+      {"label", {std::string(labels::kProject) + "=" + ext_project()}}};
+  ASSERT_EQ(test_engine().list_volumes(volume_filter).size(), 1u);
+  auto disable = cli({"extensions", "disable", kExtension, "--remove-volumes", "--json"});
+  ASSERT_EQ(disable.exit_code, 0) << disable.err;
+  EXPECT_EQ(nlohmann::json::parse(disable.out)["removed_volumes"].size(), 1u) << disable.out;
+  EXPECT_TRUE(test_engine().list_volumes(volume_filter).empty());
 }
 
 TEST_F(CliExtensionsTest, ManifestMissingAFieldIsRejectedNamingFileAndField) {
@@ -242,7 +277,9 @@ TEST_F(CliExtensionsTest, ManifestMissingAFieldIsRejectedNamingFileAndField) {
   auto info = cli({"extensions", "info", "broken"});
   EXPECT_EQ(info.exit_code, 5);
   EXPECT_NE(info.err.find(file + ":"), std::string::npos) << info.err;
-  EXPECT_NE(info.err.find("mcp.transport: missing (one of sse, streamable-http)"), std::string::npos) << info.err;
+  EXPECT_NE(info.err.find("mcp.transport: missing (one of sse, streamable-http)"),
+            std::string::npos)
+      << info.err;
 
   auto enable = cli({"extensions", "enable", "broken"});
   EXPECT_EQ(enable.exit_code, 5);
@@ -254,12 +291,14 @@ TEST_F(CliExtensionsTest, ManifestMissingAFieldIsRejectedNamingFileAndField) {
   auto document = nlohmann::json::parse(list.out);
   ASSERT_EQ(document["invalid"].size(), 1u);
   EXPECT_EQ(document["invalid"][0]["name"], "broken");
-  EXPECT_NE(document["invalid"][0]["error"].get<std::string>().find("mcp.transport: missing"), std::string::npos);
+  EXPECT_NE(document["invalid"][0]["error"].get<std::string>().find("mcp.transport: missing"),
+            std::string::npos);
   EXPECT_TRUE(extension_in(document["extensions"]).is_object()) << "a broken one hides no other";
 
   auto unknown = cli({"extensions", "info", "nope"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("there is no extension named \"nope\""), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("there is no extension named \"nope\""), std::string::npos)
+      << unknown.err;
 
   auto builtin = cli({"extensions", "info", "fetch", "--json"});
   ASSERT_EQ(builtin.exit_code, 0) << builtin.err;

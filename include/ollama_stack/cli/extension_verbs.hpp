@@ -15,11 +15,12 @@ void register_extensions_list(CLI::App& group, Context& context);
 void register_extensions_info(CLI::App& group, Context& context);
 void register_extensions_enable(CLI::App& group, Context& context);
 void register_extensions_disable(CLI::App& group, Context& context);
-void register_extensions_start(CLI::App& group, Context& context);   // also `restart`
+void register_extensions_start(CLI::App& group, Context& context);  // also `restart`
 void register_extensions_stop(CLI::App& group, Context& context);
 
 // lock_stack() for `verb`, saying on stderr when another ollama-stack holds it.
-util::FileLock lock_for(Context& context, stack::Session& session, const std::string& verb, int timeout_seconds);
+util::FileLock lock_for(Context& context, stack::Session& session, const std::string& verb,
+                        int timeout_seconds);
 
 // {"config_changed", "proxy_restarted", "servers": [names]}.
 nlohmann::json mcp_sync_json(const stack::McpSyncResult& sync);

@@ -26,7 +26,8 @@ struct Extension {
   std::filesystem::path dir;
   // builtin: every embedded file, keyed by its path inside the folder ("docker-compose.yml")
   std::map<std::string, std::string> files;
-  std::string manifest_path;  // for messages: "<home>/extensions/foo/mcp-config.json" or "embedded:extensions/foo/..."
+  std::string manifest_path;  // for messages: "<home>/extensions/foo/mcp-config.json" or
+                              // "embedded:extensions/foo/..."
 
   // "built-in", "user" or "user (overrides the built-in one)".
   std::string origin_text() const;
@@ -42,15 +43,16 @@ struct InvalidExtension {
 };
 
 struct ExtensionCatalog {
-  std::vector<Extension> extensions;       // by name
-  std::vector<InvalidExtension> invalid;   // by name
+  std::vector<Extension> extensions;      // by name
+  std::vector<InvalidExtension> invalid;  // by name
 
   const Extension* find(const std::string& name) const;
   const InvalidExtension* find_invalid(const std::string& name) const;
 };
 
 // Reads the built-in files (`builtin`, keyed "<name>/<path>") and <home>/extensions/*/.
-ExtensionCatalog discover_extensions(const HomeLayout& home, std::span<const compose::EmbeddedFile> builtin);
+ExtensionCatalog discover_extensions(const HomeLayout& home,
+                                     std::span<const compose::EmbeddedFile> builtin);
 // With the extensions embedded in this binary.
 ExtensionCatalog discover_extensions(const HomeLayout& home);
 

@@ -2,7 +2,8 @@
 // An extension's manifest, `mcp-config.json`: who it is (name, display name, description,
 // version), how the MCP proxy reaches its server (transport, compose service, port, path), what
 // it needs, and the platforms it supports. Parsing is pure and every error names the file and
-// the field: `extensions/foo/mcp-config.json: mcp.transport: missing (one of sse, streamable-http)`.
+// the field: `extensions/foo/mcp-config.json: mcp.transport: missing (one of sse,
+// streamable-http)`.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,9 +27,9 @@ struct McpEndpoint {
 };
 
 struct ExtensionRequirements {
-  bool gpu = false;                 // runs only on the nvidia platform
+  bool gpu = false;                  // runs only on the nvidia platform
   std::optional<int> min_memory_mb;  // advisory, shown by `info`
-  std::vector<std::string> env;     // variables that must be set (environment or <home>/.env)
+  std::vector<std::string> env;      // variables that must be set (environment or <home>/.env)
 };
 
 struct ExtensionManifest {
@@ -53,6 +54,7 @@ ExtensionManifest parse_manifest(std::string_view text, const std::string& path,
 
 // Whether the manifest supports `platform` (listed, and not a GPU extension off nvidia); when
 // not, `why` says so in a few words.
-bool supports_platform(const ExtensionManifest& manifest, Platform platform, std::string* why = nullptr);
+bool supports_platform(const ExtensionManifest& manifest, Platform platform,
+                       std::string* why = nullptr);
 
 }  // namespace ollama_stack::stack

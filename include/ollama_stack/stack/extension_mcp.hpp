@@ -23,7 +23,7 @@ inline constexpr const char* kMcpProxyService = "mcp_proxy";
 struct WiredServer {
   std::string name;  // the extension's name: the key in mcpServers
   McpTransport transport = McpTransport::sse;
-  std::string url;   // "http://<container>:<port><path>"
+  std::string url;  // "http://<container>:<port><path>"
   bool operator==(const WiredServer&) const = default;
 };
 
@@ -32,12 +32,14 @@ std::string mcp_url(const std::string& host, const McpEndpoint& endpoint);
 
 // The core's servers plus one {"type": transport, "url": url} entry per extension. An extension
 // whose name is already a core server's is left out, with a warning in `warnings`.
-nlohmann::json mcp_servers_with(const nlohmann::json& core_servers, const std::vector<WiredServer>& servers,
+nlohmann::json mcp_servers_with(const nlohmann::json& core_servers,
+                                const std::vector<WiredServer>& servers,
                                 std::vector<std::string>* warnings = nullptr);
 
 // `servers` (a config's mcpServers) without the extension entries ({"type", "url"} under one of
 // `extension_names`): what stays when the extensions are regenerated (core tools, the user's own).
-nlohmann::json servers_without_extensions(const nlohmann::json& servers, const std::set<std::string>& extension_names);
+nlohmann::json servers_without_extensions(const nlohmann::json& servers,
+                                          const std::set<std::string>& extension_names);
 
 // The names `document` (a config file) lists under mcpServers with exactly `server`'s entry.
 bool config_serves(const nlohmann::json& document, const WiredServer& server);
@@ -50,8 +52,8 @@ bool proxy_has_config(std::chrono::system_clock::time_point proxy_started,
                       std::chrono::system_clock::time_point config_written);
 
 struct McpSyncOptions {
-  bool restart_proxy = true;       // false: write the file only (the core is stopping)
-  bool force_restart = false;      // restart even when the file did not change
+  bool restart_proxy = true;          // false: write the file only (the core is stopping)
+  bool force_restart = false;         // restart even when the file did not change
   std::chrono::seconds timeout{120};  // for the proxy's health after a restart
   ProgressCallback progress;
 };
@@ -64,14 +66,15 @@ struct McpSyncResult {
 };
 
 // The running proxy container of the core project, if any.
-std::optional<engine::ContainerSummary> running_proxy(engine::Client& client, const std::string& core_project);
+std::optional<engine::ContainerSummary> running_proxy(engine::Client& client,
+                                                      const std::string& core_project);
 
 // The extensions to wire: every enabled extension with a running container of its MCP service.
 std::vector<WiredServer> running_wired_servers(Session& session);
 
 // Rewrites <home>/mcp/config.json: its non-extension servers kept, plus the running enabled
-// extensions; restarts the proxy when the file changed (and the proxy runs). Throws Error(unhealthy) when the restarted proxy does not
-// become healthy.
+// extensions; restarts the proxy when the file changed (and the proxy runs). Throws
+// Error(unhealthy) when the restarted proxy does not become healthy.
 McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options);
 
 }  // namespace ollama_stack::stack

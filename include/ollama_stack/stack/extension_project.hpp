@@ -24,8 +24,10 @@ inline constexpr const char* kExtensionComponent = "extension";
 std::string extension_project_name(const std::string& core_project, const std::string& name);
 // The core's default network, "<core>_default".
 std::string core_network_name(const std::string& core_project);
-// ollama-stack.installation=<core>, ollama-stack.component=extension, ollama-stack.extension=<name>.
-std::map<std::string, std::string> extension_labels(const std::string& core_project, const std::string& name);
+// ollama-stack.installation=<core>, ollama-stack.component=extension,
+// ollama-stack.extension=<name>.
+std::map<std::string, std::string> extension_labels(const std::string& core_project,
+                                                    const std::string& name);
 
 // Where a built-in extension's files are written so build contexts and relative bind mounts
 // resolve: <home>/builtin-extensions/<name>. A user extension's own folder otherwise.
@@ -34,7 +36,8 @@ std::filesystem::path extension_working_dir(const Extension& extension, const Ho
 // The compose files of the extension on `platform`: docker-compose.yml, then
 // docker-compose.<platform>.yml when the extension has one. Throws ConfigError when it has no
 // docker-compose.yml.
-std::vector<compose::ComposeSource> select_extension_files(const Extension& extension, Platform platform,
+std::vector<compose::ComposeSource> select_extension_files(const Extension& extension,
+                                                           Platform platform,
                                                            const HomeLayout& home);
 
 struct ExtensionProject {
@@ -47,8 +50,8 @@ struct ExtensionProject {
 // the files' defaults), puts every service on the core's network and checks that the manifest's
 // MCP service exists. Throws ConfigError naming file and field.
 ExtensionProject load_extension_project(const Extension& extension, const HomeLayout& home,
-                                        const compose::VariableLookup& process_env, Platform platform,
-                                        const std::string& core_project);
+                                        const compose::VariableLookup& process_env,
+                                        Platform platform, const std::string& core_project);
 
 // Writes a built-in extension's embedded files into extension_working_dir() (only files whose
 // content differs); nothing for a user extension.

@@ -22,14 +22,14 @@ struct ExtensionStatus {
   const Extension* extension = nullptr;  // null: running but no longer installed
   std::string project;                   // its compose project
   bool enabled = false;
-  bool running = false;  // at least one of its containers runs
+  bool running = false;   // at least one of its containers runs
   bool supported = true;  // on this platform
   std::string unsupported_reason;
   std::string health;  // "healthy", "starting", "unhealthy", "stopped" (only with health assessed)
   std::string reason;  // why not healthy
   std::vector<std::string> containers;  // names
-  std::string mcp_url;  // where the proxy reaches it ("" when not running)
-  bool wired = false;   // <home>/mcp/config.json lists it with that URL
+  std::string mcp_url;                  // where the proxy reaches it ("" when not running)
+  bool wired = false;                   // <home>/mcp/config.json lists it with that URL
   bool served = false;  // wired, and the running proxy started after the file was last written
 };
 
@@ -67,7 +67,8 @@ struct DisableOptions {
 };
 // Stops it first when it runs (volumes kept unless remove_volumes), rewires the proxy, then
 // records it as disabled. A name that is enabled but no longer installed can be disabled.
-EnableResult disable_extension(Session& session, const std::string& name, const DisableOptions& options);
+EnableResult disable_extension(Session& session, const std::string& name,
+                               const DisableOptions& options);
 
 struct ExtensionStartOptions {
   bool wait = true;
@@ -88,7 +89,8 @@ struct ExtensionStartResult {
 // core's network, its health waited for, then the proxy rewired. Throws Error(failed) with the
 // command to run when it is not enabled, when the core is not running, or when the platform or
 // a required variable is missing; nothing is changed then.
-ExtensionStartResult start_extension(Session& session, const std::string& name, const ExtensionStartOptions& options);
+ExtensionStartResult start_extension(Session& session, const std::string& name,
+                                     const ExtensionStartOptions& options);
 
 // The checks start_extension makes before changing anything; throws the same errors.
 void require_startable(Session& session, const std::string& name);
@@ -110,11 +112,13 @@ struct ExtensionStopResult {
 
 // Stops and removes the extension's containers (its project only; the core is never touched),
 // then rewires the proxy.
-ExtensionStopResult stop_extension(Session& session, const std::string& name, const ExtensionStopOptions& options);
+ExtensionStopResult stop_extension(Session& session, const std::string& name,
+                                   const ExtensionStopOptions& options);
 
 struct EnabledStartReport {
   std::vector<ExtensionStartResult> started;
-  std::vector<std::string> skipped;  // one sentence each: unsupported, not installed, missing variable
+  std::vector<std::string>
+      skipped;  // one sentence each: unsupported, not installed, missing variable
   McpSyncResult mcp;
 };
 
@@ -123,6 +127,7 @@ EnabledStartReport start_enabled_extensions(Session& session, const ExtensionSta
 
 // `stop` of the whole stack: every extension project of this installation (enabled or not), then
 // the config rewritten without them (the proxy is not restarted: it is stopping).
-std::vector<ExtensionStopResult> stop_all_extensions(Session& session, const ExtensionStopOptions& options);
+std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
+                                                     const ExtensionStopOptions& options);
 
 }  // namespace ollama_stack::stack

@@ -29,13 +29,14 @@ void run_disable(Context& context, const DisableVerbOptions& options) {
   auto result = stack::disable_extension(session, options.name, disable);
   progress.finish();
   if (options.json) {
-    write_json(context.out(), with_schema_version({{"name", options.name},
-                                                   {"enabled", false},
-                                                   {"changed", result.changed},
-                                                   {"stopped", result.stopped},
-                                                   {"removed_containers", result.removed.removed_containers},
-                                                   {"removed_volumes", result.removed.removed_volumes},
-                                                   {"mcp", mcp_sync_json(result.mcp)}}));
+    write_json(context.out(),
+               with_schema_version({{"name", options.name},
+                                    {"enabled", false},
+                                    {"changed", result.changed},
+                                    {"stopped", result.stopped},
+                                    {"removed_containers", result.removed.removed_containers},
+                                    {"removed_volumes", result.removed.removed_volumes},
+                                    {"mcp", mcp_sync_json(result.mcp)}}));
     return;
   }
   if (!result.changed && !result.stopped) {
@@ -43,9 +44,9 @@ void run_disable(Context& context, const DisableVerbOptions& options) {
     return;
   }
   context.out() << fmt::format("Extension {} is disabled{}.\n", options.name,
-                               !result.stopped           ? ""
+                               !result.stopped          ? ""
                                : options.remove_volumes ? " (stopped; its volumes removed)"
-                                                         : " (stopped; its volumes kept)");
+                                                        : " (stopped; its volumes kept)");
   if (auto line = mcp_sync_text(result.mcp); !line.empty()) context.out() << line << "\n";
 }
 
@@ -54,15 +55,20 @@ void run_disable(Context& context, const DisableVerbOptions& options) {
 void register_extensions_disable(CLI::App& group, Context& context) {
   auto options = std::make_shared<DisableVerbOptions>();
   auto* command = group.add_subcommand(
-      "disable", "Disable an extension: stopped first if it runs; its volumes stay unless --remove-volumes");
+      "disable",
+      "Disable an extension: stopped first if it runs; its volumes stay unless --remove-volumes");
   command->add_option("name", options->name, "The extension")->required();
-  command->add_flag("--remove-volumes", options->remove_volumes, "Also remove the extension's volumes (its data)");
-  command->add_option("--timeout", options->timeout,
-                      "Seconds each container gets to stop before it is killed (default: its stop_grace_period)")
+  command->add_flag("--remove-volumes", options->remove_volumes,
+                    "Also remove the extension's volumes (its data)");
+  command
+      ->add_option("--timeout", options->timeout,
+                   "Seconds each container gets to stop before it is killed (default: its "
+                   "stop_grace_period)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--lock-timeout", options->lock_timeout,
                       "Seconds to wait for another ollama-stack changing the stack (default 120)");
-  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#extensions-disable)");
+  command->add_flag("--json", options->json,
+                    "Print one JSON document (schema: docs/json.md#extensions-disable)");
   command->callback([&context, options] { run_disable(context, *options); });
 }
 

@@ -44,7 +44,8 @@ void run_list(Context& context, const ListOptions& options) {
     }
     nlohmann::json invalid = nlohmann::json::array();
     for (const auto& bad : overview.catalog.invalid)
-      invalid.push_back({{"name", bad.name}, {"manifest", bad.manifest_path}, {"error", bad.error}});
+      invalid.push_back(
+          {{"name", bad.name}, {"manifest", bad.manifest_path}, {"error", bad.error}});
     write_json(context.out(), with_schema_version({{"extensions", list}, {"invalid", invalid}}));
     return;
   }
@@ -57,8 +58,8 @@ void run_list(Context& context, const ListOptions& options) {
     Table table({{"NAME"}, {"VERSION"}, {"ENABLED"}, {"RUNNING"}, {"SUPPORTED"}, {"DESCRIPTION"}});
     for (const auto* status : shown) {
       const auto* extension = status->extension;
-      table.add_row({status->name, extension ? extension->manifest.version : "-", status->enabled ? "yes" : "no",
-                     status->running ? style.green("yes") : "no",
+      table.add_row({status->name, extension ? extension->manifest.version : "-",
+                     status->enabled ? "yes" : "no", status->running ? style.green("yes") : "no",
                      status->supported ? "yes" : "no (" + status->unsupported_reason + ")",
                      extension ? extension->manifest.description : "-"});
     }
@@ -72,10 +73,12 @@ void run_list(Context& context, const ListOptions& options) {
 
 void register_extensions_list(CLI::App& group, Context& context) {
   auto options = std::make_shared<ListOptions>();
-  auto* command = group.add_subcommand("list", "List the extensions: version, enabled, running, supported here");
+  auto* command = group.add_subcommand(
+      "list", "List the extensions: version, enabled, running, supported here");
   command->add_flag("--enabled", options->enabled, "Only the enabled ones");
   command->add_flag("--running", options->running, "Only the running ones");
-  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#extensions-list)");
+  command->add_flag("--json", options->json,
+                    "Print one JSON document (schema: docs/json.md#extensions-list)");
   command->callback([&context, options] { run_list(context, *options); });
 }
 

@@ -21,17 +21,22 @@ struct StartOptions {
 
 const char* action_name(compose::ServiceAction action) {
   switch (action) {
-    case compose::ServiceAction::create: return "created";
-    case compose::ServiceAction::recreate: return "recreated";
-    case compose::ServiceAction::start: return "started";
-    default: return "unchanged";
+    case compose::ServiceAction::create:
+      return "created";
+    case compose::ServiceAction::recreate:
+      return "recreated";
+    case compose::ServiceAction::start:
+      return "started";
+    default:
+      return "unchanged";
   }
 }
 
 void run_start(Context& context, const StartOptions& options, bool restart) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = lock_for(context, session, restart ? "extensions restart" : "extensions start", options.lock_timeout);
+  auto lock = lock_for(context, session, restart ? "extensions restart" : "extensions start",
+                       options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   stack::ExtensionStartOptions start;
   start.wait = !options.no_wait;
@@ -51,7 +56,8 @@ void run_start(Context& context, const StartOptions& options, bool restart) {
   if (options.json) {
     nlohmann::json services = nlohmann::json::array();
     for (const auto& service : result.applied.services)
-      services.push_back({{"name", service.service}, {"action", action_name(service.action)},
+      services.push_back({{"name", service.service},
+                          {"action", action_name(service.action)},
                           {"container", service.container_name}});
     write_json(context.out(), with_schema_version({{"name", result.name},
                                                    {"project", result.project},
@@ -65,19 +71,24 @@ void run_start(Context& context, const StartOptions& options, bool restart) {
   if (!result.applied.changed && !restart)
     context.out() << fmt::format("Extension {} is already running and up to date.\n", options.name);
   else
-    context.out() << style.green(fmt::format("Extension {} is {}.", options.name, restart ? "restarted" : "running"))
+    context.out() << style.green(fmt::format("Extension {} is {}.", options.name,
+                                             restart ? "restarted" : "running"))
                   << "\n";
   if (auto line = mcp_sync_text(result.mcp); !line.empty()) context.out() << line << "\n";
 }
 
 void add_options(CLI::App& command, StartOptions& options, const std::string& schema) {
   command.add_option("name", options.name, "The extension")->required();
-  command.add_flag("--no-wait", options.no_wait, "Return once its containers are started, without waiting for health");
-  command.add_option("--timeout", options.timeout, "Seconds to wait for it to be healthy (default 300)")
+  command.add_flag("--no-wait", options.no_wait,
+                   "Return once its containers are started, without waiting for health");
+  command
+      .add_option("--timeout", options.timeout,
+                  "Seconds to wait for it to be healthy (default 300)")
       ->check(CLI::PositiveNumber);
   command.add_option("--lock-timeout", options.lock_timeout,
                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
-  command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#" + schema + ")");
+  command.add_flag("--json", options.json,
+                   "Print one JSON document (schema: docs/json.md#" + schema + ")");
 }
 
 }  // namespace
@@ -85,12 +96,14 @@ void add_options(CLI::App& command, StartOptions& options, const std::string& sc
 void register_extensions_start(CLI::App& group, Context& context) {
   auto options = std::make_shared<StartOptions>();
   auto* command = group.add_subcommand(
-      "start", "Start an enabled extension beside the running stack and wire it into the MCP proxy");
+      "start",
+      "Start an enabled extension beside the running stack and wire it into the MCP proxy");
   add_options(*command, *options, "extensions-start");
   command->callback([&context, options] { run_start(context, *options, false); });
 
   auto restart_options = std::make_shared<StartOptions>();
-  auto* restart = group.add_subcommand("restart", "Stop an extension, then start it again (its volumes kept)");
+  auto* restart =
+      group.add_subcommand("restart", "Stop an extension, then start it again (its volumes kept)");
   add_options(*restart, *restart_options, "extensions-start");
   restart->callback([&context, restart_options] { run_start(context, *restart_options, true); });
 }

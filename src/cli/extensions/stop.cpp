@@ -32,19 +32,20 @@ void run_stop(Context& context, const StopOptions& options) {
   auto result = stack::stop_extension(session, options.name, stop);
   progress.finish();
   if (options.json) {
-    write_json(context.out(), with_schema_version({{"name", options.name},
-                                                   {"was_running", result.was_running},
-                                                   {"removed_containers", result.removed.removed_containers},
-                                                   {"removed_networks", result.removed.removed_networks},
-                                                   {"volumes_kept", true},
-                                                   {"mcp", mcp_sync_json(result.mcp)}}));
+    write_json(context.out(),
+               with_schema_version({{"name", options.name},
+                                    {"was_running", result.was_running},
+                                    {"removed_containers", result.removed.removed_containers},
+                                    {"removed_networks", result.removed.removed_networks},
+                                    {"volumes_kept", true},
+                                    {"mcp", mcp_sync_json(result.mcp)}}));
     return;
   }
   if (!result.was_running && result.removed.removed_containers.empty())
     context.out() << fmt::format("Extension {} is not running; nothing to stop.\n", options.name);
   else
-    context.out() << fmt::format("Extension {} is stopped ({} containers removed; volumes kept).\n", options.name,
-                                 result.removed.removed_containers.size());
+    context.out() << fmt::format("Extension {} is stopped ({} containers removed; volumes kept).\n",
+                                 options.name, result.removed.removed_containers.size());
   if (auto line = mcp_sync_text(result.mcp); !line.empty()) context.out() << line << "\n";
 }
 
@@ -55,12 +56,15 @@ void register_extensions_stop(CLI::App& group, Context& context) {
   auto* command = group.add_subcommand(
       "stop", "Stop an extension: its containers removed (the stack untouched), its volumes kept");
   command->add_option("name", options->name, "The extension")->required();
-  command->add_option("--timeout", options->timeout,
-                      "Seconds each container gets to stop before it is killed (default: its stop_grace_period)")
+  command
+      ->add_option("--timeout", options->timeout,
+                   "Seconds each container gets to stop before it is killed (default: its "
+                   "stop_grace_period)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--lock-timeout", options->lock_timeout,
                       "Seconds to wait for another ollama-stack changing the stack (default 120)");
-  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#extensions-stop)");
+  command->add_flag("--json", options->json,
+                    "Print one JSON document (schema: docs/json.md#extensions-stop)");
   command->callback([&context, options] { run_stop(context, *options); });
 }
 

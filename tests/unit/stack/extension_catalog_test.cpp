@@ -15,19 +15,22 @@ using ollama_stack::testing::TempDir;
 using ::testing::HasSubstr;
 
 std::string manifest(const std::string& name, const std::string& version = "1.0.0") {
-  return R"({"name": ")" + name + R"(", "display_name": "X", "description": "d", "version": ")" + version +
-         R"(", "mcp": {"transport": "sse", "service": "server", "port": 8000}})";
+  return R"({"name": ")" + name + R"(", "display_name": "X", "description": "d", "version": ")" +
+         version + R"(", "mcp": {"transport": "sse", "service": "server", "port": 8000}})";
 }
 
 const char* const kCompose = "services:\n  server:\n    image: ${X_IMAGE:-example/x:1}\n";
 
 const compose::EmbeddedFile kBuiltin[] = {
     {"README.md", "top-level readme, not an extension"},
-    {"alpha/mcp-config.json", R"({"name": "alpha", "display_name": "A", "description": "d", "version": "1.0.0",
+    {"alpha/mcp-config.json",
+     R"({"name": "alpha", "display_name": "A", "description": "d", "version": "1.0.0",
       "mcp": {"transport": "sse", "service": "server", "port": 8000}})"},
     {"alpha/docker-compose.yml", "services:\n  server:\n    image: example/alpha:1\n"},
-    {"alpha/docker-compose.nvidia.yml", "services:\n  server:\n    environment:\n      GPU: \"1\"\n"},
-    {"beta/mcp-config.json", R"({"name": "beta", "display_name": "B", "description": "d", "version": "1.0.0",
+    {"alpha/docker-compose.nvidia.yml",
+     "services:\n  server:\n    environment:\n      GPU: \"1\"\n"},
+    {"beta/mcp-config.json",
+     R"({"name": "beta", "display_name": "B", "description": "d", "version": "1.0.0",
       "mcp": {"transport": "sse", "service": "server", "port": 8000}})"},
     {"beta/docker-compose.yml", "services:\n  server:\n    image: example/beta:1\n"},
 };
@@ -46,7 +49,8 @@ TEST(ExtensionCatalog, BuiltinAndUserWithOverride) {
   ASSERT_NE(alpha, nullptr);
   EXPECT_EQ(alpha->origin_text(), "built-in");
   EXPECT_EQ(alpha->manifest_path, "embedded:extensions/alpha/mcp-config.json");
-  EXPECT_EQ(alpha->file("docker-compose.yml"), "services:\n  server:\n    image: example/alpha:1\n");
+  EXPECT_EQ(alpha->file("docker-compose.yml"),
+            "services:\n  server:\n    image: example/alpha:1\n");
   const auto* beta = catalog.find("beta");
   ASSERT_NE(beta, nullptr);
   EXPECT_EQ(beta->manifest.version, "2.0.0");
@@ -60,8 +64,9 @@ TEST(ExtensionCatalog, InvalidManifestIsKeptWithItsError) {
   TempDir home;
   HomeLayout layout{home.path()};
   std::filesystem::create_directories(layout.extensions_dir() / "broken");
-  spit(layout.extensions_dir() / "broken" / "mcp-config.json",
-       R"({"name": "broken", "display_name": "X", "description": "d", "mcp": {"transport": "sse", "service": "s", "port": 1}})");
+  spit(
+      layout.extensions_dir() / "broken" / "mcp-config.json",
+      R"({"name": "broken", "display_name": "X", "description": "d", "mcp": {"transport": "sse", "service": "s", "port": 1}})");
   std::filesystem::create_directories(layout.extensions_dir() / "empty");
   auto catalog = discover_extensions(layout, kBuiltin);
   EXPECT_EQ(catalog.extensions.size(), 2u);
@@ -118,7 +123,8 @@ TEST(ExtensionProject, UserExtensionUsesTheStackVariablesAndChecksTheMcpService)
   EXPECT_EQ(loaded.project.services.at("server").image, "from/env-file:2");
   EXPECT_EQ(extension_working_dir(gamma, layout), gamma.dir);
 
-  spit(layout.extensions_dir() / "gamma" / "docker-compose.yml", "services:\n  other:\n    image: x\n");
+  spit(layout.extensions_dir() / "gamma" / "docker-compose.yml",
+       "services:\n  other:\n    image: x\n");
   try {
     load_extension_project(gamma, layout, nullptr, Platform::cpu, "core");
     FAIL();
@@ -141,7 +147,8 @@ TEST(ExtensionProject, MaterializesBuiltinFiles) {
   const auto& alpha = *catalog.find("alpha");
   materialize_extension(alpha, layout);
   const auto dir = extension_working_dir(alpha, layout);
-  EXPECT_EQ(ollama_stack::testing::slurp(dir / "docker-compose.yml"), "services:\n  server:\n    image: example/alpha:1\n");
+  EXPECT_EQ(ollama_stack::testing::slurp(dir / "docker-compose.yml"),
+            "services:\n  server:\n    image: example/alpha:1\n");
   EXPECT_TRUE(std::filesystem::exists(dir / "mcp-config.json"));
 }
 

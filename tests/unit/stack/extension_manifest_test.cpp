@@ -94,29 +94,43 @@ TEST(ExtensionManifest, BadValuesAreNamed) {
   };
   EXPECT_THAT(with([](auto& j) { j["mcp"]["transport"] = "websocket"; }),
               HasSubstr("mcp.transport: \"websocket\" is not one of sse, streamable-http"));
-  EXPECT_THAT(with([](auto& j) { j["mcp"]["transport"] = "stdio"; }), HasSubstr("mcp.transport: stdio is not supported"));
-  EXPECT_THAT(with([](auto& j) { j["mcp"]["port"] = 70000; }), HasSubstr("mcp.port: 70000 is not a port"));
-  EXPECT_THAT(with([](auto& j) { j["mcp"]["port"] = "8000"; }), HasSubstr("mcp.port: \"8000\" is not a port"));
-  EXPECT_THAT(with([](auto& j) { j["mcp"]["path"] = "sse"; }), HasSubstr("mcp.path: must be a string starting with /"));
+  EXPECT_THAT(with([](auto& j) { j["mcp"]["transport"] = "stdio"; }),
+              HasSubstr("mcp.transport: stdio is not supported"));
+  EXPECT_THAT(with([](auto& j) { j["mcp"]["port"] = 70000; }),
+              HasSubstr("mcp.port: 70000 is not a port"));
+  EXPECT_THAT(with([](auto& j) { j["mcp"]["port"] = "8000"; }),
+              HasSubstr("mcp.port: \"8000\" is not a port"));
+  EXPECT_THAT(with([](auto& j) { j["mcp"]["path"] = "sse"; }),
+              HasSubstr("mcp.path: must be a string starting with /"));
   EXPECT_THAT(with([](auto& j) { j["version"] = 2; }), HasSubstr("version: must be a string"));
-  EXPECT_THAT(with([](auto& j) { j["description"] = ""; }), HasSubstr("description: must not be empty"));
-  EXPECT_THAT(with([](auto& j) { j["platforms"] = {"cpu", "windows"}; }),
+  EXPECT_THAT(with([](auto& j) { j["description"] = ""; }),
+              HasSubstr("description: must not be empty"));
+  EXPECT_THAT(with([](auto& j) {
+                j["platforms"] = {"cpu", "windows"};
+              }),
               HasSubstr("platforms: windows is not one of cpu, nvidia, apple"));
-  EXPECT_THAT(with([](auto& j) { j["platforms"] = nlohmann::json::array(); }), HasSubstr("platforms: must be a non-empty"));
-  EXPECT_THAT(with([](auto& j) { j["requirements"]["gpu"] = "yes"; }), HasSubstr("requirements.gpu: must be true or false"));
+  EXPECT_THAT(with([](auto& j) { j["platforms"] = nlohmann::json::array(); }),
+              HasSubstr("platforms: must be a non-empty"));
+  EXPECT_THAT(with([](auto& j) { j["requirements"]["gpu"] = "yes"; }),
+              HasSubstr("requirements.gpu: must be true or false"));
   EXPECT_THAT(with([](auto& j) { j["requirements"]["gpu"] = true; }),
               HasSubstr("platforms: must include nvidia when requirements.gpu is true"));
-  EXPECT_THAT(with([](auto& j) { j["requirements"]["env"] = "FOO"; }), HasSubstr("requirements.env: must be a list"));
-  EXPECT_THAT(with([](auto& j) { j["schema_version"] = 2; }), HasSubstr("schema_version: 2 is newer"));
-  EXPECT_THAT(with([](auto& j) { j["name"] = "Foo Bar"; }), HasSubstr("name: \"Foo Bar\" is not a valid name"));
+  EXPECT_THAT(with([](auto& j) { j["requirements"]["env"] = "FOO"; }),
+              HasSubstr("requirements.env: must be a list"));
+  EXPECT_THAT(with([](auto& j) { j["schema_version"] = 2; }),
+              HasSubstr("schema_version: 2 is newer"));
+  EXPECT_THAT(with([](auto& j) { j["name"] = "Foo Bar"; }),
+              HasSubstr("name: \"Foo Bar\" is not a valid name"));
 }
 
 TEST(ExtensionManifest, NameMustMatchTheFolder) {
-  EXPECT_THAT(error_of(valid().dump(2), "bar"), HasSubstr("name: \"foo\" differs from the folder's name \"bar\""));
+  EXPECT_THAT(error_of(valid().dump(2), "bar"),
+              HasSubstr("name: \"foo\" differs from the folder's name \"bar\""));
 }
 
 TEST(ExtensionManifest, BadJsonAndNonObject) {
-  EXPECT_THAT(error_of("{\n  \"name\": \n}"), StartsWith(std::string(kPath) + ":3:1: not valid JSON"));
+  EXPECT_THAT(error_of("{\n  \"name\": \n}"),
+              StartsWith(std::string(kPath) + ":3:1: not valid JSON"));
   EXPECT_EQ(error_of("[]"), std::string(kPath) + ": must hold a JSON object");
 }
 

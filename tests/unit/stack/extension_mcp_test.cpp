@@ -42,7 +42,8 @@ TEST(ExtensionMcp, RegeneratingKeepsTheUsersOwnServers) {
 
 TEST(ExtensionMcp, CoreToolNamesWin) {
   std::vector<std::string> warnings;
-  auto servers = mcp_servers_with(default_mcp_servers(), {{"time", McpTransport::sse, "http://a:1/sse"}}, &warnings);
+  auto servers = mcp_servers_with(default_mcp_servers(),
+                                  {{"time", McpTransport::sse, "http://a:1/sse"}}, &warnings);
   EXPECT_EQ(servers, default_mcp_servers());
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("extension time is not wired"), std::string::npos);
