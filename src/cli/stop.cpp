@@ -48,6 +48,11 @@ void run_stop(Context& context, const StopOptions& options) {
                                                    {"volumes_kept", true}}));
     return;
   }
+  if (!stopped_extensions.empty()) {
+    std::string names;
+    for (const auto& name : stopped_extensions) names += (names.empty() ? "" : ", ") + name.get<std::string>();
+    context.out() << fmt::format("Extensions stopped: {}.\n", names);
+  }
   if (!result.was_running) {
     context.out() << "The stack is not running; nothing to stop.\n";
     return;
