@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
@@ -27,7 +28,8 @@ const char* action_name(compose::ServiceAction action) {
 }
 
 void render_start(Context& context, const stack::StartResult& result, bool json, bool restarted,
-                  const std::vector<std::string>& pulled) {
+                  const std::vector<std::string>& pulled,
+                  const std::optional<stack::EnabledStartReport>& extensions) {
   if (json) {
     nlohmann::json services = nlohmann::json::array();
     for (const auto& service : result.applied.services)
@@ -41,6 +43,7 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
                                                    {"services", services},
                                                    {"urls", urls},
                                                    {"pulled_models", pulled},
+                                                   {"extensions", enabled_start_json(extensions)},
                                                    {"warnings", result.warnings}}));
     return;
   }
@@ -51,6 +54,7 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
     context.out() << style.green(restarted ? "The stack was restarted." : "The stack is running.") << "\n";
   }
   for (const auto& url : result.urls) context.out() << fmt::format("  {:<12} {}\n", url.title, style.cyan(url.url));
+  render_enabled_start(context, extensions);
 }
 
 }  // namespace
@@ -69,6 +73,10 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
   for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
 
   if (restart) {
+    stack::ExtensionStopOptions extension_stop;
+    extension_stop.restart_proxy = false;  // the proxy stops with the core
+    extension_stop.progress = progress.callback();
+    stack::stop_all_extensions(session, extension_stop);
     stack::StopOptions stop_options;
     stop_options.progress = progress.callback();
     stack::stop_stack(session, stop_options);
@@ -83,9 +91,18 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
     refuse_port_conflicts(context, session.engine(), project);
   };
   auto result = stack::start_stack(session, start_options);
+  std::optional<stack::EnabledStartReport> extensions;
+  if (!options.no_extensions) {
+    stack::ExtensionStartOptions extension_start;
+    extension_start.wait = !options.no_wait;
+    extension_start.timeout = start_options.timeout;
+    extension_start.progress = start_options.progress;
+    extension_start.cancelled = start_options.cancelled;
+    extensions = stack::start_enabled_extensions(session, extension_start);
+  }
   progress.finish();
   auto pulled = pull_after_start(context, session, options.pull, options.json);
-  render_start(context, result, options.json, restart, pulled);
+  render_start(context, result, options.json, restart, pulled, extensions);
 }
 
 void add_start_options(CLI::App& command, StartVerbOptions& options) {
@@ -97,6 +114,7 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
       ->check(CLI::PositiveNumber);
   command.add_option("--lock-timeout", options.lock_timeout,
                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");
   command.add_option("--pull", options.pull, "Pull this model once the stack is healthy (repeatable; for CI smoke checks)")
       ->excludes("--no-wait");

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/table.hpp"
@@ -26,7 +27,17 @@ struct StatusOptions {
 
 nlohmann::json optional_json(const auto& value) { return value ? nlohmann::json(*value) : nlohmann::json(nullptr); }
 
-nlohmann::json status_json(const stack::StackStatus& status) {
+// The extensions beside the stack; a problem reading them is a warning, never a failed status.
+std::optional<stack::ExtensionsOverview> extensions_of(stack::Session& session, stack::StackStatus& status) {
+  try {
+    return stack::extensions_overview(session, {.health = true});
+  } catch (const Error& error) {
+    status.warnings.push_back(std::string("extensions: ") + error.what());
+    return std::nullopt;
+  }
+}
+
+nlohmann::json status_json(const stack::StackStatus& status, const std::optional<stack::ExtensionsOverview>& extensions) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& service : status.services) {
     nlohmann::json ports = nlohmann::json::array();
@@ -50,6 +61,7 @@ nlohmann::json status_json(const stack::StackStatus& status) {
                               {"running", status.running},
                               {"healthy", status.healthy},
                               {"services", services},
+                              {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
                               {"warnings", status.warnings}});
 }
 
@@ -99,7 +111,9 @@ void run_status(Context& context, const StatusOptions& options) {
   if (options.watch && !options.json) {
     const bool tty = context.caps_out().is_tty;
     while (!cancel_requested()) {
-      auto text = render_table(context, stack::stack_status(session, status_options));
+      auto status = stack::stack_status(session, status_options);
+      auto extensions = extensions_of(session, status);
+      auto text = render_table(context, status) + (extensions ? render_extension_statuses(context, *extensions) : "");
       if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
       context.out() << text;
       if (!tty) context.out() << "\n";
@@ -110,8 +124,9 @@ void run_status(Context& context, const StatusOptions& options) {
     return;
   }
   auto status = stack::stack_status(session, status_options);
-  if (options.json) write_json(context.out(), status_json(status));
-  else context.out() << render_table(context, status);
+  auto extensions = extensions_of(session, status);
+  if (options.json) write_json(context.out(), status_json(status, extensions));
+  else context.out() << render_table(context, status) << (extensions ? render_extension_statuses(context, *extensions) : "");
   for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
   if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
 }

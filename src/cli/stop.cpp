@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/verbs.hpp"
@@ -27,6 +28,13 @@ void run_stop(Context& context, const StopOptions& options) {
                                                 << ") to finish…\n";
                                 });
   ProgressSink progress(context, !options.json && !context.global.quiet);
+  // Extensions first: they are attached to the core's network, which goes with the core.
+  stack::ExtensionStopOptions extension_stop;
+  extension_stop.stop_timeout_seconds = options.timeout;
+  extension_stop.restart_proxy = false;  // the proxy stops with the core
+  extension_stop.progress = progress.callback();
+  nlohmann::json stopped_extensions = nlohmann::json::array();
+  for (const auto& stopped : stack::stop_all_extensions(session, extension_stop)) stopped_extensions.push_back(stopped.name);
   stack::StopOptions stop_options;
   stop_options.timeout_seconds = options.timeout;
   stop_options.progress = progress.callback();
@@ -36,8 +44,14 @@ void run_stop(Context& context, const StopOptions& options) {
     write_json(context.out(), with_schema_version({{"was_running", result.was_running},
                                                    {"removed_containers", result.removed.removed_containers},
                                                    {"removed_networks", result.removed.removed_networks},
+                                                   {"stopped_extensions", stopped_extensions},
                                                    {"volumes_kept", true}}));
     return;
+  }
+  if (!stopped_extensions.empty()) {
+    std::string names;
+    for (const auto& name : stopped_extensions) names += (names.empty() ? "" : ", ") + name.get<std::string>();
+    context.out() << fmt::format("Extensions stopped: {}.\n", names);
   }
   if (!result.was_running) {
     context.out() << "The stack is not running; nothing to stop.\n";

@@ -24,12 +24,13 @@ void report(const ProgressCallback& progress, const std::string& service, State 
   if (progress) progress({"service:" + service, service, state, message});
 }
 
-// Waits until every service of the project is healthy; throws on the first that cannot be.
-void wait_healthy(Session& session, const StartOptions& options) {
-  auto& client = session.engine();
+}  // namespace
+
+void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
+                          const HealthWaitOptions& options) {
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-  const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
-  const auto containers = client.list_containers(project_filter(session.project().project.name), true);
+  const std::string host = url_host == "localhost" ? "127.0.0.1" : url_host;
+  const auto containers = client.list_containers(project_filter(project_name), true);
   std::map<std::string, std::string> pending;  // service -> container id
   for (const auto& container : containers)
     if (container.labels.count(labels::kService) != 0) pending[container.labels.at(labels::kService)] = container.id;
@@ -77,8 +78,6 @@ void wait_healthy(Session& session, const StartOptions& options) {
     pause = std::min<std::chrono::milliseconds>(pause * 2, 200ms);
   }
 }
-
-}  // namespace
 
 util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
                           const util::FileLock::OnWait& on_wait) {
@@ -146,7 +145,8 @@ StartResult start_stack(Session& session, const StartOptions& options) {
 
   if (options.wait) {
     try {
-      wait_healthy(session, options);
+      wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
+                           {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
       // Ctrl-C while waiting: undo this run's work, but never a stack that was already running.
       if (result.changed) compose::down(session.engine(), loaded.project.name, {});

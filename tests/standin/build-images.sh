@@ -4,7 +4,7 @@
 #
 #   build-images.sh STANDIN_BINARY [TAG]      (TAG defaults to "test")
 #
-# Produces ollama-stack-standin/{ollama,webui,mcpo}:TAG. An image whose ENV already carries this
+# Produces ollama-stack-standin/{ollama,webui,mcpo,mcp-ext}:TAG. An image whose ENV already carries this
 # binary's sha256 (STANDIN_SHA256) and this script's revision (STANDIN_IMAGE_REV) is reused, so a
 # second run costs two `docker image inspect`s per image. Prints one line per image.
 set -euo pipefail
@@ -113,3 +113,11 @@ build mcpo \
     -c 'CMD ["--host", "0.0.0.0", "--port", "8000", "--config", "/app/config.json"]' \
     -c 'WORKDIR /app' \
     -c 'EXPOSE 8000'
+
+# An extension's MCP server over SSE (role mcp-sse), for the test extension in tests/extensions/:
+# GET /sse, POST /messages, and a healthcheck on /health (the extension publishes no port).
+build mcp-ext \
+    -c 'ENTRYPOINT ["/standin", "--role", "mcp-sse"]' \
+    -c 'CMD ["--port", "8000"]' \
+    -c 'EXPOSE 8000' \
+    -c 'HEALTHCHECK --interval=1s --timeout=2s --retries=3 CMD ["/standin", "probe", "http://127.0.0.1:8000/health"]'

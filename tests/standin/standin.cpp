@@ -46,7 +46,7 @@ void install_signal_handlers() {
 
 int usage(int code) {
     (code == 0 ? std::cout : std::cerr)
-        << "usage: standin --role ollama|webui|mcpo [--host ADDR] [--port N] [--data DIR]\n"
+        << "usage: standin --role ollama|webui|mcpo|mcp-sse [--host ADDR] [--port N] [--data DIR]\n"
            "       standin --role mcpo --config PATH [--hot-reload] [other mcpo flags]\n"
            "       standin probe URL          (GET, 2 s timeout; exit 0 on 2xx)\n"
            "       ollama [serve|list|ps|--version]   (invoked through an `ollama` link)\n"
@@ -185,6 +185,8 @@ int main(int argc, char** argv) {
         if (auto p = env_or("PORT", ""); !p.empty() && !parse_port(p, o.port)) log_error("ignoring bad PORT=" + p);
     } else if (o.role == "mcpo") {
         o.port = 8000;
+    } else if (o.role == "mcp-sse") {
+        o.port = 8000;
     } else {
         std::cerr << "standin: no role: pass --role ollama|webui|mcpo or invoke as ollama, open-webui or mcpo\n";
         return usage(2);
@@ -273,6 +275,7 @@ int main(int argc, char** argv) {
     try {
         Handler handler = o.role == "ollama" ? make_ollama_handler()
                           : o.role == "webui" ? make_webui_handler()
+                          : o.role == "mcp-sse" ? make_mcp_sse_handler()
                                               : make_mcpo_handler();
         return serve(o.host, o.port, handler);
     } catch (const std::exception& e) {

@@ -22,7 +22,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // ---- process-wide settings ---------------------------------------------------------------
 
 struct Options {
-    std::string role;          // "ollama" | "webui" | "mcpo"
+    std::string role;          // "ollama" | "webui" | "mcpo" | "mcp-sse"
     std::string host = "0.0.0.0";
     int port = 0;
     std::string data_dir;
@@ -116,6 +116,7 @@ HttpResult http_get(const std::string& url, int timeout_ms);
 Handler make_ollama_handler();
 Handler make_webui_handler();
 Handler make_mcpo_handler();
+Handler make_mcp_sse_handler();  // role mcp-sse: an extension's MCP server over SSE
 
 // `ollama list|ls|ps|--version` inside the stand-in ollama image. Returns the exit code.
 int ollama_cli(const std::vector<std::string>& args);

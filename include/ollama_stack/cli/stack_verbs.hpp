@@ -15,6 +15,7 @@ struct StartVerbOptions {
   int lock_timeout = 120;
   bool json = false;
   std::vector<std::string> pull;  // models to pull once the stack is healthy
+  bool no_extensions = false;  // skip the enabled extensions
 };
 
 void add_start_options(CLI::App& command, StartVerbOptions& options);

@@ -24,5 +24,6 @@ void register_backup(CLI::App& app, Context& context);
 void register_restore(CLI::App& app, Context& context);
 void register_uninstall(CLI::App& app, Context& context);
 void register_update(CLI::App& app, Context& context);
+void register_extensions(CLI::App& app, Context& context);  // the group: src/cli/extensions/
 
 }  // namespace ollama_stack::cli

@@ -55,6 +55,18 @@ struct StartResult {
 // its last log lines; Interrupted after undoing what this run created.
 StartResult start_stack(Session& session, const StartOptions& options);
 
+struct HealthWaitOptions {
+  std::chrono::seconds timeout{300};
+  ProgressCallback progress;
+  std::function<bool()> cancelled;
+};
+
+// Waits until every container of `project_name` is healthy (Docker's healthcheck and the HTTP
+// probe its labels declare). Throws Error(unhealthy) naming the first service that stopped or
+// did not make it in time, with its last log lines; Interrupted when cancelled.
+void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
+                          const HealthWaitOptions& options);
+
 struct StopOptions {
   int timeout_seconds = -1;  // -1: each service's stop_grace_period
   ProgressCallback progress;

@@ -1,0 +1,312 @@
+// Extensions end to end: the test extension (tests/extensions/mcp-test, the stand-in's mcp-sse
+// role) copied into the test's home, so the real discovery path runs, then enabled, started
+// beside a running stand-in stack, wired into the MCP proxy, stopped and disabled.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ollama_stack/compose/labels.hpp"
+#include "support/harness.hpp"
+
+namespace ollama_stack::e2e {
+namespace {
+
+namespace labels = compose::labels;
+namespace fs = std::filesystem;
+
+const char* const kExtension = "mcp-test";
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+class CliExtensionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REQUIRE_ENGINE();
+    project_ = unique_name("osk-e2e-ext");
+    env_ = standin_stack_env(project_);
+    env_["OLLAMA_STACK_HOME"] = home_.path();
+    env_["MCP_EXT_IMAGE"] = standin_image("mcp-ext");
+    const fs::path source = fs::path(OLLAMA_STACK_SOURCE_DIR) / "tests" / "extensions" / kExtension;
+    fs::create_directories(fs::path(home_.path()) / "extensions");
+    fs::copy(source, fs::path(home_.path()) / "extensions" / kExtension,
+             fs::copy_options::recursive);
+  }
+  void TearDown() override {
+    if (project_.empty()) return;
+    remove_labelled(labels::kInstallation, project_);
+    remove_labelled(labels::kProject, project_);
+  }
+
+  RunResult cli(const std::vector<std::string>& args) {
+    RunOptions options;
+    options.env = env_;
+    options.timeout = std::chrono::seconds(180);
+    return run_cli(args, options);
+  }
+
+  std::string ext_project() const { return project_ + "-ext-" + kExtension; }
+
+  std::vector<engine::ContainerSummary> containers_of(const std::string& project, bool all = true) {
+    return test_engine().list_containers(
+        {{"label", {std::string(labels::kProject) + "=" + project}}}, all);
+  }
+
+  // service -> container id of the core's running containers.
+  std::map<std::string, std::string> core_containers() {
+    std::map<std::string, std::string> ids;
+    for (const auto& container : containers_of(project_, false))
+      ids[container.labels.at(labels::kService)] = container.id;
+    return ids;
+  }
+
+  // How many times the container was started since `since` (engine events).
+  int starts_since(const std::string& id, std::chrono::system_clock::time_point since) {
+    const auto since_s =
+        std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    const auto since_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since.time_since_epoch()).count();
+    int starts = 0;
+    test_engine().events(
+        {{"type", {"container"}}, {"container", {id}}, {"event", {"start"}}},
+        [&](const engine::Event& event) {
+          if (event.time_nano >= since_ns) ++starts;
+          return true;
+        },
+        since_s, now_s + 1);
+    return starts;
+  }
+
+  nlohmann::json extension_in(const nlohmann::json& list) {
+    for (const auto& item : list)
+      if (item["name"] == kExtension) return item;
+    return nullptr;
+  }
+
+  nlohmann::json state() {
+    return nlohmann::json::parse(slurp(fs::path(home_.path()) / ".ollama-stack.json"));
+  }
+  std::string mcp_config() { return slurp(fs::path(home_.path()) / "mcp" / "config.json"); }
+
+  TempDir home_;
+  std::string project_;
+  std::map<std::string, std::string> env_;
+};
+
+TEST_F(CliExtensionsTest, EnableStartWireStopDisable) {
+  ASSERT_EQ(cli({"install"}).exit_code, 0);
+
+  auto list = cli({"extensions", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto listed = extension_in(nlohmann::json::parse(list.out)["extensions"]);
+  ASSERT_TRUE(listed.is_object()) << list.out;
+  EXPECT_EQ(listed["version"], "0.0.1");
+  EXPECT_EQ(listed["origin"], "user");
+  EXPECT_EQ(listed["enabled"], false);
+  EXPECT_EQ(listed["running"], false);
+  EXPECT_EQ(listed["supported"], true);
+
+  // Disabled: refused with the command that enables it, and nothing created.
+  auto disabled = cli({"extensions", "start", kExtension});
+  EXPECT_EQ(disabled.exit_code, 1);
+  EXPECT_NE(disabled.err.find("extension mcp-test is not enabled"), std::string::npos)
+      << disabled.err;
+  EXPECT_NE(disabled.err.find("ollama-stack extensions enable mcp-test"), std::string::npos)
+      << disabled.err;
+
+  auto enable = cli({"extensions", "enable", kExtension, "--json"});
+  ASSERT_EQ(enable.exit_code, 0) << enable.err;
+  EXPECT_EQ(nlohmann::json::parse(enable.out)["changed"], true);
+  EXPECT_EQ(state()["enabled_extensions"], nlohmann::json::array({kExtension}));
+
+  // The core is not running: refused, nothing created, the proxy config unchanged.
+  const std::string config_before = mcp_config();
+  auto no_core = cli({"extensions", "start", kExtension});
+  EXPECT_EQ(no_core.exit_code, 1);
+  EXPECT_NE(no_core.err.find("is not running"), std::string::npos) << no_core.err;
+  EXPECT_NE(no_core.err.find("ollama-stack start"), std::string::npos) << no_core.err;
+  EXPECT_TRUE(containers_of(ext_project()).empty());
+  EXPECT_EQ(mcp_config(), config_before);
+
+  auto start = cli({"start", "--no-extensions", "--json"});
+  ASSERT_EQ(start.exit_code, 0) << start.err;
+  EXPECT_TRUE(nlohmann::json::parse(start.out)["extensions"].is_null());
+  EXPECT_TRUE(containers_of(ext_project()).empty()) << "--no-extensions starts none";
+  const auto core_before = core_containers();
+  ASSERT_EQ(core_before.size(), 3u);
+  const std::string proxy = core_before.at("mcp_proxy");
+  const std::string proxy_started = test_engine().inspect_container(proxy).state.started_at;
+  const auto before_start = std::chrono::system_clock::now();
+
+  auto ext_start = cli({"extensions", "start", kExtension, "--json"});
+  ASSERT_EQ(ext_start.exit_code, 0) << ext_start.err << ext_start.out;
+  auto started = nlohmann::json::parse(ext_start.out);
+  EXPECT_EQ(started["project"], ext_project());
+  EXPECT_EQ(started["mcp"]["config_changed"], true);
+  EXPECT_EQ(started["mcp"]["proxy_restarted"], true);
+  EXPECT_EQ(started["mcp"]["servers"], nlohmann::json::array({kExtension}));
+  auto ext_containers = containers_of(ext_project(), false);
+  ASSERT_EQ(ext_containers.size(), 1u);
+  EXPECT_EQ(ext_containers[0].labels.at(labels::kInstallation), project_);
+  EXPECT_EQ(ext_containers[0].labels.at(labels::kComponent), "extension");
+  EXPECT_EQ(ext_containers[0].labels.at("ollama-stack.extension"), kExtension);
+  auto inspected = test_engine().inspect_container(ext_containers[0].id);
+  EXPECT_EQ(inspected.state.health, "healthy") << "health was waited for";
+  EXPECT_NE(std::find(inspected.networks.begin(), inspected.networks.end(), project_ + "_default"),
+            inspected.networks.end());
+
+  // Wired: in the config, by its container's name on the stack network.
+  auto config = nlohmann::json::parse(mcp_config());
+  const std::string url = "http://" + ext_containers[0].name + ":8000/sse";
+  EXPECT_EQ(config["mcpServers"][kExtension], (nlohmann::json{{"type", "sse"}, {"url", url}}))
+      << config.dump();
+  EXPECT_TRUE(config["mcpServers"].contains("time")) << "the core's tools stay";
+
+  auto status = cli({"status", "--json"});
+  ASSERT_EQ(status.exit_code, 0) << status.err << status.out;
+  auto in_status = extension_in(nlohmann::json::parse(status.out)["extensions"]);
+  ASSERT_TRUE(in_status.is_object()) << status.out;
+  EXPECT_EQ(in_status["enabled"], true);
+  EXPECT_EQ(in_status["running"], true);
+  EXPECT_EQ(in_status["health"], "healthy");
+  EXPECT_EQ(in_status["mcp_url"], url);
+  EXPECT_EQ(in_status["wired"], true);
+  EXPECT_EQ(in_status["served"], true);
+
+  // The proxy was restarted exactly once, and nothing else of the core was touched.
+  EXPECT_NE(test_engine().inspect_container(proxy).state.started_at, proxy_started);
+  EXPECT_EQ(starts_since(proxy, before_start), 1);
+  EXPECT_EQ(core_containers(), core_before);
+
+  // Starting it again changes nothing: no second restart.
+  auto again = cli({"extensions", "start", kExtension, "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["mcp"]["proxy_restarted"], false);
+  EXPECT_EQ(starts_since(proxy, before_start), 1);
+
+  auto list_running = cli({"extensions", "list", "--running", "--json"});
+  ASSERT_EQ(list_running.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(list_running.out)["extensions"].size(), 1u);
+
+  auto stop = cli({"extensions", "stop", kExtension, "--json"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(nlohmann::json::parse(stop.out)["was_running"], true);
+  EXPECT_TRUE(containers_of(ext_project()).empty());
+  EXPECT_EQ(core_containers(), core_before) << "stopping an extension leaves the core untouched";
+  EXPECT_FALSE(nlohmann::json::parse(mcp_config())["mcpServers"].contains(kExtension));
+  const auto volumes = test_engine().list_volumes(
+      {{"label", {std::string(labels::kProject) + "=" + ext_project()}}});
+  EXPECT_EQ(volumes.size(), 1u) << "stop keeps the extension's volume";
+
+  auto disable = cli({"extensions", "disable", kExtension, "--json"});
+  ASSERT_EQ(disable.exit_code, 0) << disable.err;
+  EXPECT_EQ(nlohmann::json::parse(disable.out)["changed"], true);
+  EXPECT_EQ(state()["enabled_extensions"], nlohmann::json::array());
+
+  auto after_disable = cli({"extensions", "start", kExtension});
+  EXPECT_EQ(after_disable.exit_code, 1);
+  EXPECT_NE(after_disable.err.find("not enabled"), std::string::npos);
+  EXPECT_TRUE(containers_of(ext_project()).empty());
+  EXPECT_EQ(core_containers(), core_before);
+
+  ASSERT_EQ(cli({"stop"}).exit_code, 0);
+}
+
+TEST_F(CliExtensionsTest, WholeStackStartAndStopCarryTheEnabledExtensions) {
+  ASSERT_EQ(cli({"install"}).exit_code, 0);
+  ASSERT_EQ(cli({"extensions", "enable", kExtension}).exit_code, 0);
+
+  auto start = cli({"start", "--json"});
+  ASSERT_EQ(start.exit_code, 0) << start.err << start.out;
+  auto started = nlohmann::json::parse(start.out);
+  ASSERT_EQ(started["extensions"]["started"].size(), 1u) << start.out;
+  EXPECT_EQ(started["extensions"]["started"][0]["name"], kExtension);
+  EXPECT_EQ(started["extensions"]["mcp"]["proxy_restarted"], true);
+  EXPECT_EQ(containers_of(ext_project(), false).size(), 1u);
+
+  auto status = cli({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("EXTENSION"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("served"), std::string::npos) << status.out;
+
+  // restart: a new container, and the proxy reconnects to it (same URL, so the file is unchanged).
+  const std::string before_restart = containers_of(ext_project(), false).at(0).id;
+  auto restart = cli({"extensions", "restart", kExtension, "--json"});
+  ASSERT_EQ(restart.exit_code, 0) << restart.err;
+  auto restarted = nlohmann::json::parse(restart.out);
+  EXPECT_EQ(restarted["restarted"], true);
+  EXPECT_EQ(restarted["mcp"]["config_changed"], false);
+  EXPECT_EQ(restarted["mcp"]["proxy_restarted"], true);
+  ASSERT_EQ(containers_of(ext_project(), false).size(), 1u);
+  EXPECT_NE(containers_of(ext_project(), false).at(0).id, before_restart);
+
+  auto stop = cli({"stop", "--json"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(nlohmann::json::parse(stop.out)["stopped_extensions"],
+            nlohmann::json::array({kExtension}));
+  EXPECT_TRUE(containers_of(ext_project()).empty());
+  EXPECT_TRUE(containers_of(project_).empty());
+  EXPECT_FALSE(nlohmann::json::parse(mcp_config())["mcpServers"].contains(kExtension));
+
+  // Its volume outlived the stop; disable --remove-volumes removes it.
+  const engine::Filters volume_filter{
+      {"label", {std::string(labels::kProject) + "=" + ext_project()}}};
+  ASSERT_EQ(test_engine().list_volumes(volume_filter).size(), 1u);
+  auto disable = cli({"extensions", "disable", kExtension, "--remove-volumes", "--json"});
+  ASSERT_EQ(disable.exit_code, 0) << disable.err;
+  EXPECT_EQ(nlohmann::json::parse(disable.out)["removed_volumes"].size(), 1u) << disable.out;
+  EXPECT_TRUE(test_engine().list_volumes(volume_filter).empty());
+}
+
+TEST_F(CliExtensionsTest, ManifestMissingAFieldIsRejectedNamingFileAndField) {
+  const fs::path broken = fs::path(home_.path()) / "extensions" / "broken";
+  fs::copy(fs::path(home_.path()) / "extensions" / kExtension, broken, fs::copy_options::recursive);
+  auto manifest = nlohmann::json::parse(slurp(broken / "mcp-config.json"));
+  manifest["name"] = "broken";
+  manifest["mcp"].erase("transport");
+  std::ofstream(broken / "mcp-config.json") << manifest.dump(2);
+  const std::string file = (broken / "mcp-config.json").string();
+
+  auto info = cli({"extensions", "info", "broken"});
+  EXPECT_EQ(info.exit_code, 5);
+  EXPECT_NE(info.err.find(file + ":"), std::string::npos) << info.err;
+  EXPECT_NE(info.err.find("mcp.transport: missing (one of sse, streamable-http)"),
+            std::string::npos)
+      << info.err;
+
+  auto enable = cli({"extensions", "enable", "broken"});
+  EXPECT_EQ(enable.exit_code, 5);
+  EXPECT_FALSE(fs::exists(fs::path(home_.path()) / ".ollama-stack.json") &&
+               state()["enabled_extensions"].dump().find("broken") != std::string::npos);
+
+  auto list = cli({"extensions", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto document = nlohmann::json::parse(list.out);
+  ASSERT_EQ(document["invalid"].size(), 1u);
+  EXPECT_EQ(document["invalid"][0]["name"], "broken");
+  EXPECT_NE(document["invalid"][0]["error"].get<std::string>().find("mcp.transport: missing"),
+            std::string::npos);
+  EXPECT_TRUE(extension_in(document["extensions"]).is_object()) << "a broken one hides no other";
+
+  auto unknown = cli({"extensions", "info", "nope"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("there is no extension named \"nope\""), std::string::npos)
+      << unknown.err;
+
+  auto builtin = cli({"extensions", "info", "fetch", "--json"});
+  ASSERT_EQ(builtin.exit_code, 0) << builtin.err;
+  auto fetch = nlohmann::json::parse(builtin.out);
+  EXPECT_EQ(fetch["origin"], "built-in");
+  EXPECT_EQ(fetch["project"], project_ + "-ext-fetch");
+  EXPECT_EQ(fetch["mcp"]["transport"], "sse");
+}
+
+}  // namespace
+}  // namespace ollama_stack::e2e
