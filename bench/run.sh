@@ -27,7 +27,7 @@ source "$ROOT/tests/lib/engine.sh"
 
 install_missing build-essential cmake pkg-config libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  curl tar docker-compose
+  curl tar time docker-compose
 mkdir -p "$BUILD_DIR"
 ensure_engine || die "no Docker engine answers; start dockerd (or set DOCKER_HOST) and run again"
 
@@ -200,7 +200,7 @@ for n in 3 10 30; do ${SCALE}$n stop -q >/dev/null; done
 
 if [[ -x "$ROOT/bench/backup_rss.sh" ]]; then
   say "peak RSS of backup and restore as the volume grows"
-  BIN="$BIN" "$ROOT/bench/backup_rss.sh"
+  "$ROOT/bench/backup_rss.sh" "$BIN"
 fi
 
 say "micro-benchmarks"

@@ -75,7 +75,7 @@ void run_restore(Context& context, const RestoreVerbOptions& options) {
   };
   restore.confirm_stop = [&](const std::string& project) {
     if (options.force) return true;
-    if (!can_ask())
+    if (!can_ask(context))
       throw Error(ExitCode::usage, fmt::format("the stack {} is running and restore must stop it, but there is no terminal to ask on", project),
                   "pass --force to let restore stop (and afterwards restart) it");
     progress.finish();

@@ -61,7 +61,7 @@ nlohmann::json plan_json(const stack::UninstallPlan& plan) {
 // Two questions on a terminal (the second names the volumes and their sizes); none with --force.
 void confirm_plan(Context& context, const stack::UninstallPlan& plan, const UninstallVerbOptions& options) {
   if (options.force) return;
-  if (!can_ask())
+  if (!can_ask(context))
     throw Error(ExitCode::usage,
                 fmt::format("uninstall of {} needs a confirmation and there is no terminal to ask on", plan.installation),
                 plan.volumes.empty() ? "pass --force to remove without asking"
@@ -102,7 +102,7 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   auto lock = stack::lock_stack(session.home(), "uninstall", std::chrono::seconds(options.lock_timeout),
                                 [&context](const util::LockHolder&) { context.err() << "Waiting for another ollama-stack to finish…\n"; });
   bool want_backup = options.backup;
-  if (!want_backup && !plan.volumes.empty() && !options.force && can_ask())
+  if (!want_backup && !plan.volumes.empty() && !options.force && can_ask(context))
     want_backup = confirm(context, "Back up the volumes first (a compressed backup in the current directory)?");
   confirm_plan(context, plan, options);
   ProgressSink progress(context, !options.json && !context.global.quiet);

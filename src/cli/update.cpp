@@ -9,6 +9,7 @@
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/backup.hpp"
+#include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/update.hpp"
 #include "ollama_stack/util/cancel.hpp"
@@ -75,7 +76,7 @@ void run_update(Context& context, const UpdateVerbOptions& options) {
   ProgressSink progress(context, !options.json && !context.global.quiet);
   std::string backup_path;
   bool want_backup = options.backup;
-  if (!want_backup && !options.json && can_ask())
+  if (!want_backup && !options.json && can_ask(context))
     want_backup = confirm(context, "Back up the config and volumes before updating?");
   if (want_backup) {
     stack::BackupOptions backup;
@@ -91,6 +92,7 @@ void run_update(Context& context, const UpdateVerbOptions& options) {
   update.core = options.services || !options.extensions;
   update.extensions = options.extensions || !options.services;
   update.restart = !options.no_restart;
+  update.extension_images = stack::extension_update_targets;
   update.progress = progress.callback();
   update.cancelled = [] { return cancel_requested(); };
   update.timeout = std::chrono::seconds(options.timeout);

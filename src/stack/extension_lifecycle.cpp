@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "ollama_stack/compose/labels.hpp"
@@ -238,6 +239,28 @@ std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
     if (!results.empty()) results.back().mcp = std::move(mcp);
   }
   return results;
+}
+
+std::vector<UpdateTarget> extension_update_targets(Session& session) {
+  std::map<std::string, UpdateTarget> by_reference;
+  const auto state = load_state(session.home().state_file());
+  const auto catalog = discover_extensions(session.home());
+  for (const auto& name : state.enabled_extensions) {
+    const auto* extension = catalog.find(name);
+    if (!extension || !why_not_runnable(session, *extension).empty()) continue;
+    auto loaded = load_extension_project(*extension, session.home(), session.options().env,
+                                         session.platform().platform, session.project_name());
+    for (const auto& [service_name, service] : loaded.project.services) {
+      if (service.image.empty() || service.build) continue;  // built here: nothing to pull
+      auto& target = by_reference[service.image];
+      target.reference = service.image;
+      target.extension = true;
+      target.services.push_back(name + "/" + service_name);
+    }
+  }
+  std::vector<UpdateTarget> targets;
+  for (auto& [reference, target] : by_reference) targets.push_back(std::move(target));
+  return targets;
 }
 
 }  // namespace ollama_stack::stack

@@ -9,6 +9,7 @@
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -158,6 +159,23 @@ UpdateResult update_stack(Session& session, const UpdateOptions& options) {
   for (const auto& service : started.applied.services)
     if (service.action == compose::ServiceAction::recreate || service.action == compose::ServiceAction::create)
       result.recreated.push_back(service.service);
+
+  // Extensions run as projects of their own beside the core: applying them again recreates the
+  // services whose image changed (and rewires the proxy when a server was recreated).
+  bool extension_changed = false;
+  for (size_t i = 0; i < targets.size(); ++i) extension_changed |= targets[i].extension && result.images[i].changed();
+  if (extension_changed) {
+    ExtensionStartOptions again;
+    again.timeout = options.timeout;
+    again.progress = options.progress;
+    again.cancelled = options.cancelled;
+    auto report = start_enabled_extensions(session, again);
+    for (const auto& extension : report.started)
+      for (const auto& service : extension.applied.services)
+        if (service.action == compose::ServiceAction::recreate || service.action == compose::ServiceAction::create)
+          result.recreated.push_back(extension.name + "/" + service.service);
+    for (auto& skipped : report.skipped) result.warnings.push_back(std::move(skipped));
+  }
   return result;
 }
 

@@ -1,21 +1,26 @@
 #pragma once
-// Asking the user before destructive steps. Only a terminal on stdin can answer; without one the
-// caller must refuse (or proceed on --force), never guess.
+// Asking the user before destructive steps. Answers come from the Context's input (stdin in the
+// binary). Verbs that must not act on a piped "y" (removing volumes, replacing them) check
+// can_ask() first and refuse (or proceed on --force) without a terminal, never guess.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ollama_stack/cli/context.hpp"
 
 namespace ollama_stack::cli {
 
-// True when stdin is a terminal someone can answer on.
-bool can_ask();
+// True when the input is a terminal someone can answer on.
+bool can_ask(const Context& context);
 
-// Prints `question` on stderr and reads one line from stdin; nullopt when stdin is not a terminal
-// or is closed.
+// Prints `question` on stderr and reads one line of input; nullopt when there is no input or it
+// is closed.
 std::optional<std::string> ask(Context& context, const std::string& question);
 
-// "[y/N]": true only for y / yes (any case).
+// "y" / "yes" in any case, spaces aside.
+bool is_yes(std::string_view answer);
+
+// `question` + " [y/N]": true only for a yes.
 bool confirm(Context& context, const std::string& question);
 
 }  // namespace ollama_stack::cli

@@ -13,6 +13,7 @@
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_mcp.hpp"
 #include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/update.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {
@@ -129,5 +130,9 @@ EnabledStartReport start_enabled_extensions(Session& session, const ExtensionSta
 // the config rewritten without them (the proxy is not restarted: it is stopping).
 std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
                                                      const ExtensionStopOptions& options);
+
+// The images `update` pulls for the enabled extensions that can run here (services named
+// "<extension>/<service>"); images an extension builds are not pulled.
+std::vector<UpdateTarget> extension_update_targets(Session& session);
 
 }  // namespace ollama_stack::stack

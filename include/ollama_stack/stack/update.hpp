@@ -21,8 +21,8 @@ struct UpdateTarget {
   bool extension = false;
 };
 
-// Where extensions plug in: the images of the enabled extensions. The extensions code lands
-// separately; until it registers a provider, `update --extensions` has nothing to pull.
+// Where extensions plug in: the images of the enabled extensions (extension_update_targets()).
+// Changed extension images are applied again through start_enabled_extensions().
 using ExtensionImageProvider = std::function<std::vector<UpdateTarget>(Session&)>;
 
 struct UpdateOptions {

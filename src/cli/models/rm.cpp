@@ -2,6 +2,7 @@
 // unless --force.
 #include <fmt/format.h>
 
+#include "ollama_stack/cli/confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/terminal.hpp"
@@ -23,23 +24,19 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 // True when the user answers yes. Without anyone to ask, refuses with the flag that skips it.
-bool confirm(Context& context, const std::vector<std::string>& names) {
-  if (context.in() == nullptr)
-    throw Error(ExitCode::failed, "nothing was removed: there is no input to confirm from", "pass --force to remove without asking");
-  context.err() << fmt::format("Remove {} from Ollama? Their files are deleted. [y/N] ", joined(names));
-  context.err().flush();
-  std::string answer;
-  if (!std::getline(*context.in(), answer))
-    throw Error(ExitCode::failed, "nothing was removed: no answer to the confirmation (input closed)",
+bool confirmed(Context& context, const std::vector<std::string>& names) {
+  auto answer = ask(context, fmt::format("Remove {} from Ollama? Their files are deleted. [y/N]", joined(names)));
+  if (!answer)
+    throw Error(ExitCode::failed, "nothing was removed: no answer to the confirmation (no input, or it was closed)",
                 "pass --force to remove without asking");
-  return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes" || answer == "YES";
+  return is_yes(*answer);
 }
 
 void run_rm(Context& context, const RmOptions& options) {
   context.json = options.json;
   auto endpoint = find_ollama(context, options.ollama_url);
   stack::OllamaApi api(endpoint.url);
-  if (!options.force && !confirm(context, options.names))
+  if (!options.force && !confirmed(context, options.names))
     throw Error(ExitCode::failed, "nothing was removed: not confirmed", "answer y, or pass --force");
   std::vector<std::string> removed;
   std::vector<std::string> failures;
