@@ -9,6 +9,7 @@
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/extension_project.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -103,6 +104,13 @@ UpdateResult update_stack(Session& session, const UpdateOptions& options) {
   std::map<std::string, engine::ContainerSummary> running;
   for (auto& container : client.list_containers({{"label", {std::string(labels::kProject) + "=" + project.name}}}, true))
     if (container.labels.count(labels::kService)) running[container.labels.at(labels::kService)] = container;
+  // Extensions' containers, keyed like their update targets: "<extension>/<service>".
+  for (auto& container : client.list_containers({{"label",
+                                                  {std::string(labels::kInstallation) + "=" + project.name,
+                                                   std::string(labels::kComponent) + "=" + kExtensionComponent}}},
+                                                true))
+    if (container.labels.count(kExtensionLabel) && container.labels.count(labels::kService))
+      running[container.labels.at(kExtensionLabel) + "/" + container.labels.at(labels::kService)] = container;
   result.was_running = std::any_of(running.begin(), running.end(), [](const auto& item) { return item.second.state == "running"; });
 
   result.images.resize(targets.size());

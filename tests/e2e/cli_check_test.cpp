@@ -98,7 +98,7 @@ TEST_F(CliCheckTest, AFreshHomeFailsAndFixCreatesWhatIsMissing) {
 
 TEST_F(CliCheckTest, APortHeldByAnotherProcessNamesThePortAndItsPid) {
   stack::ensure_home(home_path_);
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  // not inherited by the CLI it runs
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -308,5 +308,44 @@ TEST_F(CliExtensionsTest, ManifestMissingAFieldIsRejectedNamingFileAndField) {
   EXPECT_EQ(fetch["mcp"]["transport"], "sse");
 }
 
+TEST_F(CliExtensionsTest, UpdateRecreatesAnExtensionWhoseImageChangedAndLeavesTheCoreAlone) {
+  // The extension runs an image of this test's own (a tag of the stand-in), so rebuilding it never
+  // touches the image other tests use.
+  const std::string image = project_ + "/mcp-ext:test";
+  test_engine().tag_image(standin_image("mcp-ext"), image);
+  env_["MCP_EXT_IMAGE"] = image;
+  ASSERT_EQ(cli({"install"}).exit_code, 0);
+  ASSERT_EQ(cli({"extensions", "enable", kExtension}).exit_code, 0);
+  ASSERT_EQ(cli({"start"}).exit_code, 0);
+  const auto core_before = core_containers();
+  ASSERT_EQ(containers_of(ext_project(), false).size(), 1u);
+  const std::string extension_before = containers_of(ext_project(), false).at(0).id;
+
+  // A local rebuild under the same tag, as a newer release would be after a pull.
+  TempDir context;
+  std::ofstream(context.path() + "/Dockerfile") << "FROM " << image << "\nLABEL osk.rebuilt=" << project_ << "\n";
+  ASSERT_EQ(run_program("/bin/tar", {"-C", context.path(), "-cf", context.path() + "/c.tar", "Dockerfile"}).exit_code, 0);
+  std::ifstream tar(context.path() + "/c.tar", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(tar)), std::istreambuf_iterator<char>());
+  test_engine().build_image(bytes, image, "", {}, "", nullptr);
+
+  auto update = cli({"update", "--extensions", "--json"});
+  ASSERT_EQ(update.exit_code, 0) << update.err << update.out;
+  auto report = nlohmann::json::parse(update.out);
+  ASSERT_EQ(report["images"].size(), 1u) << update.out;
+  EXPECT_EQ(report["images"][0]["reference"], image);
+  EXPECT_EQ(report["images"][0]["changed"], true) << update.out;
+  EXPECT_EQ(report["recreated"], nlohmann::json::array({std::string(kExtension) + "/server"})) << update.out;
+  ASSERT_EQ(containers_of(ext_project(), false).size(), 1u);
+  EXPECT_NE(containers_of(ext_project(), false).at(0).id, extension_before);
+  EXPECT_EQ(core_containers(), core_before) << "the core services keep their containers";
+
+  ASSERT_EQ(cli({"stop"}).exit_code, 0);
+  try {
+    test_engine().remove_image(image, true);
+  } catch (const std::exception&) {
+  }
+}
+
 }  // namespace
 }  // namespace ollama_stack::e2e

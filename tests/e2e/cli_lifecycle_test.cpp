@@ -151,7 +151,7 @@ TEST_F(CliLifecycleTest, AFailingHealthEndpointExits4NamingTheService) {
 }
 
 TEST_F(CliLifecycleTest, AHeldPortFailsBeforeAnythingIsCreated) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);  // not inherited: the owner is this process alone
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
