@@ -8,6 +8,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/cancel.hpp"
@@ -44,12 +45,7 @@ nlohmann::json backup_json(const stack::BackupResult& result) {
 void run_backup(Context& context, const BackupVerbOptions& options) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = stack::lock_stack(session.home(), "backup", std::chrono::seconds(options.lock_timeout),
-                                [&context](const util::LockHolder& holder) {
-                                  context.err() << "Waiting for another ollama-stack ("
-                                                << (holder.describe().empty() ? "unknown" : holder.describe())
-                                                << ") to finish…\n";
-                                });
+  auto lock = lock_stack_for(context, session, "backup", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   stack::BackupOptions backup;
   backup.include_volumes = options.include_volumes;

@@ -10,6 +10,7 @@
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/restore.hpp"
 #include "ollama_stack/util/cancel.hpp"
@@ -86,12 +87,7 @@ void run_restore(Context& context, const RestoreVerbOptions& options) {
     return;
   }
   std::filesystem::create_directories(session.home().root);  // uninstall --remove-config may have removed it
-  auto lock = stack::lock_stack(session.home(), "restore", std::chrono::seconds(options.lock_timeout),
-                                [&context](const util::LockHolder& holder) {
-                                  context.err() << "Waiting for another ollama-stack ("
-                                                << (holder.describe().empty() ? "unknown" : holder.describe())
-                                                << ") to finish…\n";
-                                });
+  auto lock = lock_stack_for(context, session, "restore", options.lock_timeout);
   auto result = stack::restore_backup(session, options.path, restore);
   progress.finish();
   render(context, result, options);

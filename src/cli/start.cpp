@@ -11,6 +11,7 @@
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/cancel.hpp"
@@ -63,12 +64,7 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
   context.json = options.json;
   auto session = context.session(options.platform);
   stack::ensure_home(session.home().root);
-  auto lock = stack::lock_stack(session.home(), restart ? "restart" : "start", std::chrono::seconds(options.lock_timeout),
-                                [&context](const util::LockHolder& holder) {
-                                  context.err() << "Waiting for another ollama-stack ("
-                                                << (holder.describe().empty() ? "unknown" : holder.describe())
-                                                << ") to finish…\n";
-                                });
+  auto lock = lock_stack_for(context, session, restart ? "restart" : "start", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
 

@@ -1,6 +1,7 @@
 // `ollama-stack status`: one row per service, as a table, as JSON, or redrawn with --watch.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -11,6 +12,8 @@
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/platform.hpp"
 #include "ollama_stack/stack/status.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -103,9 +106,21 @@ int exit_code_of(const stack::StackStatus& status) {
   return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
 }
 
+// The platform the stack was last started on: status describes what runs, and detecting it again
+// costs an engine /info call (10-20 ms) on every status. Read without load_state()'s handling of
+// a corrupt file: status must not write anything.
+std::string last_started_platform(const Context& context) {
+  std::ifstream in(stack::HomeLayout{context.home()}.state_file());
+  const auto state = nlohmann::json::parse(in, nullptr, false);
+  if (state.is_object() && state.contains("platform") && state["platform"].is_string() &&
+      stack::parse_platform(state["platform"].get<std::string>()))
+    return state["platform"].get<std::string>();
+  return "auto";
+}
+
 void run_status(Context& context, const StatusOptions& options) {
   context.json = options.json;
-  auto session = context.session();
+  auto session = context.session(last_started_platform(context));
   stack::StatusOptions status_options;
   status_options.stats = !options.no_stats;
   if (options.watch && !options.json) {

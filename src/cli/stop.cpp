@@ -7,6 +7,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 
 namespace ollama_stack::cli {
@@ -21,12 +22,7 @@ struct StopOptions {
 void run_stop(Context& context, const StopOptions& options) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = stack::lock_stack(session.home(), "stop", std::chrono::seconds(options.lock_timeout),
-                                [&context](const util::LockHolder& holder) {
-                                  context.err() << "Waiting for another ollama-stack ("
-                                                << (holder.describe().empty() ? "unknown" : holder.describe())
-                                                << ") to finish…\n";
-                                });
+  auto lock = lock_stack_for(context, session, "stop", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   // Extensions first: they are attached to the core's network, which goes with the core.
   stack::ExtensionStopOptions extension_stop;

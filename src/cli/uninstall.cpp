@@ -10,6 +10,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/uninstall.hpp"
@@ -99,8 +100,7 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
     if (options.json) write_json(context.out(), with_schema_version({{"dry_run", false}, {"plan", plan_json(plan)}, {"removed", nlohmann::json::object()}, {"failures", nlohmann::json::array()}}));
     return;
   }
-  auto lock = stack::lock_stack(session.home(), "uninstall", std::chrono::seconds(options.lock_timeout),
-                                [&context](const util::LockHolder&) { context.err() << "Waiting for another ollama-stack to finish…\n"; });
+  auto lock = lock_stack_for(context, session, "uninstall", options.lock_timeout);
   bool want_backup = options.backup;
   if (!want_backup && !plan.volumes.empty() && !options.force && can_ask(context))
     want_backup = confirm(context, "Back up the volumes first (a compressed backup in the current directory)?");

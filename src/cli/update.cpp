@@ -8,6 +8,7 @@
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
@@ -71,8 +72,7 @@ void render(Context& context, const stack::UpdateResult& result, const std::stri
 void run_update(Context& context, const UpdateVerbOptions& options) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = stack::lock_stack(session.home(), "update", std::chrono::seconds(options.lock_timeout),
-                                [&context](const util::LockHolder&) { context.err() << "Waiting for another ollama-stack to finish…\n"; });
+  auto lock = lock_stack_for(context, session, "update", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   std::string backup_path;
   bool want_backup = options.backup;

@@ -7,7 +7,6 @@
 
 #include "ollama_stack/cli/context.hpp"
 #include "ollama_stack/stack/extensions.hpp"
-#include "ollama_stack/util/file_lock.hpp"
 
 namespace ollama_stack::cli {
 
@@ -17,10 +16,6 @@ void register_extensions_enable(CLI::App& group, Context& context);
 void register_extensions_disable(CLI::App& group, Context& context);
 void register_extensions_start(CLI::App& group, Context& context);  // also `restart`
 void register_extensions_stop(CLI::App& group, Context& context);
-
-// lock_stack() for `verb`, saying on stderr when another ollama-stack holds it.
-util::FileLock lock_for(Context& context, stack::Session& session, const std::string& verb,
-                        int timeout_seconds);
 
 // {"config_changed", "proxy_restarted", "servers": [names]}.
 nlohmann::json mcp_sync_json(const stack::McpSyncResult& sync);

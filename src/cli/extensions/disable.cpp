@@ -5,6 +5,7 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -20,7 +21,7 @@ struct DisableVerbOptions {
 void run_disable(Context& context, const DisableVerbOptions& options) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = lock_for(context, session, "extensions disable", options.lock_timeout);
+  auto lock = lock_stack_for(context, session, "extensions disable", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   stack::DisableOptions disable;
   disable.remove_volumes = options.remove_volumes;

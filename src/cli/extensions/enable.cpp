@@ -3,6 +3,7 @@
 
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -16,7 +17,7 @@ struct EnableOptions {
 void run_enable(Context& context, const EnableOptions& options) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = lock_for(context, session, "extensions enable", options.lock_timeout);
+  auto lock = lock_stack_for(context, session, "extensions enable", options.lock_timeout);
   auto result = stack::enable_extension(session, options.name);
   if (options.json) {
     write_json(context.out(),

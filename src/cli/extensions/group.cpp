@@ -11,17 +11,6 @@
 
 namespace ollama_stack::cli {
 
-util::FileLock lock_for(Context& context, stack::Session& session, const std::string& verb,
-                        int timeout_seconds) {
-  return stack::lock_stack(session.home(), verb, std::chrono::seconds(timeout_seconds),
-                           [&context](const util::LockHolder& holder) {
-                             context.err()
-                                 << "Waiting for another ollama-stack ("
-                                 << (holder.describe().empty() ? "unknown" : holder.describe())
-                                 << ") to finish…\n";
-                           });
-}
-
 nlohmann::json mcp_sync_json(const stack::McpSyncResult& sync) {
   nlohmann::json servers = nlohmann::json::array();
   for (const auto& server : sync.servers) servers.push_back(server.name);

@@ -6,6 +6,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/terminal.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/util/cancel.hpp"
 
 namespace ollama_stack::cli {
@@ -35,7 +36,7 @@ const char* action_name(compose::ServiceAction action) {
 void run_start(Context& context, const StartOptions& options, bool restart) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = lock_for(context, session, restart ? "extensions restart" : "extensions start",
+  auto lock = lock_stack_for(context, session, restart ? "extensions restart" : "extensions start",
                        options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   stack::ExtensionStartOptions start;

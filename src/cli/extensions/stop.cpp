@@ -5,6 +5,7 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -19,7 +20,7 @@ struct StopOptions {
 void run_stop(Context& context, const StopOptions& options) {
   context.json = options.json;
   auto session = context.session();
-  auto lock = lock_for(context, session, "extensions stop", options.lock_timeout);
+  auto lock = lock_stack_for(context, session, "extensions stop", options.lock_timeout);
   // A name that is neither installed nor running is a mistake worth saying.
   const auto overview = stack::extensions_overview(session);
   bool known = false;
