@@ -76,8 +76,7 @@ void register_backup(CLI::App& app, Context& context) {
   command->add_option("--output", options->output,
                       "Where to write the backup (default: ./ollama-stack-backup-<project>-<time>[.tar.gz]); must not exist");
   command->add_flag("--compress", options->compress, "Write one .tar.gz instead of a directory");
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#backup)");
   command->callback([&context, options] { run_backup(context, *options); });
 }

@@ -104,8 +104,7 @@ void register_restore(CLI::App& app, Context& context) {
   command->add_flag("--force", options->force, "Stop a running stack without asking");
   command->add_option("--timeout", options->timeout, "Seconds to wait for health when restarting (default 300)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#restore)");
   command->callback([&context, options] { run_restore(context, *options); });
 }

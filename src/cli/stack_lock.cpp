@@ -16,4 +16,15 @@ util::FileLock lock_stack_for(Context& context, const stack::Session& session, c
                            });
 }
 
+void add_lock_timeout_option(CLI::App& command, int& seconds) {
+  command.add_option("--lock-timeout", seconds, "Seconds to wait for another ollama-stack changing the stack (default 120)");
+}
+
+void add_stop_timeout_option(CLI::App& command, int& seconds) {
+  command
+      .add_option("--timeout", seconds,
+                  "Seconds each container gets to stop before it is killed (default: its stop_grace_period)")
+      ->check(CLI::NonNegativeNumber);
+}
+
 }  // namespace ollama_stack::cli

@@ -108,8 +108,7 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
   command.add_flag("--no-wait", options.no_wait, "Return once the containers are started, without waiting for health");
   command.add_option("--timeout", options.timeout, "Seconds to wait for every service to be healthy (default 300)")
       ->check(CLI::PositiveNumber);
-  command.add_option("--lock-timeout", options.lock_timeout,
-                     "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");
   command.add_option("--pull", options.pull, "Pull this model once the stack is healthy (repeatable; for CI smoke checks)")

@@ -62,11 +62,8 @@ void run_stop(Context& context, const StopOptions& options) {
 void register_stop(CLI::App& app, Context& context) {
   auto options = std::make_shared<StopOptions>();
   auto* command = app.add_subcommand("stop", "Stop the stack: containers and network removed, volumes (your data) kept");
-  command->add_option("--timeout", options->timeout,
-                      "Seconds each container gets to stop before it is killed (default: its stop_grace_period)")
-      ->check(CLI::NonNegativeNumber);
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_stop_timeout_option(*command, options->timeout);
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#stop)");
   command->callback([&context, options] { run_stop(context, *options); });
 }

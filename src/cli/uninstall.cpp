@@ -156,8 +156,7 @@ void register_uninstall(CLI::App& app, Context& context) {
   command->add_flag("--force", options->force, "Do not ask (needed without a terminal)");
   command->add_flag("--dry-run", options->dry_run, "Print what would be removed and change nothing");
   command->add_flag("--backup", options->backup, "Write a compressed backup with the volumes first");
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#uninstall)");
   command->callback([&context, options] { run_uninstall(context, *options); });
 }

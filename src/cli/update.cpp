@@ -125,8 +125,7 @@ void register_update(CLI::App& app, Context& context) {
   command->add_flag("--backup", options->backup, "Write a compressed backup with the volumes first");
   command->add_option("--timeout", options->timeout, "Seconds to wait for recreated services to be healthy (default 300)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#update)");
   command->callback([&context, options] { run_update(context, *options); });
 }

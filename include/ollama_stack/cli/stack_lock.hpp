@@ -1,6 +1,7 @@
 #pragma once
 // The stack lock as every verb that changes the stack takes it: waits up to `timeout_seconds`
-// for another ollama-stack, saying once on stderr who holds it.
+// for another ollama-stack, saying once on stderr who holds it. Also the flags those verbs share.
+#include <CLI/CLI.hpp>
 #include <string>
 
 #include "ollama_stack/cli/context.hpp"
@@ -11,5 +12,11 @@ namespace ollama_stack::cli {
 
 util::FileLock lock_stack_for(Context& context, const stack::Session& session, const std::string& verb,
                               int timeout_seconds);
+
+// --lock-timeout S: how long lock_stack_for() waits (the caller's default, 120).
+void add_lock_timeout_option(CLI::App& command, int& seconds);
+// --timeout S for verbs that stop containers: each container's grace before it is killed
+// (the caller's default, -1, keeps each service's stop_grace_period).
+void add_stop_timeout_option(CLI::App& command, int& seconds);
 
 }  // namespace ollama_stack::cli

@@ -41,8 +41,7 @@ void register_extensions_enable(CLI::App& group, Context& context) {
   auto* command = group.add_subcommand(
       "enable", "Enable an extension: `start` starts it with the stack from now on");
   command->add_option("name", options->name, "The extension")->required();
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json,
                     "Print one JSON document (schema: docs/json.md#extensions-enable)");
   command->callback([&context, options] { run_enable(context, *options); });

@@ -86,8 +86,7 @@ void add_options(CLI::App& command, StartOptions& options, const std::string& sc
       .add_option("--timeout", options.timeout,
                   "Seconds to wait for it to be healthy (default 300)")
       ->check(CLI::PositiveNumber);
-  command.add_option("--lock-timeout", options.lock_timeout,
-                     "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--json", options.json,
                    "Print one JSON document (schema: docs/json.md#" + schema + ")");
 }

@@ -57,13 +57,8 @@ void register_extensions_stop(CLI::App& group, Context& context) {
   auto* command = group.add_subcommand(
       "stop", "Stop an extension: its containers removed (the stack untouched), its volumes kept");
   command->add_option("name", options->name, "The extension")->required();
-  command
-      ->add_option("--timeout", options->timeout,
-                   "Seconds each container gets to stop before it is killed (default: its "
-                   "stop_grace_period)")
-      ->check(CLI::NonNegativeNumber);
-  command->add_option("--lock-timeout", options->lock_timeout,
-                      "Seconds to wait for another ollama-stack changing the stack (default 120)");
+  add_stop_timeout_option(*command, options->timeout);
+  add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json,
                     "Print one JSON document (schema: docs/json.md#extensions-stop)");
   command->callback([&context, options] { run_stop(context, *options); });
