@@ -5,48 +5,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::compose {
 namespace {
-
-struct Resource {
-  std::string name;
-  std::string driver;
-  bool external = false;
-  std::map<std::string, std::string> labels;
-};
-
-Resource resource_value(const std::string& key, const Node& node, const std::string& path,
-                        const std::string& project_name) {
-  Resource out;
-  std::string explicit_name;
-  if (!node.is_null()) {
-    require_mapping(node, path);
-    check_keys(node, path, {"name", "driver", "external", "labels"}, true);
-    for (const auto& entry : node.entries) {
-      if (entry.value.is_null()) continue;
-      std::string at = join_path(path, entry.key);
-      if (entry.key == "name") explicit_name = as_string(entry.value, at);
-      if (entry.key == "driver") out.driver = as_string(entry.value, at);
-      if (entry.key == "external") out.external = as_bool(entry.value, at);
-      if (entry.key == "labels") {
-        for (auto& kv : as_key_values(entry.value, at)) out.labels[kv.key] = kv.value.value_or("");
-      }
-    }
-  }
-  // An external resource is looked up by its own name, never prefixed with the project.
-  if (!explicit_name.empty()) {
-    out.name = explicit_name;
-  } else {
-    out.name = out.external ? key : fmt::format("{}_{}", project_name, key);
-  }
-  return out;
-}
 
 const MapEntry* find_entry(const Node& mapping, std::string_view key) {
   for (const auto& entry : mapping.entries) {
@@ -103,16 +71,6 @@ void check_cycles(const std::map<std::string, Service>& services, const Node& se
 
 }  // namespace
 
-Network convert_network(const std::string& key, const Node& node, const std::string& project_name) {
-  Resource r = resource_value(key, node, join_path("networks", key), project_name);
-  return Network{key, r.name, r.driver.empty() ? "bridge" : r.driver, r.external, r.labels};
-}
-
-Volume convert_volume(const std::string& key, const Node& node, const std::string& project_name) {
-  Resource r = resource_value(key, node, join_path("volumes", key), project_name);
-  return Volume{key, r.name, r.driver.empty() ? "local" : r.driver, r.external, r.labels};
-}
-
 void validate_document(const Node& document, const ConvertContext& context,
                        std::vector<std::string>& warnings) {
   if (document.is_null()) return;
@@ -120,7 +78,11 @@ void validate_document(const Node& document, const ConvertContext& context,
     fail_at(document, "",
             fmt::format("a compose file must be a mapping, not {}", kind_name(document)));
   }
-  check_keys(document, "", {"name", "services", "networks", "volumes", "version"}, true);
+  check_keys(document, "",
+             {"name", "services", "networks", "volumes", "configs", "secrets", "version", "models"},
+             true);
+  ConvertContext file_context = context;
+  file_context.warnings = &warnings;
   for (const auto& entry : document.entries) {
     const Node& value = entry.value;
     if (value.tag == Node::Tag::reset || value.is_null()) continue;
@@ -128,9 +90,14 @@ void validate_document(const Node& document, const ConvertContext& context,
       warnings.push_back(
           fmt::format("{}: version: the top-level \"version\" key is obsolete and ignored",
                       to_string(entry.key_location)));
+    } else if (entry.key == "models") {
+      file_context.warn(entry.key_location, "models",
+                        "ignored: models need Docker Model Runner (Docker Desktop); run them with "
+                        "ollama-stack's Ollama instead");
     } else if (entry.key == "name") {
       as_string(value, "name");
-    } else if (entry.key == "services" || entry.key == "networks" || entry.key == "volumes") {
+    } else if (entry.key == "services" || entry.key == "networks" || entry.key == "volumes" ||
+               entry.key == "configs" || entry.key == "secrets") {
       require_mapping(value, entry.key);
       for (const auto& item : value.entries) {
         if (item.value.tag == Node::Tag::reset) continue;
@@ -140,16 +107,124 @@ void validate_document(const Node& document, const ConvertContext& context,
                     "a service must be a mapping",
                     "give it an image, or write \"!reset null\" to remove it");
           }
-          convert_service(item.key, item.value, context);
+          convert_service(item.key, item.value, file_context);
         } else if (entry.key == "networks") {
-          convert_network(item.key, item.value, context.project_name);
+          convert_network(item.key, item.value, file_context);
+        } else if (entry.key == "volumes") {
+          convert_volume(item.key, item.value, file_context);
         } else {
-          convert_volume(item.key, item.value, context.project_name);
+          convert_file_object(item.key, item.value, entry.key == "secrets", file_context);
         }
       }
     }
   }
 }
+
+namespace {
+
+// A service reference (service:X, volumes_from, links) must name an enabled service.
+void check_reference(const std::map<std::string, Service>& all,
+                     const std::vector<std::string>& active, const Service& service,
+                     const std::string& target, const Location& where, const std::string& at) {
+  auto found = all.find(target);
+  if (found == all.end()) fail_at(where, at, fmt::format("service \"{}\" is not defined", target));
+  if (target == service.name) fail_at(where, at, "a service cannot refer to itself");
+  if (!enabled_by_profiles(found->second, active)) {
+    fail_at(where, at, fmt::format("service \"{}\" is disabled by its profiles", target),
+            fmt::format("enable one of its profiles, e.g. --profile {}",
+                        found->second.profiles.front()));
+  }
+}
+
+// links, shared namespaces and volumes_from make a service depend on another one, as Compose
+// does (restart: true, except for volumes_from).
+void add_implicit_dependencies(Service& service, const std::map<std::string, Service>& all,
+                               const std::vector<std::string>& active, const Node& node,
+                               const std::string& path) {
+  auto add = [&](const std::string& target, bool restart, std::string_view key) {
+    check_reference(all, active, service, target,
+                    find_entry(node, key) ? find_entry(node, key)->key_location : node.location,
+                    join_path(path, key));
+    for (const auto& dependency : service.depends_on)
+      if (dependency.service == target) return;
+    service.depends_on.push_back(
+        Dependency{target, DependencyCondition::service_started, true, restart});
+  };
+  for (const auto& link : service.links) add(link.substr(0, link.find(':')), true, "links");
+  const std::pair<const std::string*, std::string_view> modes[] = {
+      {&service.network_mode, "network_mode"},
+      {&service.ipc, "ipc"},
+      {&service.pid, "pid"},
+      {&service.uts, "uts"},
+      {&service.cgroup, "cgroup"}};
+  for (const auto& [mode, key] : modes)
+    if (auto target = service_reference(*mode); !target.empty()) add(target, true, key);
+  for (const auto& entry : service.volumes_from)
+    if (!entry.starts_with("container:"))
+      add(entry.substr(0, entry.find(':')), false, "volumes_from");
+}
+
+// Checks that need the whole project: mounts that collide, grants of undefined objects, files
+// that cannot be copied into a read-only container, replicas with a fixed name.
+void check_service(const Service& service, const Project& project, const Node& node,
+                   const std::string& path) {
+  std::map<std::string, std::string> mounted;  // target -> what mounts it
+  for (const auto& entry : service.tmpfs) mounted[entry.substr(0, entry.find(':'))] = "tmpfs";
+  for (size_t i = 0; i < service.volumes.size(); ++i) {
+    if (mounted.contains(service.volumes[i].target)) {
+      fail_at(element_location(node, "volumes", i), index_path(join_path(path, "volumes"), i),
+              fmt::format("{} is already mounted by {}", service.volumes[i].target,
+                          mounted[service.volumes[i].target]));
+    }
+  }
+  auto writable_mount_holds = [&](const std::string& target) {
+    for (const auto& mount : service.volumes) {
+      if (mount.read_only || mount.type == Mount::Type::tmpfs) continue;
+      if (target == mount.target ||
+          target.starts_with(mount.target == "/" ? "/" : mount.target + "/"))
+        return true;
+    }
+    return false;
+  };
+  for (const auto& [key, grants, objects] :
+       {std::tuple{"configs", &service.configs, &project.configs},
+        {"secrets", &service.secrets, &project.secrets}}) {
+    for (size_t i = 0; i < grants->size(); ++i) {
+      const FileGrant& grant = (*grants)[i];
+      const Location where = element_location(node, key, i);
+      const std::string at = index_path(join_path(path, key), i);
+      const std::string_view kind = std::string_view(key).substr(0, std::strlen(key) - 1);
+      auto object = objects->find(grant.source);
+      if (object == objects->end()) {
+        fail_at(where, at, fmt::format("{} \"{}\" is not declared", kind, grant.source),
+                fmt::format("declare it under the top-level {}: key, e.g. {}: {{file: ./{}.txt}}",
+                            key, grant.source, grant.source));
+      }
+      if (!object->second.problem.empty()) {
+        fail_at(where, at, fmt::format("{} \"{}\": {}", kind, grant.source, object->second.problem),
+                object->second.origin.starts_with("environment")
+                    ? "set the variable in the environment or in the .env file"
+                    : fmt::format("create the file, or fix the path (relative paths start at {})",
+                                  project.working_dir));
+      }
+      if (service.read_only && !writable_mount_holds(grant.target)) {
+        fail_at(where, at,
+                fmt::format("{} cannot be written into a read-only container", grant.target),
+                "ollama-stack copies configs and secrets into the container (the engine may be on "
+                "another machine): mount a volume on the file's directory, or drop read_only");
+      }
+    }
+  }
+  if (service.replicas > 1 && !service.container_name.empty()) {
+    fail_at(node, path,
+            fmt::format(
+                "container_name \"{}\" cannot be used with {} replicas: container names are unique",
+                service.container_name, service.replicas),
+            "remove container_name, or run one replica");
+  }
+}
+
+}  // namespace
 
 Project convert_project(const Node& document, const ConvertContext& context,
                         const std::vector<std::string>& active_profiles) {
@@ -164,16 +239,19 @@ Project convert_project(const Node& document, const ConvertContext& context,
   for (const auto& entry : services_node->entries) {
     all.emplace(entry.key, convert_service(entry.key, entry.value, context));
   }
-  if (const Node* networks = document.find("networks"); networks && networks->is_mapping()) {
-    for (const auto& entry : networks->entries) {
-      project.networks.emplace(entry.key, convert_network(entry.key, entry.value, project.name));
-    }
-  }
-  if (const Node* volumes = document.find("volumes"); volumes && volumes->is_mapping()) {
-    for (const auto& entry : volumes->entries) {
-      project.volumes.emplace(entry.key, convert_volume(entry.key, entry.value, project.name));
-    }
-  }
+  auto top_level = [&](const char* key) -> const std::vector<MapEntry>& {
+    static const std::vector<MapEntry> none;
+    const Node* node = document.find(key);
+    return node && node->is_mapping() ? node->entries : none;
+  };
+  for (const auto& entry : top_level("networks"))
+    project.networks.emplace(entry.key, convert_network(entry.key, entry.value, context));
+  for (const auto& entry : top_level("volumes"))
+    project.volumes.emplace(entry.key, convert_volume(entry.key, entry.value, context));
+  for (const auto& entry : top_level("configs"))
+    project.configs.emplace(entry.key, convert_file_object(entry.key, entry.value, false, context));
+  for (const auto& entry : top_level("secrets"))
+    project.secrets.emplace(entry.key, convert_file_object(entry.key, entry.value, true, context));
 
   for (auto& [name, service] : all) {
     if (!enabled_by_profiles(service, active_profiles)) continue;
@@ -204,12 +282,16 @@ Project convert_project(const Node& document, const ConvertContext& context,
       kept.push_back(dependency);
     }
     service.depends_on = std::move(kept);
+    add_implicit_dependencies(service, all, active_profiles, node, path);
 
     for (size_t i = 0; i < service.networks.size(); ++i) {
       const std::string& key = service.networks[i].key;
       if (project.networks.contains(key)) continue;
       if (key == "default") {
-        project.networks.emplace(key, Network{key, fmt::format("{}_default", project.name)});
+        Network network;
+        network.key = key;
+        network.name = fmt::format("{}_default", project.name);
+        project.networks.emplace(key, network);
         continue;
       }
       fail_at(element_location(node, "networks", i), join_path(join_path(path, "networks"), key),
@@ -224,6 +306,7 @@ Project convert_project(const Node& document, const ConvertContext& context,
               fmt::format("volume \"{}\" is not declared", mount.source),
               fmt::format("declare it under the top-level volumes: key ({}:)", mount.source));
     }
+    check_service(service, project, node, path);
     project.services.emplace(name, std::move(service));
   }
   check_cycles(project.services, *services_node);

@@ -2,10 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "ollama_stack/compose/convert.hpp"
 #include "ollama_stack/compose/dotenv.hpp"
@@ -13,75 +10,88 @@
 #include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/compose/ports.hpp"
 #include "ollama_stack/compose/service_fields.hpp"
+#include "ollama_stack/compose/service_options.hpp"
 #include "ollama_stack/compose/text_decode.hpp"
+#include "ollama_stack/compose/units.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::compose {
 namespace {
 
-std::optional<std::string> read_from_disk(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+// `KEY=VALUE` lines taken as written: no quotes, escapes nor interpolation (env_file format: raw).
+std::vector<DotenvEntry> parse_raw_env(std::string_view text) {
+  std::vector<DotenvEntry> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    line.remove_prefix(first);
+    const auto equals = line.find('=');
+    if (equals == std::string_view::npos || equals == 0) continue;
+    out.push_back({std::string(line.substr(0, equals)), std::string(line.substr(equals + 1))});
+  }
+  return out;
 }
 
-std::string absolute_path(const std::string& working_dir, const std::string& path) {
-  std::filesystem::path p(path);
-  if (p.is_relative()) p = std::filesystem::path(working_dir) / p;
-  std::string normal = p.lexically_normal().string();
-  if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
-  return normal;
-}
-
-Build build_value(const Node& node, std::string_view path, const ConvertContext& context) {
-  Build build;
-  std::string context_dir = ".";
+// env_file / label_file entries, in order; later files win. Long syntax: {path, required, format}.
+std::map<std::string, std::string> key_value_files(const Node& node, std::string_view path,
+                                                   const ConvertContext& context,
+                                                   bool long_syntax) {
+  struct FileEntry {
+    const Node* where;
+    std::string at;
+    std::string name;
+    bool required = true;
+    bool raw = false;
+  };
+  std::vector<FileEntry> files;
   if (node.is_scalar()) {
-    context_dir = node.value;
+    files.push_back({&node, std::string(path), node.value});
   } else {
-    require_mapping(node, path);
-    check_keys(node, path, {"context", "dockerfile", "args", "target"});
-    for (const auto& entry : node.entries) {
-      if (entry.value.is_null()) continue;
-      std::string at = join_path(path, entry.key);
-      if (entry.key == "context") context_dir = as_string(entry.value, at);
-      if (entry.key == "dockerfile") build.dockerfile = as_string(entry.value, at);
-      if (entry.key == "target") build.target = as_string(entry.value, at);
-      if (entry.key == "args") {
-        for (auto& kv : as_key_values(entry.value, at)) {
-          // An argument without a value takes the caller's variable, like environment.
-          std::optional<std::string> value = kv.value;
-          if (!value && context.lookup) value = context.lookup(kv.key);
-          if (value) build.args[kv.key] = *value;
+    require_sequence(node, path);
+    for (size_t i = 0; i < node.items.size(); ++i) {
+      const Node& item = node.items[i];
+      FileEntry entry{&item, index_path(path, i), {}};
+      if (long_syntax && item.is_mapping()) {
+        check_keys(item, entry.at, {"path", "required", "format"}, true);
+        const Node* file = item.find("path");
+        if (file == nullptr) fail_at(item, entry.at, "needs a path");
+        entry.name = as_string(*file, join_path(entry.at, "path"));
+        if (const Node* required = item.find("required"); required && !required->is_null())
+          entry.required = as_bool(*required, join_path(entry.at, "required"));
+        if (const Node* format = item.find("format"); format && !format->is_null()) {
+          const std::string text = as_string(*format, join_path(entry.at, "format"));
+          if (text != "raw")
+            fail_at(*format, join_path(entry.at, "format"),
+                    fmt::format("\"{}\" is not a format (raw)", text));
+          entry.raw = true;
         }
+      } else {
+        entry.name = as_string(item, entry.at);
       }
+      files.push_back(std::move(entry));
     }
   }
-  build.context = absolute_path(context.working_dir, context_dir);
-  return build;
-}
-
-// env_file entries, in order; later files win.
-std::map<std::string, std::string> env_file_values(const Node& node, std::string_view path,
-                                                   const ConvertContext& context) {
   std::map<std::string, std::string> out;
-  auto files = as_string_or_list(node, path);
-  for (size_t i = 0; i < files.size(); ++i) {
-    const Node& where = node.is_sequence() ? node.items[i] : node;
-    std::string at = node.is_sequence() ? index_path(path, i) : std::string(path);
-    if (files[i].empty()) fail_at(where, at, "the env file name is empty");
+  for (const auto& file : files) {
+    if (file.name.empty()) fail_at(*file.where, file.at, "the file name is empty");
     if (context.partial) continue;
-    std::string file = absolute_path(context.working_dir, files[i]);
-    auto bytes = context.read_file ? context.read_file(file) : read_from_disk(file);
+    const std::string absolute = absolute_path(context.working_dir, file.name);
+    auto bytes = context.read(absolute);
     if (!bytes) {
-      fail_at(where, at, fmt::format("cannot read env file {}", file),
-              "create the file or remove it from env_file");
+      if (!file.required) continue;
+      fail_at(*file.where, file.at, fmt::format("cannot read {}", absolute),
+              "create the file, or remove it from the list (or mark it required: false)");
     }
-    for (auto& entry : parse_dotenv(decode_text(*bytes, file), file, context.lookup)) {
+    const std::string text = decode_text(*bytes, absolute);
+    for (auto& entry :
+         file.raw ? parse_raw_env(text) : parse_dotenv(text, absolute, context.lookup))
       out[entry.key] = std::move(entry.value);
-    }
   }
   return out;
 }
@@ -93,31 +103,182 @@ void check_name(const Node& node, std::string_view path, const std::string& valu
   }
 }
 
+// A key and the deploy setting that must agree with it when both are written (Compose refuses
+// distinct values).
+template <typename T>
+std::optional<T> agreed(const std::optional<T>& direct, const std::optional<T>& from_deploy,
+                        const Node& node, std::string_view path, std::string_view direct_key,
+                        std::string_view deploy_key) {
+  if (direct && from_deploy && *direct != *from_deploy) {
+    fail_at(node, path, fmt::format("{} and {} have distinct values", direct_key, deploy_key),
+            "keep one of them");
+  }
+  return from_deploy ? from_deploy : direct;
+}
+
+const char* pull_policy_hint =
+    "use always, never, missing, if_not_present, build, daily, weekly or every_<duration> (e.g. "
+    "every_12h)";
+
+void set_pull_policy(Service& service, const Node& value, std::string_view at) {
+  const std::string policy = as_string(value, at);
+  if (policy == "always" || policy == "never" || policy == "missing" || policy == "build") {
+    service.pull_policy = policy;
+  } else if (policy == "if_not_present") {
+    service.pull_policy = "missing";
+  } else if (policy == "daily" || policy == "weekly" || policy.starts_with("every_")) {
+    std::chrono::seconds refresh{policy == "daily" ? 86400 : 7 * 86400};
+    if (policy.starts_with("every_")) {
+      // Weeks and days as well as Go durations: every_1w2d, every_12h30m.
+      std::string text = policy.substr(6);
+      int64_t extra = 0;
+      for (const auto& [unit, seconds] : {std::pair{'w', 7 * 86400}, std::pair{'d', 86400}}) {
+        if (auto at_unit = text.find(unit); at_unit != std::string::npos) {
+          const std::string digits = text.substr(0, at_unit);
+          if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+            fail_at(value, at, fmt::format("\"{}\" is not a pull policy", policy),
+                    pull_policy_hint);
+          extra += std::stoll(digits) * seconds;
+          text.erase(0, at_unit + 1);
+        }
+      }
+      auto rest = text.empty() ? std::optional<std::chrono::nanoseconds>(0) : parse_duration(text);
+      if (!rest || extra + rest->count() == 0)
+        fail_at(value, at, fmt::format("\"{}\" is not a pull policy", policy), pull_policy_hint);
+      refresh =
+          std::chrono::seconds(extra) + std::chrono::duration_cast<std::chrono::seconds>(*rest);
+    }
+    service.pull_policy = "refresh";
+    service.pull_refresh = refresh;
+  } else {
+    fail_at(value, at, fmt::format("\"{}\" is not a pull policy", policy), pull_policy_hint);
+  }
+}
+
+// Keys that mean nothing to one engine without a plugin or Docker Desktop: accepted, reported.
+const char* ignored_reason(std::string_view key) {
+  if (key == "attach")
+    return "ignored: ollama-stack does not attach to containers (use `ollama-stack logs`)";
+  if (key == "develop") return "ignored: develop (watch) is for `docker compose watch`";
+  if (key == "credential_spec") return "ignored: it configures Windows containers";
+  if (key == "models") return "ignored: models need Docker Model Runner (Docker Desktop)";
+  if (key == "post_start" || key == "pre_stop" || key == "pre_start")
+    return "ignored: lifecycle hooks are not run by ollama-stack";
+  if (key == "use_api_socket") return "ignored: mount the engine's socket as a volume instead";
+  if (key == "pull_refresh_after") return "ignored: use pull_policy: every_<duration>";
+  return nullptr;
+}
+
 }  // namespace
 
 Service convert_service(const std::string& name, const Node& node, const ConvertContext& context) {
   const std::string path = join_path("services", name);
   require_mapping(node, path);
-  check_keys(node, path, {"image",        "build",       "container_name",
-                          "command",      "entrypoint",  "environment",
-                          "env_file",     "ports",       "volumes",
-                          "networks",     "labels",      "healthcheck",
-                          "restart",      "mem_limit",   "cpus",
-                          "shm_size",     "deploy",      "gpus",
-                          "depends_on",   "extra_hosts", "working_dir",
-                          "user",         "tty",         "stdin_open",
-                          "devices",      "ulimits",     "cap_add",
-                          "security_opt", "profiles",    "stop_grace_period"},
+  check_keys(node, path,
+             {"annotations",
+              "attach",
+              "blkio_config",
+              "build",
+              "cap_add",
+              "cap_drop",
+              "cgroup",
+              "cgroup_parent",
+              "command",
+              "configs",
+              "container_name",
+              "cpu_count",
+              "cpu_percent",
+              "cpu_period",
+              "cpu_quota",
+              "cpu_rt_period",
+              "cpu_rt_runtime",
+              "cpu_shares",
+              "cpus",
+              "cpuset",
+              "credential_spec",
+              "depends_on",
+              "deploy",
+              "develop",
+              "device_cgroup_rules",
+              "devices",
+              "dns",
+              "dns_opt",
+              "dns_search",
+              "domainname",
+              "entrypoint",
+              "env_file",
+              "environment",
+              "expose",
+              "extends",
+              "external_links",
+              "extra_hosts",
+              "gpus",
+              "group_add",
+              "healthcheck",
+              "hostname",
+              "image",
+              "init",
+              "ipc",
+              "isolation",
+              "label_file",
+              "labels",
+              "links",
+              "logging",
+              "mac_address",
+              "mem_limit",
+              "mem_reservation",
+              "mem_swappiness",
+              "memswap_limit",
+              "models",
+              "network_mode",
+              "networks",
+              "oom_kill_disable",
+              "oom_score_adj",
+              "pid",
+              "pids_limit",
+              "platform",
+              "ports",
+              "post_start",
+              "pre_start",
+              "pre_stop",
+              "privileged",
+              "profiles",
+              "provider",
+              "pull_policy",
+              "pull_refresh_after",
+              "read_only",
+              "restart",
+              "runtime",
+              "scale",
+              "secrets",
+              "security_opt",
+              "shm_size",
+              "stdin_open",
+              "stop_grace_period",
+              "stop_signal",
+              "storage_opt",
+              "sysctls",
+              "tmpfs",
+              "tty",
+              "ulimits",
+              "use_api_socket",
+              "user",
+              "userns_mode",
+              "uts",
+              "volumes",
+              "volumes_from",
+              "working_dir"},
              true);
   Service service;
   service.name = name;
   service.defined_in = node.location.file;
-  std::optional<int64_t> mem_limit;
-  std::optional<int64_t> cpus;
+  std::optional<int64_t> mem_limit, cpus, mem_reservation, pids_limit;
+  std::optional<int> scale;
   std::optional<DeployResources> deploy;
-  std::optional<DeviceRequest> gpus;
-  std::map<std::string, std::string> env_file;
+  std::vector<DeviceRequest> gpus;
+  std::map<std::string, std::string> env_file, label_file;
   std::vector<KeyValue> environment;
+  bool networks_written = false;
 
   for (const auto& entry : node.entries) {
     const std::string& key = entry.key;
@@ -128,7 +289,19 @@ Service convert_service(const std::string& name, const Node& node, const Convert
       continue;
     }
     if (value.is_null()) continue;
-    if (key == "image") {
+    if (const char* reason = ignored_reason(key)) {
+      context.warn(entry.key_location, at, reason);
+    } else if (key == "provider") {
+      fail_at(
+          entry.key_location, at, "provider services need a Docker Compose provider plugin",
+          "run the provider's service yourself and refer to it with external_links or extra_hosts");
+    } else if (key == "extends") {
+      // Resolved while loading (see extends.cpp); a leftover means a caller skipped that stage.
+      continue;
+    } else if (convert_service_option(service, key, value, at) ||
+               convert_resource_option(service, key, value, at)) {
+      continue;
+    } else if (key == "image") {
       service.image = as_string(value, at);
       if (service.image.empty()) {
         fail_at(value, at, "the image name is empty",
@@ -146,7 +319,9 @@ Service convert_service(const std::string& name, const Node& node, const Convert
     } else if (key == "environment") {
       environment = as_key_values(value, at);
     } else if (key == "env_file") {
-      env_file = env_file_values(value, at, context);
+      env_file = key_value_files(value, at, context, true);
+    } else if (key == "label_file") {
+      label_file = key_value_files(value, at, context, false);
     } else if (key == "ports") {
       require_sequence(value, at);
       for (size_t i = 0; i < value.items.size(); ++i) {
@@ -161,32 +336,41 @@ Service convert_service(const std::string& name, const Node& node, const Convert
       for (size_t i = 0; i < value.items.size(); ++i) {
         Mount mount = parse_volume_entry(value.items[i], index_path(at, i), context.working_dir,
                                          context.lookup);
-        for (const auto& other : service.volumes) {
-          if (other.target == mount.target) {
-            fail_at(value.items[i], index_path(at, i),
-                    fmt::format("{} is mounted twice in the container", mount.target));
-          }
-        }
-        service.volumes.push_back(mount);
+        // A later entry for the same container path replaces the earlier one (Compose's merge).
+        auto same = std::find_if(service.volumes.begin(), service.volumes.end(),
+                                 [&](const Mount& other) { return other.target == mount.target; });
+        if (same != service.volumes.end())
+          *same = mount;
+        else
+          service.volumes.push_back(mount);
       }
     } else if (key == "networks") {
       service.networks = networks_value(value, at);
+      networks_written = true;
     } else if (key == "labels") {
-      for (auto& kv : as_key_values(value, at)) service.labels[kv.key] = kv.value.value_or("");
+      service.labels = as_string_map(value, at);
     } else if (key == "healthcheck") {
       service.healthcheck = healthcheck_value(value, at);
     } else if (key == "restart") {
       service.restart = restart_value(value, at);
     } else if (key == "mem_limit") {
       mem_limit = byte_size_value(value, at);
+    } else if (key == "mem_reservation") {
+      mem_reservation = byte_size_value(value, at);
+    } else if (key == "pids_limit") {
+      pids_limit = as_int(value, at, -1, INT64_MAX);
     } else if (key == "cpus") {
       cpus = nano_cpus_value(value, at);
     } else if (key == "shm_size") {
       service.shm_size_bytes = byte_size_value(value, at);
+    } else if (key == "scale") {
+      scale = static_cast<int>(as_int(value, at, 0, 1000));
     } else if (key == "deploy") {
-      deploy = deploy_value(value, at);
+      deploy = deploy_value(value, at, context);
     } else if (key == "gpus") {
       gpus = gpus_value(value, at);
+    } else if (key == "pull_policy") {
+      set_pull_policy(service, value, at);
     } else if (key == "depends_on") {
       service.depends_on = depends_on_value(value, at);
     } else if (key == "extra_hosts") {
@@ -220,14 +404,25 @@ Service convert_service(const std::string& name, const Node& node, const Convert
     }
   }
 
-  service.memory_bytes =
-      deploy && deploy->memory_limit ? *deploy->memory_limit : mem_limit.value_or(0);
-  service.nano_cpus = deploy && deploy->nano_cpus ? *deploy->nano_cpus : cpus.value_or(0);
-  if (deploy) {
-    service.memory_reservation_bytes = deploy->memory_reservation.value_or(0);
-    service.device_requests = deploy->devices;
-  }
-  if (gpus) service.device_requests.push_back(*gpus);
+  const DeployResources limits = deploy.value_or(DeployResources{});
+  service.memory_bytes = agreed(mem_limit, limits.memory_limit, node, path, "mem_limit",
+                                "deploy.resources.limits.memory")
+                             .value_or(0);
+  service.nano_cpus =
+      agreed(cpus, limits.nano_cpus, node, path, "cpus", "deploy.resources.limits.cpus")
+          .value_or(0);
+  service.memory_reservation_bytes =
+      agreed(mem_reservation, limits.memory_reservation, node, path, "mem_reservation",
+             "deploy.resources.reservations.memory")
+          .value_or(0);
+  service.pids_limit = agreed(pids_limit, limits.pids_limit, node, path, "pids_limit",
+                              "deploy.resources.limits.pids");
+  service.replicas =
+      agreed(scale, limits.replicas, node, path, "scale", "deploy.replicas").value_or(1);
+  if (limits.restart)
+    service.restart = *limits.restart;  // deploy.restart_policy wins, as in Compose
+  service.device_requests = limits.devices;
+  service.device_requests.insert(service.device_requests.end(), gpus.begin(), gpus.end());
 
   service.environment = std::move(env_file);
   for (const auto& kv : environment) {
@@ -235,7 +430,14 @@ Service convert_service(const std::string& name, const Node& node, const Convert
     if (!value && context.lookup) value = context.lookup(kv.key);
     if (value) service.environment[kv.key] = *value;  // `environment` wins over env_file
   }
-  if (service.networks.empty()) {
+  for (auto& [key, value] : label_file) service.labels.emplace(key, value);  // `labels` wins
+  if (!service.network_mode.empty()) {
+    if (networks_written && !service.networks.empty()) {
+      fail_at(node.find("networks")->location, join_path(path, "networks"),
+              "network_mode and networks cannot be used together", "keep one of them");
+    }
+    service.networks.clear();
+  } else if (service.networks.empty()) {
     service.networks.push_back(ServiceNetwork{"default", {}});
   }
   if (!context.partial && service.image.empty()) {

@@ -54,12 +54,94 @@ void names_to_mapping(Node& node) {
   node = std::move(out);
 }
 
+// A single string → a one-item list (dns: 8.8.8.8, tmpfs: /run, env_file: .env).
+void string_to_list(Node& node) {
+  if (!node.is_scalar()) return;
+  Node item = node;
+  item.tag = Node::Tag::none;
+  Node out;
+  out.kind = Node::Kind::sequence;
+  out.tag = node.tag;
+  out.location = node.location;
+  out.items.push_back(std::move(item));
+  node = std::move(out);
+}
+
+// The key that makes a list item unique under Compose's merge rules (override/uncity.go in
+// compose-go); "" = the list has no such rule (items are appended).
+std::string unique_key(const std::string& pattern, const Node& item) {
+  auto last = pattern.substr(pattern.rfind('.') + 1);
+  auto text = [&] { return item.is_scalar() ? item.value : std::string(); };
+  auto field = [&](std::string_view key) {
+    const Node* value = item.is_mapping() ? item.find(key) : nullptr;
+    return value && value->is_scalar() ? value->value : std::string();
+  };
+  if (last == "aliases" || last == "link_local_ips")
+    return pattern.starts_with("services.*.networks.") ? text() : std::string();
+  if (pattern != "services.*." + last) return {};
+  if (last == "cap_add" || last == "cap_drop" || last == "dns" || last == "dns_opt" ||
+      last == "dns_search" || last == "expose" || last == "links" || last == "profiles" ||
+      last == "tmpfs" || last == "external_links")
+    return text().substr(0, text().find('='));
+  if (last == "volumes") return volume_target(item);
+  if (last == "env_file") return item.is_mapping() ? field("path") : text();
+  if (last == "devices") {
+    if (item.is_mapping()) return field("target").empty() ? field("source") : field("target");
+    auto parts = text();
+    auto colon = parts.find(':');
+    return colon == std::string::npos
+               ? parts
+               : parts.substr(colon + 1, parts.find(':', colon + 1) - colon - 1);
+  }
+  if (last == "configs" || last == "secrets") {
+    const std::string base = last == "secrets" ? "/run/secrets/" : "/";
+    if (item.is_scalar()) return base + text();
+    auto target = field("target");
+    if (target.empty()) return base + field("source");
+    return target.starts_with('/') ? target : base + target;
+  }
+  return {};
+}
+
+// Later items replace earlier ones with the same unique key, in the earlier one's place.
+void enforce_unique(Node& list, const std::string& pattern) {
+  if (!list.is_sequence()) return;
+  std::vector<Node> kept;
+  std::vector<std::string> keys;
+  for (auto& item : list.items) {
+    std::string key = unique_key(pattern, item);
+    auto same = key.empty() ? keys.end() : std::find(keys.begin(), keys.end(), key);
+    if (same != keys.end()) {
+      kept[static_cast<size_t>(same - keys.begin())] = std::move(item);
+    } else {
+      kept.push_back(std::move(item));
+      keys.push_back(std::move(key));
+    }
+  }
+  list.items = std::move(kept);
+}
+
+}  // namespace
+
 void normalize_service(Node& service) {
   if (!service.is_mapping()) return;
   for (auto& entry : service.entries) {
     Node& value = entry.value;
-    if (entry.key == "environment" || entry.key == "labels") {
+    if (entry.key == "dns" || entry.key == "dns_search" || entry.key == "tmpfs" ||
+        entry.key == "env_file" || entry.key == "label_file")
+      string_to_list(value);
+    enforce_unique(value, "services.*." + entry.key);
+    if (entry.key == "networks" && value.is_mapping()) {
+      for (auto& network : value.entries) {
+        if (Node* aliases = network.value.is_mapping() ? network.value.find("aliases") : nullptr)
+          enforce_unique(*aliases, "services.*.networks.*.aliases");
+      }
+    }
+    if (entry.key == "environment" || entry.key == "labels" || entry.key == "sysctls" ||
+        entry.key == "annotations") {
       key_values_to_mapping(value);
+    } else if (entry.key == "deploy" && value.is_mapping()) {
+      if (Node* labels = value.find("labels")) key_values_to_mapping(*labels);
     } else if (entry.key == "extra_hosts") {
       hosts_to_mapping(value);
     } else if (entry.key == "depends_on" || entry.key == "networks") {
@@ -73,9 +155,12 @@ void normalize_service(Node& service) {
         value = std::move(out);
       }
       if (Node* args = value.find("args")) key_values_to_mapping(*args);
+      if (Node* labels = value.find("labels")) key_values_to_mapping(*labels);
     }
   }
 }
+
+namespace {
 
 // A copy without tags; `!reset` entries are dropped (resetting something that was never set
 // leaves nothing).
@@ -97,6 +182,13 @@ bool replaces_list(const std::string& pattern) {
          pattern == "services.*.healthcheck.test";
 }
 
+// `logging` merges its options only when both files name the same driver (or one names none).
+bool replaces_logging(const Node& base, const Node& over) {
+  const Node* base_driver = base.is_mapping() ? base.find("driver") : nullptr;
+  const Node* over_driver = over.is_mapping() ? over.find("driver") : nullptr;
+  return base_driver && over_driver && base_driver->value != over_driver->value;
+}
+
 void merge_value(Node& base, const Node& over, const std::string& pattern);
 
 void merge_mapping(Node& base, const Node& over, const std::string& pattern) {
@@ -116,33 +208,20 @@ void merge_mapping(Node& base, const Node& over, const std::string& pattern) {
   base.location = over.location;
 }
 
-void merge_volumes(Node& base, const Node& over) {
-  for (const auto& item : over.items) {
-    std::string target = volume_target(item);
-    auto same = std::find_if(base.items.begin(), base.items.end(), [&](const Node& existing) {
-      return !target.empty() && volume_target(existing) == target;
-    });
-    if (same != base.items.end()) {
-      *same = without_tags(item);
-    } else {
-      base.items.push_back(without_tags(item));
-    }
-  }
-}
-
 void merge_value(Node& base, const Node& over, const std::string& pattern) {
   if (over.tag == Node::Tag::override_) {
     base = without_tags(over);
   } else if (over.is_null()) {
     return;  // an empty value does not clear what an earlier file set; !reset does
+  } else if ((pattern == "services.*.logging" && replaces_logging(base, over)) ||
+             (pattern.starts_with("services.*.ulimits.") &&
+              std::count(pattern.begin(), pattern.end(), '.') == 3)) {
+    base = without_tags(over);  // a different logging driver, or one ulimit: replaced whole
   } else if (base.is_mapping() && over.is_mapping()) {
     merge_mapping(base, over, pattern);
   } else if (base.is_sequence() && over.is_sequence() && !replaces_list(pattern)) {
-    if (pattern == "services.*.volumes") {
-      merge_volumes(base, over);
-    } else {
-      for (const auto& item : over.items) base.items.push_back(without_tags(item));
-    }
+    for (const auto& item : over.items) base.items.push_back(without_tags(item));
+    enforce_unique(base, pattern);
   } else {
     base = without_tags(over);
   }
@@ -154,6 +233,10 @@ void normalize_document(Node& document) {
   Node* services = document.is_mapping() ? document.find("services") : nullptr;
   if (services == nullptr || !services->is_mapping()) return;
   for (auto& entry : services->entries) normalize_service(entry.value);
+}
+
+void merge_into(Node& base, const Node& over, const std::string& pattern) {
+  merge_value(base, over, pattern);
 }
 
 Node merge_documents(const std::vector<Node>& documents) {

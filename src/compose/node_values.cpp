@@ -63,9 +63,13 @@ void check_keys(const Node& mapping, std::string_view path,
     if (std::find(allowed.begin(), allowed.end(), entry.key) != allowed.end()) continue;
     std::string supported;
     for (auto key : allowed) supported += (supported.empty() ? "" : ", ") + std::string(key);
+    // Long lists (a service's keys) are the compose specification's: point at the reference.
     fail_at(entry.key_location, join_path(path, entry.key),
             "this key is not supported by ollama-stack",
-            fmt::format("remove it; supported here: {}", supported));
+            allowed.size() > 12
+                ? "check its spelling against the compose specification (docs/compose.md lists "
+                  "every key and what ollama-stack does with it)"
+                : fmt::format("remove it; supported here: {}", supported));
   }
 }
 
@@ -172,6 +176,12 @@ std::vector<KeyValue> as_key_values(const Node& node, std::string_view path) {
             fmt::format("must be a mapping or a list of \"KEY=value\" strings, not {}",
                         kind_name(node)));
   }
+  return out;
+}
+
+std::map<std::string, std::string> as_string_map(const Node& node, std::string_view path) {
+  std::map<std::string, std::string> out;
+  for (auto& kv : as_key_values(node, path)) out[kv.key] = kv.value.value_or("");
   return out;
 }
 

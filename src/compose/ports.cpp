@@ -71,6 +71,16 @@ class PortParser {
   std::vector<PortMapping> expand(const std::string& ip, std::optional<PortRange> published,
                                   PortRange target, const std::string& proto,
                                   std::string_view shown) const {
+    // One container port and a host range: the engine picks a free port of the range.
+    if (published && published->size() > 1 && target.size() == 1) {
+      PortMapping mapping;
+      mapping.host_ip = ip;
+      mapping.target = target.first;
+      mapping.protocol = proto;
+      mapping.published = published->first;
+      mapping.published_last = published->last;
+      return {mapping};
+    }
     if (published && published->size() != target.size()) {
       fail(fmt::format("\"{}\": the published and target port ranges differ in length", shown),
            "give ranges of the same length, e.g. 9090-9091:8080-8081");
@@ -116,7 +126,9 @@ class PortParser {
   }
 
   std::vector<PortMapping> long_form() const {
-    check_keys(entry_, path_, {"target", "published", "host_ip", "protocol", "mode"});
+    check_keys(entry_, path_,
+               {"target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"},
+               true);
     const Node* target_node = entry_.find("target");
     if (target_node == nullptr) fail("a port needs a \"target\" (the container port)");
     std::string target_path = join_path(path_, "target");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -16,7 +17,8 @@ namespace {
 template <typename Fn>
 void for_each_set(const Node& mapping, std::string_view path, Fn fn) {
   for (const auto& entry : mapping.entries) {
-    if (!entry.value.is_null()) fn(entry.key, entry.value, join_path(path, entry.key));
+    if (!entry.value.is_null() && !entry.key.starts_with("x-"))
+      fn(entry.key, entry.value, join_path(path, entry.key));
   }
 }
 
@@ -58,7 +60,10 @@ std::vector<std::string> command_value(const Node& node, std::string_view path) 
 
 Healthcheck healthcheck_value(const Node& node, std::string_view path) {
   require_mapping(node, path);
-  check_keys(node, path, {"test", "interval", "timeout", "start_period", "retries", "disable"});
+  check_keys(
+      node, path,
+      {"test", "interval", "timeout", "start_period", "start_interval", "retries", "disable"},
+      true);
   Healthcheck check;
   for_each_set(node, path, [&](const std::string& key, const Node& value, const std::string& at) {
     if (key == "test") {
@@ -78,6 +83,8 @@ Healthcheck healthcheck_value(const Node& node, std::string_view path) {
       check.timeout = duration_value(value, at);
     } else if (key == "start_period") {
       check.start_period = duration_value(value, at);
+    } else if (key == "start_interval") {
+      check.start_interval = duration_value(value, at);
     } else if (key == "retries") {
       check.retries = static_cast<int>(as_int(value, at, 0, 1000000));
     }
@@ -158,13 +165,33 @@ std::vector<ServiceNetwork> networks_value(const Node& node, std::string_view pa
     ServiceNetwork network{entry.key, {}};
     if (!entry.value.is_null()) {
       require_mapping(entry.value, at);
-      check_keys(entry.value, at, {"aliases"});
-      if (const Node* aliases = entry.value.find("aliases"); aliases && !aliases->is_null()) {
-        network.aliases = as_string_list(*aliases, join_path(at, "aliases"));
-      }
+      check_keys(entry.value, at,
+                 {"aliases", "ipv4_address", "ipv6_address", "link_local_ips", "mac_address",
+                  "driver_opts", "priority", "gw_priority", "interface_name"},
+                 true);
+      for_each_set(
+          entry.value, at, [&](const std::string& key, const Node& value, const std::string& sub) {
+            if (key == "aliases") network.aliases = as_string_list(value, sub);
+            if (key == "ipv4_address") network.ipv4_address = as_string(value, sub);
+            if (key == "ipv6_address") network.ipv6_address = as_string(value, sub);
+            if (key == "link_local_ips") network.link_local_ips = as_string_list(value, sub);
+            if (key == "mac_address") network.mac_address = as_string(value, sub);
+            if (key == "interface_name") network.interface_name = as_string(value, sub);
+            if (key == "priority")
+              network.priority = static_cast<int>(as_int(value, sub, INT32_MIN, INT32_MAX));
+            if (key == "gw_priority")
+              network.gw_priority = static_cast<int>(as_int(value, sub, INT32_MIN, INT32_MAX));
+            if (key == "driver_opts") {
+              network.driver_opts = as_string_map(value, sub);
+            }
+          });
     }
     out.push_back(network);
   }
+  // Compose connects the networks by priority, highest first, then by name.
+  std::stable_sort(out.begin(), out.end(), [](const ServiceNetwork& a, const ServiceNetwork& b) {
+    return a.priority != b.priority ? a.priority > b.priority : a.key < b.key;
+  });
   return out;
 }
 
@@ -202,32 +229,70 @@ std::vector<std::string> extra_hosts_value(const Node& node, std::string_view pa
   return out;
 }
 
+bool is_cdi_device(std::string_view name) {
+  // vendor.com/class=name (container-device-interface qualified names)
+  const auto slash = name.find('/');
+  const auto equals = name.find('=');
+  return !name.starts_with('/') && slash != std::string_view::npos && slash > 0 &&
+         equals != std::string_view::npos && equals > slash + 1 && equals + 1 < name.size();
+}
+
 std::vector<DeviceMapping> devices_value(const Node& node, std::string_view path) {
   std::vector<DeviceMapping> out;
-  auto items = as_string_list(node, path);
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string& text = items[i];
-    std::vector<std::string> parts;
-    for (size_t start = 0;;) {
-      size_t colon = text.find(':', start);
-      parts.push_back(text.substr(start, colon == std::string::npos ? colon : colon - start));
-      if (colon == std::string::npos) break;
-      start = colon + 1;
-    }
+  require_sequence(node, path);
+  for (size_t i = 0; i < node.items.size(); ++i) {
+    const Node& item = node.items[i];
+    const std::string at = index_path(path, i);
     DeviceMapping device;
-    device.host_path = parts[0];
-    device.container_path = parts[0];
-    if (parts.size() >= 2 && parts[1].starts_with('/')) device.container_path = parts[1];
-    if (parts.size() == 3 || (parts.size() == 2 && !parts[1].starts_with('/')))
-      device.permissions = parts.back();
+    std::string shown;
+    if (item.is_mapping()) {
+      check_keys(item, at, {"source", "target", "permissions"}, true);
+      for_each_set(item, at,
+                   [&](const std::string& key, const Node& value, const std::string& sub) {
+                     if (key == "source") device.host_path = as_string(value, sub);
+                     if (key == "target") device.container_path = as_string(value, sub);
+                     if (key == "permissions") device.permissions = as_string(value, sub);
+                   });
+      if (device.container_path.empty()) device.container_path = device.host_path;
+      shown = device.host_path;
+    } else {
+      const std::string text = as_string(item, at);
+      shown = text;
+      if (is_cdi_device(text)) {
+        out.push_back(DeviceMapping{text, text, ""});
+        continue;
+      }
+      std::vector<std::string> parts;
+      for (size_t start = 0;;) {
+        size_t colon = text.find(':', start);
+        parts.push_back(text.substr(start, colon == std::string::npos ? colon : colon - start));
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+      }
+      if (parts.size() > 3)
+        fail_at(item, at, fmt::format("\"{}\" is not a device mapping", text),
+                "write /dev/host[:/dev/container[:rwm]]");
+      device.host_path = parts[0];
+      device.container_path = parts[0];
+      if (parts.size() >= 2 && parts[1].starts_with('/')) device.container_path = parts[1];
+      if (parts.size() == 3 || (parts.size() == 2 && !parts[1].starts_with('/')))
+        device.permissions = parts.back();
+    }
     bool permissions_ok = !device.permissions.empty() &&
                           device.permissions.find_first_not_of("rwm") == std::string::npos;
-    if (parts.size() > 3 || !device.host_path.starts_with('/') || !permissions_ok) {
-      fail_at(node.items[i], index_path(path, i),
-              fmt::format("\"{}\" is not a device mapping", text),
-              "write /dev/host[:/dev/container[:rwm]]");
+    if (!device.host_path.starts_with('/') || !device.container_path.starts_with('/') ||
+        !permissions_ok) {
+      fail_at(item, at, fmt::format("\"{}\" is not a device mapping", shown),
+              "write /dev/host[:/dev/container[:rwm]], {source, target, permissions} or a CDI name "
+              "(vendor.com/class=name)");
     }
-    out.push_back(device);
+    auto same = std::find_if(out.begin(), out.end(), [&](const DeviceMapping& d) {
+      return d.container_path == device.container_path;
+    });
+    if (same != out.end())
+      *same = device;
+    else
+      out.push_back(device);
   }
   return out;
 }
@@ -275,7 +340,7 @@ DeviceRequest device_request_value(const Node& node, std::string_view path) {
     } else if (key == "capabilities") {
       request.capabilities = as_string_list(value, at);
     } else if (key == "options") {
-      for (auto& kv : as_key_values(value, at)) request.options[kv.key] = kv.value.value_or("");
+      request.options = as_string_map(value, at);
     }
   });
   if (!request.device_ids.empty()) {
@@ -288,47 +353,24 @@ DeviceRequest device_request_value(const Node& node, std::string_view path) {
   return request;
 }
 
-DeviceRequest gpus_value(const Node& node, std::string_view path) {
-  std::string text = as_string(node, path);
-  if (text != "all") {
-    fail_at(node, path, fmt::format("\"{}\" is not supported; only \"gpus: all\" is", text),
-            "use deploy.resources.reservations.devices to pick devices");
+std::vector<DeviceRequest> gpus_value(const Node& node, std::string_view path) {
+  if (node.is_scalar()) {
+    if (node.value != "all") {
+      fail_at(node, path, fmt::format("\"{}\" is not \"all\" or a list of devices", node.value),
+              "write gpus: all, or a list like [{driver: nvidia, count: 1}]");
+    }
+    return {DeviceRequest{"nvidia", -1, {}, {"gpu"}, {}}};
   }
-  return DeviceRequest{"nvidia", -1, {}, {"gpu"}, {}};
-}
-
-DeployResources deploy_value(const Node& node, std::string_view path) {
-  DeployResources out;
-  require_mapping(node, path);
-  check_keys(node, path, {"resources"});
-  const Node* resources = node.find("resources");
-  if (resources == nullptr || resources->is_null()) return out;
-  std::string resources_path = join_path(path, "resources");
-  require_mapping(*resources, resources_path);
-  check_keys(*resources, resources_path, {"limits", "reservations"});
-  for_each_set(
-      *resources, resources_path,
-      [&](const std::string& key, const Node& value, const std::string& at) {
-        require_mapping(value, at);
-        if (key == "limits") {
-          check_keys(value, at, {"memory", "cpus"});
-          for_each_set(value, at, [&](const std::string& k, const Node& v, const std::string& sub) {
-            if (k == "memory") out.memory_limit = byte_size_value(v, sub);
-            if (k == "cpus") out.nano_cpus = nano_cpus_value(v, sub);
-          });
-        } else {
-          check_keys(value, at, {"memory", "devices"});
-          for_each_set(value, at, [&](const std::string& k, const Node& v, const std::string& sub) {
-            if (k == "memory") out.memory_reservation = byte_size_value(v, sub);
-            if (k == "devices") {
-              require_sequence(v, sub);
-              for (size_t i = 0; i < v.items.size(); ++i) {
-                out.devices.push_back(device_request_value(v.items[i], index_path(sub, i)));
-              }
-            }
-          });
-        }
-      });
+  require_sequence(node, path);
+  std::vector<DeviceRequest> out;
+  for (size_t i = 0; i < node.items.size(); ++i) {
+    DeviceRequest request = device_request_value(node.items[i], index_path(path, i));
+    // `gpus` implies the gpu capability (Compose appends it).
+    if (std::find(request.capabilities.begin(), request.capabilities.end(), "gpu") ==
+        request.capabilities.end())
+      request.capabilities.push_back("gpu");
+    out.push_back(std::move(request));
+  }
   return out;
 }
 

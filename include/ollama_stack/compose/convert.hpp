@@ -22,11 +22,29 @@ struct ConvertContext {
   // Validating one file before the merge: no env_file reads, no checks that need the other
   // files (image or build present, references between services, networks and volumes).
   bool partial = false;
+  // Where keys that are accepted but have no effect here are reported ("file:line: path: why");
+  // written only in the `partial` pass, so each warning names the file that holds the key.
+  std::vector<std::string>* warnings = nullptr;
+
+  // Reports an ignored key (only in the partial pass, see `warnings`).
+  void warn(const Location& where, std::string_view path, std::string_view why) const;
+  // Reads a file named in a compose file (env_file, label_file, configs, secrets).
+  std::optional<std::string> read(const std::string& path) const;
 };
 
+// The bytes of a file through `reader` (nullptr = the disk); nullopt when unreadable.
+std::optional<std::string> read_with(const FileReader& reader, const std::string& path);
+
+// `path` made absolute against `working_dir`, normalised, without a trailing "/".
+std::string absolute_path(const std::string& working_dir, const std::string& path);
+
 Service convert_service(const std::string& name, const Node& node, const ConvertContext& context);
-Network convert_network(const std::string& key, const Node& node, const std::string& project_name);
-Volume convert_volume(const std::string& key, const Node& node, const std::string& project_name);
+Network convert_network(const std::string& key, const Node& node, const ConvertContext& context);
+Volume convert_volume(const std::string& key, const Node& node, const ConvertContext& context);
+// A top-level `configs` (is_secret false) or `secrets` entry; reads its file or variable unless
+// the context is partial.
+FileObject convert_file_object(const std::string& key, const Node& node, bool is_secret,
+                               const ConvertContext& context);
 
 // Checks the top-level keys of one file, then converts every service, network and volume in
 // `partial` mode. Adds a warning for the obsolete `version` key.

@@ -23,7 +23,8 @@ struct LoadOptions {
   std::string project_name;
   std::vector<std::string> profiles;  // active profiles; COMPOSE_PROFILES via lookup is added
   std::string working_dir;            // absolute; "" = directory of the first source's path
-  // Reads env_file files (absolute path → bytes, nullopt when unreadable); nullptr = the disk.
+  // Reads the files compose files name: env_file, label_file, configs and secrets, include and
+  // extends (absolute path → bytes, nullopt when unreadable); nullptr = the disk.
   std::function<std::optional<std::string>(const std::string&)> read_file;
 };
 

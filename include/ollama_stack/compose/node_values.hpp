@@ -3,6 +3,7 @@
 // "file:line: key.path: what is wrong".
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -50,6 +51,8 @@ struct KeyValue {
   Location location;
 };
 std::vector<KeyValue> as_key_values(const Node& node, std::string_view path);
+// The same as a map; a missing value is "" (labels, driver_opts, sysctls...).
+std::map<std::string, std::string> as_string_map(const Node& node, std::string_view path);
 
 // The node as JSON (scalars as strings), for x-* extension fields.
 nlohmann::json to_json(const Node& node);

@@ -23,21 +23,18 @@ std::vector<std::string> command_value(const Node& node, std::string_view path);
 Healthcheck healthcheck_value(const Node& node, std::string_view path);
 std::string restart_value(const Node& node, std::string_view path);
 std::vector<Dependency> depends_on_value(const Node& node, std::string_view path);
+// A list of keys, or a mapping with aliases, addresses, priorities...; sorted as Compose connects
+// them: by priority (highest first), then by key.
 std::vector<ServiceNetwork> networks_value(const Node& node, std::string_view path);
 // "host:ip" strings, from a list of "host:ip" / "host=ip" or a mapping.
 std::vector<std::string> extra_hosts_value(const Node& node, std::string_view path);
+// `devices:` "/dev/x[:/dev/y[:rwm]]", {source, target, permissions}, or a CDI name
+// ("vendor.com/class=name", kept as host and container path; see is_cdi_device).
 std::vector<DeviceMapping> devices_value(const Node& node, std::string_view path);
+bool is_cdi_device(std::string_view name);
 std::vector<Ulimit> ulimits_value(const Node& node, std::string_view path);
 DeviceRequest device_request_value(const Node& node, std::string_view path);
-DeviceRequest gpus_value(const Node& node, std::string_view path);
-
-// `deploy:` (only resources.limits.{memory,cpus} and resources.reservations.{memory,devices}).
-struct DeployResources {
-  std::optional<int64_t> memory_limit;
-  std::optional<int64_t> nano_cpus;
-  std::optional<int64_t> memory_reservation;
-  std::vector<DeviceRequest> devices;
-};
-DeployResources deploy_value(const Node& node, std::string_view path);
+// `gpus: all` or a list of device requests (each gets the "gpu" capability).
+std::vector<DeviceRequest> gpus_value(const Node& node, std::string_view path);
 
 }  // namespace ollama_stack::compose

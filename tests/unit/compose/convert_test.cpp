@@ -81,8 +81,9 @@ networks:
     name: custom-default
 )")
                         .project;
+  // Compose connects them by priority, then by name: back is the primary network.
   EXPECT_THAT(project.services.at("a").networks,
-              ElementsAre(ServiceNetwork{"front", {"web", "www"}}, ServiceNetwork{"back", {}}));
+              ElementsAre(ServiceNetwork{"back", {}}, ServiceNetwork{"front", {"web", "www"}}));
   EXPECT_EQ(project.networks.at("front").name, "proj_front");
   EXPECT_EQ(project.networks.at("front").labels.at("tier"), "front");
   EXPECT_EQ(project.networks.at("back").name, "shared-back");

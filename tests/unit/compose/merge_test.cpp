@@ -96,8 +96,9 @@ TEST(Merge, DependsOnAndNetworksMergeAsMaps) {
       "  back:\n        aliases: [api]\n");
   EXPECT_THAT(service_of(r).depends_on,
               ElementsAre(Dependency{"b", DependencyCondition::service_healthy, true, false}));
+  // Connected by priority, then by name, as Compose orders them.
   EXPECT_THAT(service_of(r).networks,
-              ElementsAre(ServiceNetwork{"front", {}}, ServiceNetwork{"back", {"api"}}));
+              ElementsAre(ServiceNetwork{"back", {"api"}}, ServiceNetwork{"front", {}}));
 }
 
 TEST(Merge, CapAddAndSecurityOptAreAppended) {

@@ -72,7 +72,11 @@ TEST(ComposePorts, LongSyntax) {
 
 TEST(ComposePorts, LongSyntaxRange) {
   EXPECT_THAT(ports_of("{target: 80, published: 8080-8080}"), ElementsAre(published("", 8080, 80)));
-  EXPECT_THAT(error_of("{target: 80, published: 8080-8081}"), HasSubstr("ranges differ in length"));
+  // One container port on a host range: the engine picks a free port of the range (compose-spec).
+  auto ranged = ports_of("{target: 80, published: 8080-8081}");
+  ASSERT_EQ(ranged.size(), 1u);
+  EXPECT_EQ(ranged[0].published, 8080);
+  EXPECT_EQ(ranged[0].published_last, 8081);
 }
 
 TEST(ComposePorts, OutOfRangeIsTheDocumentedMessage) {
