@@ -158,9 +158,14 @@ std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bo
   return result;
 }
 
-std::string Client::create_container(const std::string& name, const nlohmann::json& body) {
-  HttpRequest request{.method = "POST", .path = versioned("/containers/create?name=" + url_escape(name)),
-                      .body = body.dump(), .content_type = "application/json"};
+std::string Client::create_container(const std::string& name, const nlohmann::json& body,
+                                     const std::string& platform) {
+  std::string path = "/containers/create?name=" + url_escape(name);
+  if (!platform.empty()) path += "&platform=" + url_escape(platform);
+  HttpRequest request{.method = "POST",
+                      .path = versioned(path),
+                      .body = body.dump(),
+                      .content_type = "application/json"};
   auto json = detail::parse_answer(call(request, {201}).body, "container create");
   return json.value("Id", "");
 }

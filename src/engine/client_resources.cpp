@@ -1,9 +1,10 @@
 // Engine client: networks, volumes and images.
 #include <fmt/format.h>
 
-#include "ollama_stack/engine/client.hpp"
 #include "json_fields.hpp"
+#include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/util/timestamp.hpp"
 
 namespace ollama_stack::engine {
 namespace {
@@ -39,6 +40,11 @@ ImageInfo image_of(const nlohmann::json& json) {
   if (json.contains("Created") && json["Created"].is_number()) info.created = json["Created"].get<int64_t>();
   const auto& config = json.contains("Config") ? json["Config"] : json;
   info.labels = labels_of(config.value("Labels", json.value("Labels", nlohmann::json::object())));
+  if (json.contains("Metadata") && json["Metadata"].is_object()) {
+    if (auto tagged = util::parse_rfc3339(json["Metadata"].value("LastTagTime", "")))
+      info.last_tag_time =
+          std::chrono::duration_cast<std::chrono::seconds>(tagged->time_since_epoch()).count();
+  }
   return info;
 }
 
@@ -47,8 +53,23 @@ ImageInfo image_of(const nlohmann::json& json) {
 // ---- Networks --------------------------------------------------------------------------------
 
 std::string Client::create_network(const std::string& name, const std::string& driver, const Labels& labels) {
-  nlohmann::json body{{"Name", name}, {"Driver", driver.empty() ? "bridge" : driver},
-                      {"CheckDuplicate", true}, {"Labels", labels}};
+  NetworkOptions options;
+  options.driver = driver;
+  options.labels = labels;
+  return create_network(name, options);
+}
+
+std::string Client::create_network(const std::string& name, const NetworkOptions& options) {
+  nlohmann::json body{{"Name", name},
+                      {"Driver", options.driver.empty() ? "bridge" : options.driver},
+                      {"CheckDuplicate", true},
+                      {"Labels", options.labels}};
+  if (!options.driver_opts.empty()) body["Options"] = options.driver_opts;
+  if (options.internal) body["Internal"] = true;
+  if (options.attachable) body["Attachable"] = true;
+  if (options.enable_ipv4) body["EnableIPv4"] = *options.enable_ipv4;
+  if (options.enable_ipv6) body["EnableIPv6"] = *options.enable_ipv6;
+  if (!options.ipam.is_null()) body["IPAM"] = options.ipam;
   auto response = call({.method = "POST", .path = versioned("/networks/create"), .body = body.dump(),
                         .content_type = "application/json"},
                        {201});
@@ -79,7 +100,12 @@ void Client::remove_network(const std::string& id_or_name) {
 
 void Client::connect_network(const std::string& network, const std::string& container,
                              const std::vector<std::string>& aliases) {
-  nlohmann::json body{{"Container", container}, {"EndpointConfig", {{"Aliases", aliases}}}};
+  connect_network(network, container, nlohmann::json{{"Aliases", aliases}});
+}
+
+void Client::connect_network(const std::string& network, const std::string& container,
+                             const nlohmann::json& endpoint) {
+  nlohmann::json body{{"Container", container}, {"EndpointConfig", endpoint}};
   call({.method = "POST", .path = versioned("/networks/" + url_escape(network) + "/connect"), .body = body.dump(),
         .content_type = "application/json"},
        {200});
@@ -87,8 +113,11 @@ void Client::connect_network(const std::string& network, const std::string& cont
 
 // ---- Volumes ---------------------------------------------------------------------------------
 
-VolumeInfo Client::create_volume(const std::string& name, const std::string& driver, const Labels& labels) {
+VolumeInfo Client::create_volume(const std::string& name, const std::string& driver,
+                                 const Labels& labels,
+                                 const std::map<std::string, std::string>& driver_opts) {
   nlohmann::json body{{"Name", name}, {"Driver", driver.empty() ? "local" : driver}, {"Labels", labels}};
+  if (!driver_opts.empty()) body["DriverOpts"] = driver_opts;
   auto response = call({.method = "POST", .path = versioned("/volumes/create"), .body = body.dump(),
                         .content_type = "application/json"},
                        {201});

@@ -1,5 +1,6 @@
 // Engine client: streaming calls — logs, stats, archives, exec, pull, build, events.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
@@ -95,9 +96,14 @@ void Client::get_archive(const std::string& id, const std::string& path,
   call(request, {200});
 }
 
-void Client::put_archive(const std::string& id, const std::string& path, std::string tar_bytes) {
-  HttpRequest request{.method = "PUT", .path = versioned("/containers/" + id + "/archive?path=" + url_escape(path)),
-                      .body = std::move(tar_bytes), .content_type = "application/x-tar"};
+void Client::put_archive(const std::string& id, const std::string& path, std::string tar_bytes,
+                         bool copy_uid_gid) {
+  std::string target = "/containers/" + id + "/archive?path=" + url_escape(path);
+  if (copy_uid_gid) target += "&copyUIDGID=1";
+  HttpRequest request{.method = "PUT",
+                      .path = versioned(target),
+                      .body = std::move(tar_bytes),
+                      .content_type = "application/x-tar"};
   request.timeout = std::chrono::milliseconds(0);
   call(request, {200});
 }
@@ -136,11 +142,13 @@ ExecResult Client::exec(const std::string& container_id, const std::vector<std::
   return result;
 }
 
-void Client::pull_image(const std::string& reference, const std::function<void(const ProgressEvent&)>& on_event,
-                        const std::function<bool()>& cancelled) {
+void Client::pull_image(const std::string& reference,
+                        const std::function<void(const ProgressEvent&)>& on_event,
+                        const std::function<bool()>& cancelled, const std::string& platform) {
   auto [repository, tag] = split_image_reference(reference);
   std::string path = "/images/create?fromImage=" + url_escape(repository);
   if (!tag.empty()) path += "&tag=" + url_escape(tag);
+  if (!platform.empty()) path += "&platform=" + url_escape(platform);
   std::optional<std::string> failure;
   JsonLines lines;
   HttpRequest request{.method = "POST", .path = versioned(path)};
@@ -173,10 +181,37 @@ void Client::pull_image(const std::string& reference, const std::function<void(c
 std::string Client::build_image(const std::string& context_tar, const std::string& tag, const std::string& dockerfile,
                                 const std::map<std::string, std::string>& args, const std::string& target,
                                 const std::function<void(const ProgressEvent&)>& on_event) {
+  BuildOptions options;
+  options.tag = tag;
+  options.dockerfile = dockerfile;
+  options.args = args;
+  options.target = target;
+  return build_image(context_tar, options, on_event);
+}
+
+std::string Client::build_image(const std::string& context_tar, const BuildOptions& options,
+                                const std::function<void(const ProgressEvent&)>& on_event) {
+  const std::string& tag = options.tag;
   std::string path = "/build?rm=1&forcerm=1&t=" + url_escape(tag);
-  if (!dockerfile.empty()) path += "&dockerfile=" + url_escape(dockerfile);
-  if (!target.empty()) path += "&target=" + url_escape(target);
-  if (!args.empty()) path += "&buildargs=" + url_escape(nlohmann::json(args).dump());
+  for (const auto& more : options.more_tags) path += "&t=" + url_escape(more);
+  auto add = [&](const char* key, const std::string& value) {
+    if (!value.empty()) path += fmt::format("&{}={}", key, url_escape(value));
+  };
+  add("dockerfile", options.dockerfile);
+  add("target", options.target);
+  add("networkmode", options.network);
+  add("platform", options.platform);
+  add("isolation", options.isolation);
+  add("remote", options.remote);
+  if (!options.args.empty()) add("buildargs", nlohmann::json(options.args).dump());
+  if (!options.labels.empty()) add("labels", nlohmann::json(options.labels).dump());
+  if (!options.cache_from.empty()) add("cachefrom", nlohmann::json(options.cache_from).dump());
+  if (!options.extra_hosts.empty())
+    add("extrahosts", fmt::format("{}", fmt::join(options.extra_hosts, ",")));
+  if (!options.ulimits.is_null()) add("ulimits", options.ulimits.dump());
+  if (options.shm_size > 0) path += fmt::format("&shmsize={}", options.shm_size);
+  if (options.no_cache) path += "&nocache=1";
+  if (options.pull) path += "&pull=1";
   std::optional<std::string> failure;
   std::string image_id;
   JsonLines lines;

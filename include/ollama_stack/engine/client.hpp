@@ -48,8 +48,10 @@ class Client {
 
   // Containers
   std::vector<ContainerSummary> list_containers(const Filters& filters, bool all = true);
-  // Returns the new id. `body` is the Engine's create body.
-  std::string create_container(const std::string& name, const nlohmann::json& body);
+  // Returns the new id. `body` is the Engine's create body; `platform` ("os/arch") picks the
+  // image's variant ("" = the engine's).
+  std::string create_container(const std::string& name, const nlohmann::json& body,
+                               const std::string& platform = {});
   bool start_container(const std::string& id);  // false when already running (304)
   bool stop_container(const std::string& id, int timeout_seconds);  // false when already stopped
   void rename_container(const std::string& id, const std::string& new_name);
@@ -70,7 +72,9 @@ class Client {
   // tar of `path` inside the container / extract a tar into `path`.
   void get_archive(const std::string& id, const std::string& path,
                    const std::function<bool(std::string_view)>& on_data);
-  void put_archive(const std::string& id, const std::string& path, std::string tar_bytes);
+  // `copy_uid_gid` keeps the tar entries' owners (else the files belong to the container's root).
+  void put_archive(const std::string& id, const std::string& path, std::string tar_bytes,
+                   bool copy_uid_gid = false);
   // The same, streamed: the tar is read from `reader` as it is sent (fill up to `size` bytes,
   // return how many, 0 at the end), so no whole archive is held in memory.
   void put_archive_stream(const std::string& id, const std::string& path,
@@ -83,15 +87,19 @@ class Client {
   // Networks
   std::string create_network(const std::string& name, const std::string& driver,
                              const Labels& labels);
+  std::string create_network(const std::string& name, const NetworkOptions& options);
   std::vector<NetworkInfo> list_networks(const Filters& filters);
   std::optional<NetworkInfo> inspect_network(const std::string& id_or_name);  // nullopt on 404
   void remove_network(const std::string& id_or_name);
   void connect_network(const std::string& network, const std::string& container,
                        const std::vector<std::string>& aliases);
+  // `endpoint` is the EndpointSettings object (Aliases, IPAMConfig, Links, DriverOpts, ...).
+  void connect_network(const std::string& network, const std::string& container,
+                       const nlohmann::json& endpoint);
 
   // Volumes
-  VolumeInfo create_volume(const std::string& name, const std::string& driver,
-                           const Labels& labels);
+  VolumeInfo create_volume(const std::string& name, const std::string& driver, const Labels& labels,
+                           const std::map<std::string, std::string>& driver_opts = {});
   std::vector<VolumeInfo> list_volumes(const Filters& filters);
   std::optional<VolumeInfo> inspect_volume(const std::string& name);  // nullopt on 404
   void remove_volume(const std::string& name, bool force = false);
@@ -101,12 +109,15 @@ class Client {
   std::optional<ImageInfo> inspect_image(const std::string& reference);  // nullopt on 404
   // Pulls one image (an empty tag means "latest", never "all tags"). Errors inside the stream
   // are thrown as EngineError.
-  void pull_image(const std::string& reference, const std::function<void(const ProgressEvent&)>& on_event,
-                  const std::function<bool()>& cancelled = {});
+  void pull_image(const std::string& reference,
+                  const std::function<void(const ProgressEvent&)>& on_event,
+                  const std::function<bool()>& cancelled = {}, const std::string& platform = {});
   // Builds from a tar context; returns the image id.
   std::string build_image(const std::string& context_tar, const std::string& tag,
                           const std::string& dockerfile, const std::map<std::string, std::string>& args,
                           const std::string& target,
+                          const std::function<void(const ProgressEvent&)>& on_event);
+  std::string build_image(const std::string& context_tar, const BuildOptions& options,
                           const std::function<void(const ProgressEvent&)>& on_event);
   void remove_image(const std::string& reference, bool force = false);
   // Gives the image `source` (id or reference) the name `target` ("repo:tag"), like `docker tag`.

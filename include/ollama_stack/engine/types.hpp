@@ -120,6 +120,39 @@ struct ImageInfo {
   int64_t size = 0;
   int64_t created = 0;  // unix seconds
   Labels labels;
+  int64_t last_tag_time = 0;  // unix seconds of Metadata.LastTagTime (inspect only; 0 = unknown)
+};
+
+// POST /networks/create beyond name, driver and labels.
+struct NetworkOptions {
+  std::string driver;  // "" = bridge
+  Labels labels;
+  std::map<std::string, std::string> driver_opts;
+  bool internal = false;
+  bool attachable = false;
+  std::optional<bool> enable_ipv4;  // API 1.47
+  std::optional<bool> enable_ipv6;
+  nlohmann::json ipam;  // the IPAM object as the engine takes it; null = default
+};
+
+// POST /build parameters (the classic builder).
+struct BuildOptions {
+  std::string tag;  // the image's name
+  std::vector<std::string> more_tags;
+  std::string dockerfile;  // path inside the context ("" = Dockerfile)
+  std::map<std::string, std::string> args;
+  std::string target;
+  std::string network;  // networkmode of RUN instructions
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> cache_from;
+  std::vector<std::string> extra_hosts;  // "host:ip"
+  std::string platform;
+  std::string isolation;
+  int64_t shm_size = 0;
+  bool no_cache = false;
+  bool pull = false;
+  nlohmann::json ulimits;  // [{Name, Soft, Hard}] or null
+  std::string remote;      // a git or https URL the engine fetches instead of the tar context
 };
 
 // One line of a pull or build stream.
