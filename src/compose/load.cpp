@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 
 #include "ollama_stack/compose/convert.hpp"
+#include "ollama_stack/compose/expand.hpp"
 #include "ollama_stack/compose/merge.hpp"
 #include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/compose/text_decode.hpp"
@@ -112,10 +114,17 @@ LoadResult load_project(const LoadOptions& options) {
   context.read_file = options.read_file;
   context.partial = true;
 
+  ExpandContext expand;
+  expand.working_dir = context.working_dir;
+  expand.lookup = options.lookup;
+  expand.read_file = options.read_file;
+  expand.warnings = &result.warnings;
   std::vector<Node> documents;
   for (const auto& source : options.sources) {
     Node document = parse_yaml(decode_text(source.content, source.path), source.path);
     interpolate_document(document, options.lookup, result.warnings);
+    apply_includes(document, expand);
+    apply_extends(document, expand);
     validate_document(document, context, result.warnings);
     normalize_document(document);
     documents.push_back(std::move(document));
@@ -128,6 +137,12 @@ LoadResult load_project(const LoadOptions& options) {
   std::vector<std::string> config_files = std::move(result.project.config_files);
   result.project = convert_project(merged, context, active_profiles(options));
   result.project.config_files = std::move(config_files);
+  // A file seen twice (included and extended, say) reports its warnings once.
+  std::vector<std::string> unique;
+  for (auto& warning : result.warnings)
+    if (std::find(unique.begin(), unique.end(), warning) == unique.end())
+      unique.push_back(std::move(warning));
+  result.warnings = std::move(unique);
   return result;
 }
 
