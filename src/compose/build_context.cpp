@@ -83,7 +83,8 @@ bool dockerignore_excludes(const std::vector<std::string>& patterns, std::string
   return excluded;
 }
 
-std::string make_build_context(const std::string& directory, const std::string& dockerfile) {
+std::string make_build_context(const std::string& directory, const std::string& dockerfile,
+                               const std::string& dockerfile_inline) {
   std::error_code error;
   if (!fs::is_directory(directory, error))
     throw Error(ExitCode::bad_config, fmt::format("build context {} is not a directory", directory),
@@ -94,7 +95,9 @@ std::string make_build_context(const std::string& directory, const std::string& 
     text << ignore.rdbuf();
     patterns = parse_dockerignore(text.str());
   }
-  const std::string dockerfile_name = dockerfile.empty() ? "Dockerfile" : dockerfile;
+  const std::string dockerfile_name = !dockerfile_inline.empty() ? kInlineDockerfile
+                                      : dockerfile.empty()       ? "Dockerfile"
+                                                                 : dockerfile;
 
   std::string output;
   std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_new(), archive_write_free);
@@ -135,6 +138,18 @@ std::string make_build_context(const std::string& directory, const std::string& 
   }
   if (error)
     throw Error(ExitCode::failed, fmt::format("reading build context {} failed: {}", directory, error.message()));
+  if (!dockerfile_inline.empty()) {
+    // build.dockerfile_inline travels inside the context, as the Docker CLI sends a Dockerfile
+    // read from stdin.
+    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
+                                                                        archive_entry_free);
+    archive_entry_set_pathname(entry.get(), kInlineDockerfile);
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0644);
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(dockerfile_inline.size()));
+    archive_write_header(writer.get(), entry.get());
+    archive_write_data(writer.get(), dockerfile_inline.data(), dockerfile_inline.size());
+  }
   archive_write_close(writer.get());
   return output;
 }

@@ -7,8 +7,14 @@
 
 namespace ollama_stack::compose {
 
-// Throws Error when the directory cannot be read.
-std::string make_build_context(const std::string& directory, const std::string& dockerfile);
+// The name under which build.dockerfile_inline is added to the context (pass it as the
+// dockerfile of the build).
+inline constexpr const char* kInlineDockerfile = ".ollama-stack.Dockerfile";
+
+// Throws Error when the directory cannot be read. A non-empty `dockerfile_inline` is added as
+// kInlineDockerfile.
+std::string make_build_context(const std::string& directory, const std::string& dockerfile,
+                               const std::string& dockerfile_inline = {});
 
 // Whether `relative_path` is excluded by .dockerignore `patterns` (later patterns win; "!" re-
 // includes; "**" matches any number of directories; a pattern matching a directory excludes
