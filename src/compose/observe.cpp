@@ -21,7 +21,10 @@ Observed observe(engine::Client& client, const Project& project) {
     if (auto found = client.inspect_volume(volume.name)) observed.volumes[volume.name] = *found;
   for (const auto& [name, service] : project.services) {
     if (observed.images.count(service.image) != 0) continue;
-    if (auto image = client.inspect_image(service.image)) observed.images[service.image] = image->id;
+    if (auto image = client.inspect_image(service.image)) {
+      observed.images[service.image] = image->id;
+      if (image->last_tag_time != 0) observed.image_tag_times[service.image] = image->last_tag_time;
+    }
   }
   return observed;
 }
