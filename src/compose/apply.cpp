@@ -11,6 +11,7 @@
 
 #include "ollama_stack/compose/build_context.hpp"
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/resource_spec.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -43,17 +44,35 @@ struct Journal {
   }
 };
 
-// Readiness of one service, awaited by the services that depend on it.
+// Readiness of one service (all its replicas), awaited by the services that depend on it.
 class Readiness {
  public:
   enum class Status { pending, started, failed };
-  void set(Status status, std::string container_id = {}) {
+  // Counts one replica that must start before the service is started.
+  void expect() {
+    std::lock_guard lock(mutex_);
+    ++pending_;
+  }
+  // A replica started; the service's container for "service:X" references is its first one.
+  void started(int number, const std::string& container_id) {
     {
       std::lock_guard lock(mutex_);
-      status_ = status;
-      container_id_ = std::move(container_id);
+      if (number == 1 || container_id_.empty()) container_id_ = container_id;
+      if (--pending_ <= 0 && status_ == Status::pending) status_ = Status::started;
     }
     changed_.notify_all();
+  }
+  void failed() {
+    {
+      std::lock_guard lock(mutex_);
+      status_ = Status::failed;
+    }
+    changed_.notify_all();
+  }
+  // A service without replicas (scale 0) is started at once.
+  void start_if_empty() {
+    std::lock_guard lock(mutex_);
+    if (pending_ == 0) status_ = Status::started;
   }
   // Waits until no longer pending; polls `stop` so cancellation is seen.
   Status wait(const std::function<bool()>& stop, std::string* container_id) {
@@ -67,6 +86,7 @@ class Readiness {
   std::mutex mutex_;
   std::condition_variable changed_;
   Status status_ = Status::pending;
+  int pending_ = 0;
   std::string container_id_;
 };
 
@@ -91,20 +111,23 @@ class Applier {
   void create_networks_and_volumes(const Plan& plan, ApplyResult& result);
   void pull_and_build(const Plan& plan, ApplyResult& result);
   void remove_orphans(const Plan& plan, ApplyResult& result);
+  void remove_surplus(const Plan& plan, ApplyResult& result);
   void run_services(Plan& plan, ApplyResult& result);
   ServiceOutcome run_service(const ServicePlan& service_plan);
-  void await_dependencies(const Service& service);
+  // Waits for the service's dependencies; returns the first container of each one.
+  std::map<std::string, std::string> await_dependencies(const Service& service);
   void await_healthy(const std::string& dependency, const std::string& container_id);
   void await_completed(const std::string& dependency, const std::string& container_id);
   void await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
                         const std::function<bool(const engine::ContainerInspect&)>& done);
-  std::string create_and_connect(const ServicePlan& service_plan);
+  std::string create_and_connect(const Service& service, const ContainerSpec& spec);
   void rollback();
   void record_failure(const std::string& message, const std::string& hint);
 
   engine::Client& client_;
   const Project& project_;
   const ApplyOptions& options_;
+  PlanOptions plan_options_;  // options_.plan with the negotiated API version and the time
   Journal journal_;
   std::map<std::string, Readiness> readiness_;
   std::atomic<bool> failed_{false};
@@ -112,6 +135,11 @@ class Applier {
   std::vector<std::string> failures_;
   std::string first_hint_;
 };
+
+// Replicas report as "<service>-<n>", each on its own progress line.
+std::string progress_label(const Service& service, int number) {
+  return service.replicas > 1 ? fmt::format("{}-{}", service.name, number) : service.name;
+}
 
 std::string hint_for(const std::string& message) {
   if (message.find("port is already allocated") != std::string::npos ||
@@ -143,7 +171,7 @@ void Applier::create_networks_and_volumes(const Plan& plan, ApplyResult& result)
     network_labels[labels::kNetwork] = key;
     network_labels[labels::kVersion] = labels::kComposeVersion;
     for (const auto& [label, value] : options_.plan.extra_labels) network_labels[label] = value;
-    client_.create_network(network.name, network.driver, network_labels);
+    client_.create_network(network.name, network_options(network, network_labels, plan_options_.api_version));
     journal_.networks.push_back(network.name);
     result.created_networks.push_back(network.name);
     report(task, network.name, State::done, "network created");
@@ -156,7 +184,7 @@ void Applier::create_networks_and_volumes(const Plan& plan, ApplyResult& result)
     volume_labels[labels::kVolume] = key;
     volume_labels[labels::kVersion] = labels::kComposeVersion;
     for (const auto& [label, value] : options_.plan.extra_labels) volume_labels[label] = value;
-    client_.create_volume(volume.name, volume.driver, volume_labels);
+    client_.create_volume(volume.name, volume.driver, volume_labels, volume.driver_opts);
     result.created_volumes.push_back(volume.name);
     report("volume:" + volume.name, volume.name, State::done, "volume created");
   }
@@ -181,7 +209,8 @@ void Applier::pull_and_build(const Plan& plan, ApplyResult& result) {
               for (const auto& [id, figures] : layers) current += figures.first, total += figures.second;
               report(task, reference, State::running, "pulling", current, total);
             },
-            [this] { return should_stop(); });
+            [this] { return should_stop(); },
+            plan.pull_platforms.count(reference) ? plan.pull_platforms.at(reference) : std::string());
         report(task, reference, State::done, "pulled");
         std::lock_guard lock(result_mutex);
         result.pulled_images.push_back(reference);
@@ -200,9 +229,12 @@ void Applier::pull_and_build(const Plan& plan, ApplyResult& result) {
     const std::string task = "image:" + service.image;
     report(task, service.image, State::running, "building");
     try {
-      const std::string context = make_build_context(service.build->context, service.build->dockerfile);
-      client_.build_image(context, service.image, service.build->dockerfile, service.build->args,
-                          service.build->target, nullptr);
+      const auto build = build_options(service);
+      const std::string context =
+          build.remote.empty()
+              ? make_build_context(service.build->context, service.build->dockerfile, service.build->dockerfile_inline)
+              : std::string();
+      client_.build_image(context, build, nullptr);
       report(task, service.image, State::done, "built");
       result.built_images.push_back(service.image);
     } catch (const Error& error) {
@@ -220,6 +252,21 @@ void Applier::remove_orphans(const Plan& plan, ApplyResult& result) {
     client_.remove_container(orphan.id, true, false);
     result.removed_orphans.push_back(orphan.name);
     report("container:" + orphan.name, orphan.name, State::done, "orphan removed");
+  }
+}
+
+void Applier::remove_surplus(const Plan& plan, ApplyResult& result) {
+  // Scale down: the highest numbers go first, each stopped within its service's grace period.
+  for (const auto& container : plan.surplus) {
+    check_cancel();
+    const std::string task = "container:" + container.name;
+    report(task, container.name, State::running, "removing (scale down)");
+    auto service = project_.services.find(container.labels.at(labels::kService));
+    const auto& grace = service->second.stop_grace_period;
+    if (container.state == "running") client_.stop_container(container.id, grace ? static_cast<int>(grace->count()) : 10);
+    client_.remove_container(container.id, true, false);
+    result.removed_surplus.push_back(container.name);
+    report(task, container.name, State::done, "removed (scale down)");
   }
 }
 
@@ -261,7 +308,8 @@ void Applier::await_completed(const std::string& dependency, const std::string& 
   });
 }
 
-void Applier::await_dependencies(const Service& service) {
+std::map<std::string, std::string> Applier::await_dependencies(const Service& service) {
+  std::map<std::string, std::string> containers;
   for (const auto& dependency : service.depends_on) {
     auto readiness = readiness_.find(dependency.service);
     if (readiness == readiness_.end()) {
@@ -273,64 +321,81 @@ void Applier::await_dependencies(const Service& service) {
     std::string container_id;
     auto status = readiness->second.wait([this] { return should_stop(); }, &container_id);
     if (status != Readiness::Status::started) {
-      if (should_stop()) return;
+      if (should_stop()) return containers;
       throw Error(ExitCode::failed, fmt::format("not started because {} failed", dependency.service));
     }
+    containers[dependency.service] = container_id;
     if (dependency.condition == DependencyCondition::service_healthy) await_healthy(dependency.service, container_id);
     if (dependency.condition == DependencyCondition::service_completed_successfully)
       await_completed(dependency.service, container_id);
   }
+  return containers;
 }
 
-std::string Applier::create_and_connect(const ServicePlan& service_plan) {
-  const auto& spec = service_plan.spec;
-  const std::string id = client_.create_container(spec.name, spec.body);
+std::string Applier::create_and_connect(const Service& service, const ContainerSpec& spec) {
+  const std::string id = client_.create_container(spec.name, spec.body, spec.platform);
   journal_.add_container(id);
-  for (const auto& [network, aliases] : spec.extra_networks) client_.connect_network(network, id, aliases);
+  for (const auto& [network, endpoint] : spec.extra_networks) client_.connect_network(network, id, endpoint);
+  // Configs and secrets are copied in before start: the engine may not see the client's files.
+  if (auto files = file_grants_tar(project_, service); !files.empty())
+    client_.put_archive(id, "/", std::move(files), file_grants_set_owner(service));
   return id;
 }
 
 ServiceOutcome Applier::run_service(const ServicePlan& service_plan) {
   const Service& service = project_.services.at(service_plan.service);
-  const std::string task = "service:" + service.name;
+  const std::string label = progress_label(service, service_plan.spec.number);
+  const std::string task = "service:" + label;
   ServiceOutcome outcome{service.name, service_plan.action, service_plan.reason, service_plan.existing_id,
                          service_plan.spec.name};
-  await_dependencies(service);
+  const auto dependencies = await_dependencies(service);
   if (should_stop()) return outcome;
+  // "service:X" references name X's container as it is now (it may have been created by this run).
+  ContainerSpec spec = service_plan.spec;
+  if (!shared_services(service).empty()) {
+    SpecOptions spec_options;
+    spec_options.extra_labels = plan_options_.extra_labels;
+    spec_options.api_version = plan_options_.api_version;
+    spec_options.number = spec.number;
+    spec_options.service_containers = dependencies;
+    spec = container_spec(project_, service, spec_options);
+  }
   switch (service_plan.action) {
     case ServiceAction::none:
       break;
     case ServiceAction::start:
-      report(task, service.name, State::running, "starting");
+      report(task, label, State::running, "starting");
       client_.start_container(service_plan.existing_id);
       break;
     case ServiceAction::create:
-      report(task, service.name, State::running, "creating");
-      outcome.container_id = create_and_connect(service_plan);
-      report(task, service.name, State::running, "starting");
+      report(task, label, State::running, "creating");
+      outcome.container_id = create_and_connect(service, spec);
+      report(task, label, State::running, "starting");
       client_.start_container(outcome.container_id);
       break;
     case ServiceAction::recreate: {
-      report(task, service.name, State::running, fmt::format("recreating ({})", service_plan.reason));
+      report(task, label, State::running, fmt::format("recreating ({})", service_plan.reason));
       const bool was_running = service_plan.existing_state == "running";
       if (was_running) client_.stop_container(service_plan.existing_id, service.stop_grace_period ? static_cast<int>(service.stop_grace_period->count()) : 10);
       // Set the old container aside under another name, so it can be put back on failure.
       const std::string aside = fmt::format("{}_replaced_{}", service_plan.spec.name, service_plan.existing_id.substr(0, 12));
       client_.rename_container(service_plan.existing_id, aside);
       journal_.add_replaced({service_plan.existing_id, service_plan.spec.name, was_running});
-      outcome.container_id = create_and_connect(service_plan);
-      report(task, service.name, State::running, "starting");
+      outcome.container_id = create_and_connect(service, spec);
+      report(task, label, State::running, "starting");
       client_.start_container(outcome.container_id);
       break;
     }
   }
-  report(task, service.name, State::done,
+  report(task, label, State::done,
          service_plan.action == ServiceAction::none ? "running (unchanged)" : "started");
   return outcome;
 }
 
 void Applier::run_services(Plan& plan, ApplyResult& result) {
-  for (const auto& service_plan : plan.services) readiness_[service_plan.service];
+  for (const auto& [name, service] : project_.services) readiness_[name];
+  for (const auto& service_plan : plan.services) readiness_[service_plan.service].expect();
+  for (auto& [name, readiness] : readiness_) readiness.start_if_empty();
   std::vector<ServiceOutcome> outcomes(plan.services.size());
   std::vector<std::thread> workers;
   for (size_t i = 0; i < plan.services.size(); ++i) {
@@ -339,14 +404,16 @@ void Applier::run_services(Plan& plan, ApplyResult& result) {
       auto& readiness = readiness_.at(service_plan.service);
       try {
         outcomes[i] = run_service(service_plan);
-        readiness.set(should_stop() ? Readiness::Status::failed : Readiness::Status::started, outcomes[i].container_id);
+        if (should_stop()) readiness.failed();
+        else readiness.started(service_plan.spec.number, outcomes[i].container_id);
       } catch (const Error& error) {
-        readiness.set(Readiness::Status::failed);
+        readiness.failed();
         if (cancelled()) return;
-        report("service:" + service_plan.service, service_plan.service, State::failed, error.what());
+        const auto label = progress_label(project_.services.at(service_plan.service), service_plan.spec.number);
+        report("service:" + label, label, State::failed, error.what());
         record_failure(fmt::format("{}: {}", service_plan.service, error.what()), error.hint());
       } catch (const std::exception& error) {
-        readiness.set(Readiness::Status::failed);
+        readiness.failed();
         record_failure(fmt::format("{}: {}", service_plan.service, error.what()), {});
       }
     });
@@ -373,13 +440,22 @@ void Applier::rollback() {
 
 ApplyResult Applier::run() {
   ApplyResult result;
+  plan_options_ = options_.plan;
+  plan_options_.api_version = client_.api_version();
+  plan_options_.now = std::chrono::system_clock::now();
   Observed observed = observe(client_, project_);
-  Plan plan = make_plan(project_, observed, options_.plan);
+  Plan plan = make_plan(project_, observed, plan_options_);
   if (!plan.missing_external.empty()) {
     std::string names;
     for (const auto& name : plan.missing_external) names += (names.empty() ? "" : ", ") + name;
     throw ConfigError(fmt::format("external network or volume not found: {}", names),
                       "create it first (docker network create / docker volume create), or drop `external: true`");
+  }
+  if (!plan.missing_images.empty()) {
+    std::string names;
+    for (const auto& name : plan.missing_images) names += (names.empty() ? "" : ", ") + name;
+    throw ConfigError(fmt::format("image not on the engine, and its pull_policy is never: {}", names),
+                      "load or build the image on the engine, or change pull_policy");
   }
   result.changed = plan.changes_anything();
   try {
@@ -389,10 +465,11 @@ ApplyResult Applier::run() {
       if (!result.pulled_images.empty() || !result.built_images.empty()) {
         // New images may change what must be recreated.
         observed = observe(client_, project_);
-        plan = make_plan(project_, observed, options_.plan);
+        plan = make_plan(project_, observed, plan_options_);
         result.changed = result.changed || plan.changes_anything();
       }
       remove_orphans(plan, result);
+      remove_surplus(plan, result);
       run_services(plan, result);
     }
     check_cancel();

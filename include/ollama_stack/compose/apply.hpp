@@ -24,6 +24,7 @@ struct ApplyOptions {
   std::chrono::seconds dependency_timeout{120};  // for service_healthy / completed conditions
 };
 
+// One container of a service (services with replicas have one outcome per replica).
 struct ServiceOutcome {
   std::string service;
   ServiceAction action = ServiceAction::none;
@@ -40,6 +41,7 @@ struct ApplyResult {
   std::vector<std::string> pulled_images;
   std::vector<std::string> built_images;
   std::vector<std::string> removed_orphans;
+  std::vector<std::string> removed_surplus;  // replicas beyond a service's count (scale down)
 };
 
 // Throws Error (exit 1) naming what failed and why, Interrupted (exit 130) when cancelled, or
