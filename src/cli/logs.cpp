@@ -81,7 +81,7 @@ void run_logs(Context& context, const LogsOptions& options) {
                                 known_services(session), options.services, project);
 
   std::vector<std::string> shown;
-  for (const auto& target : targets) shown.push_back(target.service);
+  for (const auto& target : targets) shown.push_back(target.prefix.empty() ? target.service : target.prefix);
   const LogRenderOptions render{.prefix = !options.no_prefix,
                                 .timestamps = options.timestamps,
                                 .color = context.caps_out().color,

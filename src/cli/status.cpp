@@ -1,6 +1,8 @@
 // `ollama-stack status`: one row per service, as a table, as JSON, or redrawn with --watch.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -49,6 +51,7 @@ nlohmann::json status_json(const stack::StackStatus& status, const std::optional
                        {"container_port", port.container_port}, {"protocol", port.protocol}});
     services.push_back({{"name", service.name},
                         {"container", service.container.empty() ? nlohmann::json(nullptr) : nlohmann::json(service.container)},
+                        {"replica", service.replica > 0 ? nlohmann::json(service.replica) : nlohmann::json(nullptr)},
                         {"state", service.state},
                         {"health", service.health},
                         {"reason", service.reason},
@@ -79,6 +82,10 @@ std::string render_table(Context& context, const stack::StackStatus& status) {
   Table table({{"SERVICE"}, {"STATE"}, {"HEALTH"}, {"URL"}, {"CPU", Align::right}, {"MEMORY", Align::right},
                {"UPTIME", Align::right}, {"IMAGE"}});
   for (const auto& service : status.services) {
+    // A service with several replicas shows each as "<service>-<n>", as `docker compose ps` names them.
+    const bool replicated = std::count_if(status.services.begin(), status.services.end(),
+                                          [&](const auto& other) { return other.name == service.name; }) > 1;
+    const std::string name = replicated ? fmt::format("{}-{}", service.name, service.replica) : service.name;
     std::string health = service.health;
     if (service.health == "healthy") health = style.green(health);
     else if (service.health == "starting") health = style.yellow(health);
@@ -89,7 +96,7 @@ std::string render_table(Context& context, const stack::StackStatus& status) {
       if (service.memory_limit_bytes && *service.memory_limit_bytes > 0)
         memory += " / " + format_bytes(*service.memory_limit_bytes);
     }
-    table.add_row({style.service(service.name), service.state, health, service.url.empty() ? "-" : service.url,
+    table.add_row({style.service(name), service.state, health, service.url.empty() ? "-" : service.url,
                    service.cpu_percent ? fmt::format("{:.1f}%", *service.cpu_percent) : "-", memory,
                    service.uptime_seconds ? format_duration(std::chrono::seconds(*service.uptime_seconds)) : "-",
                    service.image.empty() ? "-" : service.image});

@@ -29,7 +29,8 @@ std::string label_or_empty(const engine::Labels& map, const char* key) {
 LogLine make_line(const LogTarget& target, engine::LogStream stream, std::string_view raw) {
   const auto split = split_timestamp(raw);
   return LogLine{target.service,          target.container_name, stream,
-                 std::string(split.time), split.time_ns,         std::string(split.text)};
+                 std::string(split.time), split.time_ns,         std::string(split.text),
+                 target.prefix};
 }
 
 // Runs read(target) for every target on its own thread; an exception becomes a LogFailure
@@ -76,11 +77,18 @@ std::vector<LogTarget> find_log_targets(engine::Client& engine, const std::strin
     if (service.empty()) continue;
     const auto inspected = engine.find_container(container.id);
     if (!inspected) continue;  // removed meanwhile
-    targets.push_back({service, container.id, container.name, inspected->tty});
+    const std::string number = label_or_empty(container.labels, labels::kContainerNumber);
+    targets.push_back({service, container.id, container.name, inspected->tty, service + "-" + number});
   }
   std::sort(targets.begin(), targets.end(), [](const LogTarget& a, const LogTarget& b) {
     return std::tie(a.service, a.container_name) < std::tie(b.service, b.container_name);
   });
+  // Replicas are told apart as Compose does ("web-1 |", "web-2 |"); a lone container shows its service.
+  for (auto& target : targets) {
+    const auto same = std::count_if(targets.begin(), targets.end(),
+                                    [&](const LogTarget& other) { return other.service == target.service; });
+    if (same == 1) target.prefix = target.service;
+  }
   return targets;
 }
 

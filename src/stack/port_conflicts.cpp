@@ -37,7 +37,7 @@ std::vector<PublishedPort> published_ports(const compose::Project& project) {
   std::vector<PublishedPort> ports;
   for (const auto& [name, service] : project.services) {
     for (const auto& mapping : service.ports) {
-      if (mapping.published == 0 || mapping.ephemeral) continue;
+      if (mapping.published == 0 || mapping.ephemeral || mapping.published_last != 0) continue;  // a range: the engine picks
       ports.push_back({name, mapping.host_ip, mapping.published, mapping.protocol});
     }
   }

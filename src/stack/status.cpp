@@ -5,6 +5,7 @@
 #include <future>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/cgroup_stats.hpp"
@@ -41,6 +42,13 @@ ServiceStatus describe(engine::Client& client, const engine::ContainerSummary& s
   ServiceStatus status;
   status.name = summary.labels.count(labels::kService) ? summary.labels.at(labels::kService) : summary.name;
   status.container = summary.name;
+  if (auto number = summary.labels.find(labels::kContainerNumber); number != summary.labels.end()) {
+    try {
+      status.replica = std::stoi(number->second);
+    } catch (const std::exception&) {
+      status.replica = 0;  // a label that is not a number: shown as unknown
+    }
+  }
   status.image = summary.image;
   status.title = summary.labels.count(kTitleLabel) ? summary.labels.at(kTitleLabel) : status.name;
   for (const auto& port : summary.ports)
@@ -107,7 +115,9 @@ StackStatus stack_status(Session& session, const StatusOptions& options) {
     missing.health = "stopped";
     result.services.push_back(std::move(missing));
   }
-  std::sort(result.services.begin(), result.services.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  // Replicas of a service are rows of their own, in container order (web-1, web-2, ...).
+  std::sort(result.services.begin(), result.services.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.name, a.container) < std::tie(b.name, b.container); });
   result.running = std::any_of(result.services.begin(), result.services.end(),
                                [](const ServiceStatus& status) { return status.state == "running"; });
   result.healthy = !result.services.empty() &&

@@ -21,6 +21,8 @@ struct LogTarget {
   std::string container_id;
   std::string container_name;
   bool tty = false;  // Config.Tty: the engine sends a raw stream
+  // What the line prefix shows: the service, or "service-N" when it runs several replicas.
+  std::string prefix;
 };
 
 struct LogLine {
@@ -30,6 +32,7 @@ struct LogLine {
   std::string time;                // RFC3339Nano as the engine wrote it; "" when the line had none
   std::optional<int64_t> time_ns;  // nanoseconds since the Unix epoch, for ordering
   std::string text;
+  std::string prefix;  // the target's prefix
 };
 
 // A container whose logs could not be read; the others are still shown.

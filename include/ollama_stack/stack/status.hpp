@@ -21,6 +21,7 @@ struct ServiceStatus {
   std::string name;
   std::string title;
   std::string container;      // "" when the service has no container
+  int replica = 0;            // the container's number (deploy.replicas: one row each); 0 = none
   std::string state;          // "running", "exited", …, or "not created"
   std::string health;         // "healthy", "starting", "unhealthy", "stopped"
   std::string reason;         // why not healthy

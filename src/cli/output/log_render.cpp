@@ -16,8 +16,8 @@ std::size_t log_prefix_width(const std::vector<std::string>& services) {
 std::string render_log_line(const stack::LogLine& line, const LogRenderOptions& options) {
   std::string out;
   if (options.prefix) {
-    out += Style(options.color)
-               .service(line.service, pad_to_width(line.service, options.prefix_width) + " |");
+    const std::string& prefix = line.prefix.empty() ? line.service : line.prefix;
+    out += Style(options.color).service(line.service, pad_to_width(prefix, options.prefix_width) + " |");
     out += ' ';
   }
   if (options.timestamps && !line.time.empty()) out.append(line.time).append(" ");
