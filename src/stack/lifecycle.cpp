@@ -31,9 +31,18 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   const std::string host = url_host == "localhost" ? "127.0.0.1" : url_host;
   const auto containers = client.list_containers(project_filter(project_name), true);
-  std::map<std::string, std::string> pending;  // service -> container id
+  // service (or "<service>-<n>" for each replica of a replicated service) -> container id
+  std::map<std::string, std::string> pending;
+  std::map<std::string, int> per_service;
   for (const auto& container : containers)
-    if (container.labels.count(labels::kService) != 0) pending[container.labels.at(labels::kService)] = container.id;
+    if (container.labels.count(labels::kService) != 0) ++per_service[container.labels.at(labels::kService)];
+  for (const auto& container : containers) {
+    if (container.labels.count(labels::kService) == 0) continue;
+    const std::string& service = container.labels.at(labels::kService);
+    const auto number = container.labels.find(labels::kContainerNumber);
+    const bool replicated = per_service[service] > 1 && number != container.labels.end();
+    pending[replicated ? service + "-" + number->second : service] = container.id;
+  }
   std::map<std::string, HealthReport> last;
   // Stand-ins and small services answer within milliseconds of starting, big ones take seconds:
   // poll soon, then back off to 200 ms so a slow start costs few engine calls.
