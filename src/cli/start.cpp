@@ -67,6 +67,8 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
   auto lock = lock_stack_for(context, session, restart ? "restart" : "start", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
   for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
+  // Compose keys accepted but ignored (file:line), unset variables, obsolete keys.
+  for (const auto& warning : session.project().warnings) context.err() << "warning: " << warning << "\n";
 
   if (restart) {
     stack::ExtensionStopOptions extension_stop;
