@@ -49,6 +49,7 @@ int usage(int code) {
         << "usage: standin --role ollama|webui|mcpo|mcp-sse [--host ADDR] [--port N] [--data DIR]\n"
            "       standin --role mcpo --config PATH [--hot-reload] [other mcpo flags]\n"
            "       standin probe URL          (GET, 2 s timeout; exit 0 on 2xx)\n"
+           "       standin inspect [PATH...]  (the container seen from inside, as JSON; see inspect.cpp)\n"
            "       ollama [serve|list|ps|--version]   (invoked through an `ollama` link)\n"
            "The role also follows from argv[0]: ollama, open-webui/webui, mcpo.\n";
     return code;
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "standin") args.erase(args.begin());
     if (self == "probe") args.insert(args.begin(), "probe");
     if (!args.empty() && args[0] == "probe") return probe(args);
+    if (!args.empty() && args[0] == "inspect") return inspect_self(args);
     if (!args.empty() && (args[0] == "--help" || args[0] == "help")) return usage(0);
 
     Options& o = g_options;

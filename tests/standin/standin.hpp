@@ -121,4 +121,7 @@ Handler make_mcp_sse_handler();  // role mcp-sse: an extension's MCP server over
 // `ollama list|ls|ps|--version` inside the stand-in ollama image. Returns the exit code.
 int ollama_cli(const std::vector<std::string>& args);
 
+// `standin inspect [PATH...]`: the container seen from inside, as JSON (inspect.cpp).
+int inspect_self(const std::vector<std::string>& args);
+
 }  // namespace standin
