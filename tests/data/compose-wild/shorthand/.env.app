@@ -1,0 +1,3 @@
+# app settings
+APP_ENV=dev
+export SECRET="a b c"
