@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ollama_stack/util/error.hpp"
+#include "tar_buffer.hpp"
 
 namespace ollama_stack::compose {
 namespace {
@@ -99,17 +100,8 @@ std::string make_build_context(const std::string& directory, const std::string& 
                                       : dockerfile.empty()       ? "Dockerfile"
                                                                  : dockerfile;
 
-  std::string output;
-  std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_new(), archive_write_free);
-  archive_write_set_format_pax_restricted(writer.get());
-  archive_write_set_bytes_in_last_block(writer.get(), 1);
-  archive_write_open(
-      writer.get(), &output, nullptr,
-      [](archive*, void* target, const void* buffer, size_t length) -> la_ssize_t {
-        static_cast<std::string*>(target)->append(static_cast<const char*>(buffer), length);
-        return static_cast<la_ssize_t>(length);
-      },
-      nullptr);
+  TarBuffer tar;
+  archive* writer = tar.get();
 
   for (auto it = fs::recursive_directory_iterator(directory, error); !error && it != fs::recursive_directory_iterator();
        it.increment(error)) {
@@ -128,30 +120,20 @@ std::string make_build_context(const std::string& directory, const std::string& 
     if (S_ISLNK(info.st_mode)) {
       archive_entry_set_symlink(entry.get(), fs::read_symlink(path, error).c_str());
     }
-    archive_write_header(writer.get(), entry.get());
+    archive_write_header(writer, entry.get());
     if (S_ISREG(info.st_mode)) {
       std::ifstream file(path, std::ios::binary);
       char buffer[65536];
       while (file.read(buffer, sizeof buffer) || file.gcount() > 0)
-        archive_write_data(writer.get(), buffer, static_cast<size_t>(file.gcount()));
+        archive_write_data(writer, buffer, static_cast<size_t>(file.gcount()));
     }
   }
   if (error)
     throw Error(ExitCode::failed, fmt::format("reading build context {} failed: {}", directory, error.message()));
-  if (!dockerfile_inline.empty()) {
-    // build.dockerfile_inline travels inside the context, as the Docker CLI sends a Dockerfile
-    // read from stdin.
-    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                        archive_entry_free);
-    archive_entry_set_pathname(entry.get(), kInlineDockerfile);
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
-    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(dockerfile_inline.size()));
-    archive_write_header(writer.get(), entry.get());
-    archive_write_data(writer.get(), dockerfile_inline.data(), dockerfile_inline.size());
-  }
-  archive_write_close(writer.get());
-  return output;
+  // build.dockerfile_inline travels inside the context, as the Docker CLI sends a Dockerfile
+  // read from stdin.
+  if (!dockerfile_inline.empty()) tar.add_file(kInlineDockerfile, dockerfile_inline, 0644);
+  return tar.finish();
 }
 
 }  // namespace ollama_stack::compose

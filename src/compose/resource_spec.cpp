@@ -1,7 +1,5 @@
 #include "ollama_stack/compose/resource_spec.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fmt/format.h>
 
 #include <ctime>
@@ -11,6 +9,7 @@
 #include "ollama_stack/compose/service_options.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "tar_buffer.hpp"
 
 namespace ollama_stack::compose {
 
@@ -86,38 +85,17 @@ bool file_grants_set_owner(const Service& service) {
 
 std::string file_grants_tar(const Project& project, const Service& service) {
   if (service.configs.empty() && service.secrets.empty()) return {};
-  std::string output;
-  std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_new(),
-                                                                 archive_write_free);
-  archive_write_set_format_pax_restricted(writer.get());
-  archive_write_set_bytes_in_last_block(writer.get(), 1);
-  archive_write_open(
-      writer.get(), &output, nullptr,
-      [](archive*, void* target, const void* buffer, size_t length) -> la_ssize_t {
-        static_cast<std::string*>(target)->append(static_cast<const char*>(buffer), length);
-        return static_cast<la_ssize_t>(length);
-      },
-      nullptr);
+  TarBuffer tar;
   for (const auto& [grants, objects] :
        {std::pair{&service.configs, &project.configs}, {&service.secrets, &project.secrets}}) {
     for (const auto& grant : *grants) {
-      const std::string& content = objects->at(grant.source).content;
-      std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                          archive_entry_free);
-      archive_entry_set_pathname(entry.get(), grant.target.substr(1).c_str());  // relative to "/"
-      archive_entry_set_filetype(entry.get(), AE_IFREG);
-      archive_entry_set_perm(entry.get(),
-                             static_cast<mode_t>(grant.mode));  // as given, like Compose
-      archive_entry_set_uid(entry.get(), grant.uid.empty() ? 0 : std::stoll(grant.uid));
-      archive_entry_set_gid(entry.get(), grant.gid.empty() ? 0 : std::stoll(grant.gid));
-      archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content.size()));
-      archive_entry_set_mtime(entry.get(), std::time(nullptr), 0);
-      archive_write_header(writer.get(), entry.get());
-      archive_write_data(writer.get(), content.data(), content.size());
+      // Relative to "/", the mode as given and root unless an owner is named, like Compose.
+      tar.add_file(grant.target.substr(1), objects->at(grant.source).content, grant.mode,
+                   grant.uid.empty() ? 0 : std::stoll(grant.uid), grant.gid.empty() ? 0 : std::stoll(grant.gid),
+                   std::time(nullptr));
     }
   }
-  archive_write_close(writer.get());
-  return output;
+  return tar.finish();
 }
 
 }  // namespace ollama_stack::compose

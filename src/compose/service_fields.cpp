@@ -11,18 +11,6 @@
 #include "ollama_stack/compose/units.hpp"
 
 namespace ollama_stack::compose {
-namespace {
-
-// Calls `fn(key, value, path)` for each entry of a mapping whose value is not null.
-template <typename Fn>
-void for_each_set(const Node& mapping, std::string_view path, Fn fn) {
-  for (const auto& entry : mapping.entries) {
-    if (!entry.value.is_null() && !entry.key.starts_with("x-"))
-      fn(entry.key, entry.value, join_path(path, entry.key));
-  }
-}
-
-}  // namespace
 
 std::chrono::nanoseconds duration_value(const Node& node, std::string_view path) {
   std::string text = as_string(node, path);

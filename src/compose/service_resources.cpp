@@ -9,14 +9,6 @@
 namespace ollama_stack::compose {
 namespace {
 
-template <typename Fn>
-void for_each_set(const Node& mapping, std::string_view path, Fn fn) {
-  for (const auto& entry : mapping.entries) {
-    if (!entry.value.is_null() && !entry.key.starts_with("x-"))
-      fn(entry.key, entry.value, join_path(path, entry.key), entry.key_location);
-  }
-}
-
 // An integer, or a duration turned into microseconds (cpu_rt_period / cpu_rt_runtime).
 int64_t microseconds_value(const Node& node, std::string_view path) {
   if (node.is_scalar() && !node.value.empty() &&

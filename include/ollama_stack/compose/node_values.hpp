@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,19 @@ struct KeyValue {
 std::vector<KeyValue> as_key_values(const Node& node, std::string_view path);
 // The same as a map; a missing value is "" (labels, driver_opts, sysctls...).
 std::map<std::string, std::string> as_string_map(const Node& node, std::string_view path);
+
+// Calls fn(key, value, path) — or fn(key, value, path, key_location) — for each entry of a
+// mapping whose value is set (not null) and that is not an x-* extension.
+template <typename Fn>
+void for_each_set(const Node& mapping, std::string_view path, Fn fn) {
+  for (const auto& entry : mapping.entries) {
+    if (entry.value.is_null() || entry.key.starts_with("x-")) continue;
+    if constexpr (std::is_invocable_v<Fn, const std::string&, const Node&, const std::string&, const Location&>)
+      fn(entry.key, entry.value, join_path(path, entry.key), entry.key_location);
+    else
+      fn(entry.key, entry.value, join_path(path, entry.key));
+  }
+}
 
 // The node as JSON (scalars as strings), for x-* extension fields.
 nlohmann::json to_json(const Node& node);

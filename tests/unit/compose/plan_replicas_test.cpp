@@ -1,21 +1,11 @@
 // Plan decisions for replicas, services that share another one's namespace, and pull policies.
-#include <gtest/gtest.h>
-
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/compose/load.hpp"
+#include "compose_test_support.hpp"
 #include "ollama_stack/compose/plan.hpp"
-#include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::compose {
 namespace {
 
-Project load(const std::string& yaml) {
-  LoadOptions options;
-  options.sources = {{"/work/test/compose.yml", yaml}};
-  options.lookup = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
-  options.project_name = "p";
-  return load_project(options).project;
-}
+Project load(const std::string& yaml) { return testing::load_text(yaml).project; }
 
 engine::ContainerSummary container_for(const ServicePlan& plan, const std::string& id) {
   engine::ContainerSummary container;
@@ -68,7 +58,7 @@ TEST(PlanReplicas, CreatesOneContainerAReplicaAndScalesDownFromTheTop) {
   auto project = load("services:\n  w: {image: img, deploy: {replicas: 3}}\n");
   auto plan = make_plan(project, present(project), {});
   EXPECT_EQ(names(plan.services, ServiceAction::create),
-            (std::vector<std::string>{"p-w-1", "p-w-2", "p-w-3"}));
+            (std::vector<std::string>{"proj-w-1", "proj-w-2", "proj-w-3"}));
 
   Observed running = after(project, plan);
   EXPECT_FALSE(make_plan(project, running, {}).changes_anything());
@@ -76,9 +66,9 @@ TEST(PlanReplicas, CreatesOneContainerAReplicaAndScalesDownFromTheTop) {
   project.services.at("w").replicas = 1;
   auto down = make_plan(project, running, {});
   ASSERT_EQ(down.surplus.size(), 2u);
-  EXPECT_EQ(down.surplus[0].name, "p-w-3");  // highest number first
-  EXPECT_EQ(down.surplus[1].name, "p-w-2");
-  EXPECT_EQ(names(down.services, ServiceAction::none), std::vector<std::string>{"p-w-1"});
+  EXPECT_EQ(down.surplus[0].name, "proj-w-3");  // highest number first
+  EXPECT_EQ(down.surplus[1].name, "proj-w-2");
+  EXPECT_EQ(names(down.services, ServiceAction::none), std::vector<std::string>{"proj-w-1"});
   EXPECT_TRUE(down.orphans.empty());
 
   project.services.at("w").replicas = 0;
@@ -92,8 +82,8 @@ TEST(PlanReplicas, ScalingUpKeepsTheRunningReplicas) {
   Observed running = after(project, make_plan(project, present(project), {}));
   project.services.at("w").replicas = 2;
   auto plan = make_plan(project, running, {});
-  EXPECT_EQ(names(plan.services, ServiceAction::none), std::vector<std::string>{"p-w-1"});
-  EXPECT_EQ(names(plan.services, ServiceAction::create), std::vector<std::string>{"p-w-2"});
+  EXPECT_EQ(names(plan.services, ServiceAction::none), std::vector<std::string>{"proj-w-1"});
+  EXPECT_EQ(names(plan.services, ServiceAction::create), std::vector<std::string>{"proj-w-2"});
 }
 
 TEST(PlanReplicas, AContainerSharingANamespaceFollowsItsParent) {
