@@ -271,7 +271,8 @@ services:
   ASSERT_EQ(status.exit_code, 0) << status.err;
   std::vector<std::pair<std::string, int>> workers;
   for (const auto& service : json::parse(status.out)["services"])
-    if (service["name"] == "worker") workers.emplace_back(service["container"], service["replica"]);
+    if (service["name"] == "worker")
+      workers.emplace_back(service["container"].get<std::string>(), service["replica"].get<int>());
   EXPECT_EQ(workers, (std::vector<std::pair<std::string, int>>{{project + "-worker-1", 1},
                                                                {project + "-worker-2", 2}}));
   auto table = run_cli({"status", "--no-stats"}, options);

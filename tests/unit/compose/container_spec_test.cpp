@@ -44,7 +44,9 @@ services:
 volumes: {data: {}}
 networks: {front: {}, back: {}}
 )");
-  auto spec = container_spec(project, project.services.at("web"), {{labels::kInstallation, "p"}});
+  SpecOptions options;
+  options.extra_labels = {{labels::kInstallation, "p"}};
+  auto spec = container_spec(project, project.services.at("web"), options);
   const auto& body = spec.body;
   EXPECT_EQ(spec.name, "p-web-1");
   EXPECT_EQ(body["Image"], "img/web:1");
@@ -87,10 +89,10 @@ networks: {front: {}, back: {}}
 
 TEST(ContainerSpec, HashChangesWithConfigurationAndOnlyWithIt) {
   auto project = load("services:\n  web:\n    image: img/web:1\n    environment: {A: '1'}\n");
-  const auto first = container_spec(project, project.services.at("web"), {}).config_hash;
-  EXPECT_EQ(first, container_spec(project, project.services.at("web"), {}).config_hash);
+  const auto first = container_spec(project, project.services.at("web"), SpecOptions{}).config_hash;
+  EXPECT_EQ(first, container_spec(project, project.services.at("web"), SpecOptions{}).config_hash);
   project.services.at("web").environment["A"] = "2";
-  EXPECT_NE(first, container_spec(project, project.services.at("web"), {}).config_hash);
+  EXPECT_NE(first, container_spec(project, project.services.at("web"), SpecOptions{}).config_hash);
 }
 
 TEST(ContainerSpec, Sha256MatchesAKnownDigest) {

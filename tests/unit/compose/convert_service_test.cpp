@@ -48,11 +48,12 @@ TEST(ComposeService, BuildStringAndMapping) {
       "      args: [A=1, FROM_SHELL]\n      target: prod\n",
       {{"FROM_SHELL", "yes"}});
   EXPECT_EQ(m.image, "mine");
-  EXPECT_EQ(m.build, (Build{"/src", "Containerfile", {{"A", "1"}, {"FROM_SHELL", "yes"}}, "prod"}));
+  EXPECT_EQ(m.build,
+            (Build{"/src", "Containerfile", "", {{"A", "1"}, {"FROM_SHELL", "yes"}}, "prod"}));
   Service d = service_from("    build: {args: {X: 2}}\n");
   EXPECT_EQ(d.build->context, "/work/proj");
-  EXPECT_THAT(service_error("    build: {context: ., secrets: [a]}\n"),
-              HasSubstr("compose.yml:3: services.a.build.secrets: this key is not supported"));
+  EXPECT_THAT(service_error("    build: {context: ., secret: [a]}\n"),
+              HasSubstr("compose.yml:3: services.a.build.secret: this key is not supported"));
 }
 
 TEST(ComposeService, CommandAndEntrypoint) {
@@ -138,7 +139,7 @@ TEST(ComposeService, Healthcheck) {
       "\"http://localhost\"]\n"
       "      interval: 30s\n      timeout: 5s\n      start_period: 1m\n      retries: 5\n");
   EXPECT_EQ(s.healthcheck,
-            (Healthcheck{{"CMD", "curl", "-f", "http://localhost"}, 30s, 5s, 1min, 5}));
+            (Healthcheck{{"CMD", "curl", "-f", "http://localhost"}, 30s, 5s, 1min, 0s, 5}));
   EXPECT_THAT(service_from("    image: x\n    healthcheck: {test: curl -f localhost || exit 1}\n")
                   .healthcheck->test,
               ElementsAre("CMD-SHELL", "curl -f localhost || exit 1"));
@@ -152,8 +153,12 @@ TEST(ComposeService, Healthcheck) {
                         "\"CMD-SHELL\" or \"NONE\""));
   EXPECT_THAT(service_error("    image: x\n    healthcheck: {retries: -1}\n"),
               HasSubstr("-1 is out of range"));
-  EXPECT_THAT(service_error("    image: x\n    healthcheck: {start_interval: 1s}\n"),
-              HasSubstr("services.a.healthcheck.start_interval: this key is not supported"));
+  // start_interval is read here; whether the engine has it is checked when the body is built.
+  EXPECT_EQ(service_from("    image: x\n    healthcheck: {start_interval: 1s}\n")
+                .healthcheck->start_interval,
+            1s);
+  EXPECT_THAT(service_error("    image: x\n    healthcheck: {start_intervall: 1s}\n"),
+              HasSubstr("services.a.healthcheck.start_intervall: this key is not supported"));
 }
 
 TEST(ComposeService, Restart) {
@@ -179,17 +184,21 @@ TEST(ComposeService, MemoryAndCpus) {
               HasSubstr("services.a.cpus: \"many\" is not a number"));
 }
 
-TEST(ComposeService, DeployLimitsWinOverMemLimitAndCpus) {
+TEST(ComposeService, DeployLimitsMustAgreeWithMemLimitAndCpus) {
+  // compose-go (loader/validate.go) refuses distinct values; equal ones are fine.
   Service s = service_from(
       "    image: x\n    deploy:\n      resources:\n        limits: {memory: 2g, cpus: \"1.5\"}\n"
-      "        reservations: {memory: 1g}\n    mem_limit: 512m\n    cpus: 0.5\n");
+      "        reservations: {memory: 1g}\n    mem_limit: 2048m\n    cpus: 1.5\n");
   EXPECT_EQ(s.memory_bytes, 2147483648);
   EXPECT_EQ(s.nano_cpus, 1500000000);
   EXPECT_EQ(s.memory_reservation_bytes, 1073741824);
-  EXPECT_THAT(service_error("    image: x\n    deploy: {replicas: 2}\n"),
-              HasSubstr("compose.yml:4: services.a.deploy.replicas: this key is not supported"));
-  EXPECT_THAT(service_error("    image: x\n    deploy: {resources: {limits: {pids: 5}}}\n"),
-              HasSubstr("services.a.deploy.resources.limits.pids: this key is not supported"));
+  EXPECT_THAT(service_error("    image: x\n    mem_limit: 512m\n    deploy:\n      resources:\n"
+                            "        limits: {memory: 2g}\n"),
+              HasSubstr("mem_limit and deploy.resources.limits.memory have distinct values"));
+  EXPECT_THAT(service_error("    image: x\n    deploy: {replica: 2}\n"),
+              HasSubstr("compose.yml:4: services.a.deploy.replica: this key is not supported"));
+  EXPECT_EQ(service_from("    image: x\n    deploy: {resources: {limits: {pids: 5}}}\n").pids_limit,
+            5);
 }
 
 TEST(ComposeService, DeviceReservations) {
@@ -347,11 +356,11 @@ TEST(ComposeService, ExtensionFieldsAreKeptAsWritten) {
 
 TEST(ComposeService, UnknownKeyIsRejectedWithFileLine) {
   try {
-    load_text("services:\n  a:\n    image: x\n\n    privileged: true\n");
+    load_text("services:\n  a:\n    image: x\n\n    privilege: true\n");
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(),
-                 "compose.yml:5: services.a.privileged: this key is not supported by ollama-stack");
+                 "compose.yml:5: services.a.privilege: this key is not supported by ollama-stack");
     EXPECT_THAT(e.hint(), HasSubstr("remove it"));
   }
 }

@@ -116,8 +116,8 @@ volumes:
   EXPECT_EQ(project.volumes.at("cache").labels.at("keep"), "yes");
   EXPECT_TRUE(project.volumes.at("old").external);
   EXPECT_EQ(project.volumes.at("old").name, "old");
-  EXPECT_THAT(load_error("services: {}\nvolumes:\n  v:\n    driver_opts: {a: b}\n"),
-              HasSubstr("compose.yml:4: volumes.v.driver_opts: this key is not supported"));
+  EXPECT_THAT(load_error("services: {}\nvolumes:\n  v:\n    driver_ops: {a: b}\n"),
+              HasSubstr("compose.yml:4: volumes.v.driver_ops: this key is not supported"));
   EXPECT_THAT(load_error("services: {}\nvolumes:\n  v:\n    external: maybe\n"),
               HasSubstr("compose.yml:4: volumes.v.external: \"maybe\" is not a boolean"));
 }
@@ -127,8 +127,8 @@ TEST(ComposeProject, TopLevelKeys) {
   ASSERT_EQ(result.warnings.size(), 1u);
   EXPECT_EQ(result.warnings[0],
             "compose.yml:1: version: the top-level \"version\" key is obsolete and ignored");
-  EXPECT_EQ(load_error("services: {}\n\nsecrets:\n  s: {file: x}\n"),
-            "compose.yml:3: secrets: this key is not supported by ollama-stack");
+  EXPECT_EQ(load_error("services: {}\n\nsecret:\n  s: {file: x}\n"),
+            "compose.yml:3: secret: this key is not supported by ollama-stack");
   EXPECT_THAT(load_error("- a\n- b\n"),
               HasSubstr("compose.yml:1: a compose file must be a mapping, not a list"));
   EXPECT_THAT(load_error("services: [a]\n"),

@@ -201,7 +201,7 @@ const Case kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(ComposeKeys, EngineField, ::testing::ValuesIn(kCases),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& test) { return std::string(test.param.name); });
 
 TEST(EngineFields, UnsetKeysAddNothingToTheBody) {
   // A service using none of the newer keys gets the body it always had, so upgrading ollama-stack

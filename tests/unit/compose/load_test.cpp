@@ -43,7 +43,11 @@ TEST(ComposeStackFiles, BaseAlone) {
 
   const Service& ollama = project.services.at("ollama");
   EXPECT_EQ(ollama.image, "ollama/ollama:latest");
-  EXPECT_THAT(ollama.ports, ElementsAre(PortMapping{"127.0.0.1", 11434, false, 11434, "tcp"}));
+  EXPECT_THAT(ollama.ports, ElementsAre(PortMapping{.host_ip = "127.0.0.1",
+                                                    .published = 11434,
+                                                    .ephemeral = false,
+                                                    .target = 11434,
+                                                    .protocol = "tcp"}));
   EXPECT_THAT(ollama.volumes,
               ElementsAre(Mount{Mount::Type::volume, "ollama_data", "/root/.ollama", false}));
   EXPECT_EQ(ollama.environment, (std::map<std::string, std::string>{{"OLLAMA_HOST", "0.0.0.0"},
@@ -64,7 +68,11 @@ TEST(ComposeStackFiles, BaseAlone) {
   EXPECT_THAT(webui.extra_hosts, ElementsAre("host.docker.internal:host-gateway"));
   EXPECT_THAT(webui.depends_on,
               ElementsAre(Dependency{"ollama", DependencyCondition::service_started, true, false}));
-  EXPECT_THAT(webui.ports, ElementsAre(PortMapping{"127.0.0.1", 8080, false, 8080, "tcp"}));
+  EXPECT_THAT(webui.ports, ElementsAre(PortMapping{.host_ip = "127.0.0.1",
+                                                   .published = 8080,
+                                                   .ephemeral = false,
+                                                   .target = 8080,
+                                                   .protocol = "tcp"}));
 
   const Service& mcp = project.services.at("mcp_proxy");
   EXPECT_EQ(mcp.image, "ghcr.io/open-webui/mcpo:main");
@@ -74,7 +82,11 @@ TEST(ComposeStackFiles, BaseAlone) {
   EXPECT_THAT(mcp.volumes,
               ElementsAre(Mount{Mount::Type::bind, "/home/u/.ollama-stack/mcp", "/app/mcp", true}));
   EXPECT_EQ(mcp.stop_grace_period, std::chrono::seconds(5));
-  EXPECT_THAT(mcp.ports, ElementsAre(PortMapping{"127.0.0.1", 8200, false, 8000, "tcp"}));
+  EXPECT_THAT(mcp.ports, ElementsAre(PortMapping{.host_ip = "127.0.0.1",
+                                                 .published = 8200,
+                                                 .ephemeral = false,
+                                                 .target = 8000,
+                                                 .protocol = "tcp"}));
 
   ASSERT_EQ(project.networks.size(), 1u);
   EXPECT_EQ(project.networks.at("default").name, "ollama-stack_default");
@@ -92,8 +104,11 @@ TEST(ComposeStackFiles, VariablesPinImagesPortsAndName) {
   const Project& project = result.project;
   EXPECT_EQ(project.name, "e2e-stack");
   EXPECT_EQ(project.services.at("ollama").image, "standin/ollama:test");
-  EXPECT_THAT(project.services.at("webui").ports,
-              ElementsAre(PortMapping{"0.0.0.0", 18080, false, 8080, "tcp"}));
+  EXPECT_THAT(project.services.at("webui").ports, ElementsAre(PortMapping{.host_ip = "0.0.0.0",
+                                                                          .published = 18080,
+                                                                          .ephemeral = false,
+                                                                          .target = 8080,
+                                                                          .protocol = "tcp"}));
   EXPECT_EQ(project.volumes.at("webui_data").name, "e2e-stack_webui_data");
 }
 
@@ -151,8 +166,7 @@ TEST(ComposeStackFiles, EmbeddedFilesLoadWithVirtualPaths) {
   options.working_dir = "/srv/home";
   auto result = load_project(options);
   EXPECT_EQ(result.project.services.at("ollama").defined_in, "embedded:docker-compose.nvidia.yml");
-  EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source,
-            "/srv/home/mcp");
+  EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source, "/srv/home/mcp");
   EXPECT_EQ(result.project.services.at("webui").image, "ghcr.io/open-webui/open-webui:cuda");
 }
 

@@ -72,9 +72,21 @@ TEST(Merge, PortsAreUniqueByIpTargetPublishedProtocol) {
       load_two("services:\n  a:\n    image: x\n    ports: [\"8080:80\", \"127.0.0.1:9000:9000\"]\n",
                "services:\n  a:\n    ports: [\"8080:80\", \"8080:80/udp\", {target: 9000, "
                "published: 9000, host_ip: 127.0.0.1}]\n");
-  EXPECT_THAT(service_of(r).ports, ElementsAre(PortMapping{"", 8080, false, 80, "tcp"},
-                                               PortMapping{"127.0.0.1", 9000, false, 9000, "tcp"},
-                                               PortMapping{"", 8080, false, 80, "udp"}));
+  EXPECT_THAT(service_of(r).ports, ElementsAre(PortMapping{.host_ip = "",
+                                                           .published = 8080,
+                                                           .ephemeral = false,
+                                                           .target = 80,
+                                                           .protocol = "tcp"},
+                                               PortMapping{.host_ip = "127.0.0.1",
+                                                           .published = 9000,
+                                                           .ephemeral = false,
+                                                           .target = 9000,
+                                                           .protocol = "tcp"},
+                                               PortMapping{.host_ip = "",
+                                                           .published = 8080,
+                                                           .ephemeral = false,
+                                                           .target = 80,
+                                                           .protocol = "udp"}));
 }
 
 TEST(Merge, VolumesAreUniqueByTargetLaterWins) {
@@ -162,7 +174,10 @@ TEST(Merge, OverrideReplacesInsteadOfMerging) {
       "services:\n  a:\n    image: x\n    environment: {A: 1, B: 2}\n    ports: [\"80:80\"]\n",
       "services:\n  a:\n    environment: !override {C: 3}\n    ports: !override [\"81:81\"]\n");
   EXPECT_EQ(service_of(r).environment, (std::map<std::string, std::string>{{"C", "3"}}));
-  EXPECT_THAT(service_of(r).ports, ElementsAre(PortMapping{"", 81, false, 81, "tcp"}));
+  EXPECT_THAT(
+      service_of(r).ports,
+      ElementsAre(PortMapping{
+          .host_ip = "", .published = 81, .ephemeral = false, .target = 81, .protocol = "tcp"}));
 }
 
 TEST(Merge, OverrideOfAWholeService) {

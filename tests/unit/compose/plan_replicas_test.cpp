@@ -100,9 +100,15 @@ services:
   project.services.at("main").environment["V"] = "2";
   auto plan = make_plan(project, running, {});
   for (const auto& service : plan.services) {
-    if (service.service == "main") EXPECT_EQ(service.reason, "configuration changed");
-    if (service.service == "side") EXPECT_EQ(service.reason, "main is recreated");
-    if (service.service == "other") EXPECT_EQ(service.action, ServiceAction::none);
+    if (service.service == "main") {
+      EXPECT_EQ(service.reason, "configuration changed");
+    }
+    if (service.service == "side") {
+      EXPECT_EQ(service.reason, "main is recreated");
+    }
+    if (service.service == "other") {
+      EXPECT_EQ(service.action, ServiceAction::none);
+    }
   }
   // side comes after main.
   EXPECT_EQ(plan.services.front().service == "side", false);

@@ -24,11 +24,19 @@ std::string error_of(const std::string& entry) {
 
 PortMapping published(std::string ip, uint16_t host, uint16_t target,
                       std::string protocol = "tcp") {
-  return PortMapping{std::move(ip), host, false, target, std::move(protocol)};
+  return PortMapping{.host_ip = std::move(ip),
+                     .published = host,
+                     .ephemeral = false,
+                     .target = target,
+                     .protocol = std::move(protocol)};
 }
 
 PortMapping ephemeral(uint16_t target, std::string ip = "") {
-  return PortMapping{std::move(ip), 0, true, target, "tcp"};
+  return PortMapping{.host_ip = std::move(ip),
+                     .published = 0,
+                     .ephemeral = true,
+                     .target = target,
+                     .protocol = "tcp"};
 }
 
 TEST(ComposePorts, TargetOnlyIsEphemeral) {
@@ -49,7 +57,10 @@ TEST(ComposePorts, HostIp) {
 
 TEST(ComposePorts, Protocol) {
   EXPECT_THAT(ports_of("\"53:53/udp\""), ElementsAre(published("", 53, 53, "udp")));
-  EXPECT_THAT(ports_of("\"9000/sctp\""), ElementsAre(PortMapping{"", 0, true, 9000, "sctp"}));
+  EXPECT_THAT(
+      ports_of("\"9000/sctp\""),
+      ElementsAre(PortMapping{
+          .host_ip = "", .published = 0, .ephemeral = true, .target = 9000, .protocol = "sctp"}));
 }
 
 TEST(ComposePorts, RangesExpand) {
@@ -98,8 +109,8 @@ TEST(ComposePorts, OtherErrors) {
   EXPECT_THAT(error_of("\"80/icmp\""), HasSubstr("\"icmp\" is not a protocol"));
   EXPECT_THAT(error_of("\"nothost:80:80\""), HasSubstr("\"nothost\" is not an IP address"));
   EXPECT_THAT(error_of("{published: 80}"), HasSubstr("needs a \"target\""));
-  EXPECT_THAT(error_of("{target: 80, name: web}"),
-              HasSubstr("services.a.ports[0].name: this key is not supported"));
+  EXPECT_THAT(error_of("{target: 80, nmae: web}"),
+              HasSubstr("services.a.ports[0].nmae: this key is not supported"));
   EXPECT_THAT(error_of("{target: 80, mode: swarm}"), HasSubstr("\"swarm\" is not host or ingress"));
   EXPECT_THAT(error_of("[80]"), HasSubstr("must be a port string"));
 }

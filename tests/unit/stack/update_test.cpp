@@ -12,7 +12,7 @@ TEST(Update, TargetsAreTheServicesImagesOncePerReferenceWithoutBuiltOnes) {
   project.services["webui"].image = "ghcr.io/open-webui/open-webui:main";
   project.services["webui2"].image = "ghcr.io/open-webui/open-webui:main";
   project.services["custom"].image = "p-custom";
-  project.services["custom"].build = compose::Build{"/ctx", "", {}, ""};
+  project.services["custom"].build = compose::Build{"/ctx", "", "", {}, ""};
   auto targets = core_update_targets(project);
   ASSERT_EQ(targets.size(), 2u);
   EXPECT_EQ(targets[0].reference, "ghcr.io/open-webui/open-webui:main");
