@@ -37,7 +37,8 @@ TEST(CheckSocket, MissingUnusableAndGoodSockets) {
   auto denied = evaluate_socket(unix_socket, SocketAccess{true, true, false});
   EXPECT_EQ(denied.status, CheckStatus::fail);
   EXPECT_THAT(denied.fix, HasSubstr("docker group"));
-  EXPECT_EQ(evaluate_socket(unix_socket, SocketAccess{true, false, true}).status, CheckStatus::fail);
+  EXPECT_EQ(evaluate_socket(unix_socket, SocketAccess{true, false, true}).status,
+            CheckStatus::fail);
   EXPECT_EQ(evaluate_socket(unix_socket, SocketAccess{true, true, true}).status, CheckStatus::pass);
 
   engine::Endpoint tcp{.kind = engine::Endpoint::Kind::tcp, .host = "build", .port = 2375};
@@ -49,16 +50,22 @@ TEST(CheckSocket, MissingUnusableAndGoodSockets) {
 TEST(CheckEndpointReason, SaysWhyTheEndpointWasChosen) {
   EXPECT_EQ(endpoint_reason({.source = "DOCKER_HOST"}), "chosen by DOCKER_HOST");
   EXPECT_EQ(endpoint_reason({.source = "--host"}), "chosen by --host");
-  EXPECT_EQ(endpoint_reason({.source = "default"}), "the default socket: no --host, DOCKER_HOST or Docker context");
-  engine::Endpoint by_env{.source = "context", .context = "gpu", .context_origin = "DOCKER_CONTEXT"};
+  EXPECT_EQ(endpoint_reason({.source = "default"}),
+            "the default socket: no --host, DOCKER_HOST or Docker context");
+  engine::Endpoint by_env{
+      .source = "context", .context = "gpu", .context_origin = "DOCKER_CONTEXT"};
   EXPECT_EQ(endpoint_reason(by_env), "chosen by the Docker context \"gpu\" (DOCKER_CONTEXT)");
-  engine::Endpoint by_config{.source = "context", .context = "gpu", .context_origin = "/h/.docker/config.json"};
+  engine::Endpoint by_config{
+      .source = "context", .context = "gpu", .context_origin = "/h/.docker/config.json"};
   EXPECT_EQ(endpoint_reason(by_config),
             "chosen by the Docker context \"gpu\" (currentContext in /h/.docker/config.json)");
 }
 
 TEST(CheckEndpoint, NamesTheUrlAndTheReason) {
-  engine::Endpoint tcp{.kind = engine::Endpoint::Kind::tcp, .host = "gpu-box", .port = 2376, .source = "DOCKER_HOST"};
+  engine::Endpoint tcp{.kind = engine::Endpoint::Kind::tcp,
+                       .host = "gpu-box",
+                       .port = 2376,
+                       .source = "DOCKER_HOST"};
   const auto line = evaluate_endpoint(tcp);
   EXPECT_EQ(line.id, "endpoint");
   EXPECT_EQ(line.name, "engine endpoint");
@@ -67,8 +74,10 @@ TEST(CheckEndpoint, NamesTheUrlAndTheReason) {
 }
 
 TEST(CheckRemotePorts, WarnsWhenARemoteEngineBindsToItsLoopback) {
-  const std::vector<PublishedPort> loopback{{"webui", "127.0.0.1", 8080, "tcp"}, {"ollama", "", 11434, "tcp"}};
-  EXPECT_EQ(evaluate_remote_ports("unix:///var/run/docker.sock", loopback).status, CheckStatus::skip);
+  const std::vector<PublishedPort> loopback{{"webui", "127.0.0.1", 8080, "tcp"},
+                                            {"ollama", "", 11434, "tcp"}};
+  EXPECT_EQ(evaluate_remote_ports("unix:///var/run/docker.sock", loopback).status,
+            CheckStatus::skip);
   EXPECT_EQ(evaluate_remote_ports("tcp://127.0.0.1:2375", loopback).status, CheckStatus::skip);
   const auto remote = evaluate_remote_ports("ssh://me@gpu-box", loopback);
   EXPECT_EQ(remote.status, CheckStatus::warn);
@@ -123,8 +132,10 @@ TEST(CheckPorts, FreeOursAndTakenPorts) {
   EXPECT_EQ(free.status, CheckStatus::pass);
   EXPECT_EQ(free.id, "port.webui");
   EXPECT_EQ(free.name, "port 8080 (webui)");
-  EXPECT_EQ(evaluate_port(port, PortAssessment{port, PortState::ours, ""}).status, CheckStatus::pass);
-  auto taken = evaluate_port(port, PortAssessment{port, PortState::taken, "pid 7 (nc) listening on 0.0.0.0"});
+  EXPECT_EQ(evaluate_port(port, PortAssessment{port, PortState::ours, ""}).status,
+            CheckStatus::pass);
+  auto taken = evaluate_port(
+      port, PortAssessment{port, PortState::taken, "pid 7 (nc) listening on 0.0.0.0"});
   EXPECT_EQ(taken.status, CheckStatus::fail);
   EXPECT_THAT(taken.message, HasSubstr("port 8080"));
   EXPECT_THAT(taken.message, HasSubstr("pid 7 (nc)"));
@@ -142,18 +153,21 @@ TEST(PortConflicts, AddressesOverlapWhenEitherIsAWildcard) {
 }
 
 TEST(PortConflicts, ContainersOfOtherProjectsHoldThePortOursDoNot) {
-  engine::ContainerSummary ours{.name = "stack-webui-1", .labels = {{compose::labels::kProject, "stack"}},
+  engine::ContainerSummary ours{.name = "stack-webui-1",
+                                .labels = {{compose::labels::kProject, "stack"}},
                                 .ports = {{"127.0.0.1", 8080, 8080, "tcp"}}};
   engine::ContainerSummary other{.name = "web", .ports = {{"0.0.0.0", 80, 8080, "tcp"}}};
   engine::ContainerSummary elsewhere{.name = "api", .ports = {{"127.0.0.2", 80, 8080, "tcp"}}};
   PublishedPort port{"webui", "127.0.0.1", 8080, "tcp"};
-  EXPECT_THAT(containers_holding({ours, other, elsewhere}, "stack", port), ::testing::ElementsAre("container web"));
+  EXPECT_THAT(containers_holding({ours, other, elsewhere}, "stack", port),
+              ::testing::ElementsAre("container web"));
   EXPECT_TRUE(containers_holding({ours}, "stack", port).empty());
 }
 
 TEST(PortConflicts, PublishedPortsLeaveOutEphemeralOnes) {
   compose::Project project;
-  project.services["ollama"].ports = {{"127.0.0.1", 11434, false, 11434, "tcp"}, {"", 0, true, 9000, "tcp"}};
+  project.services["ollama"].ports = {{.host_ip = "127.0.0.1", .published = 11434, .target = 11434},
+                                      {.ephemeral = true, .target = 9000}};
   auto ports = published_ports(project);
   ASSERT_EQ(ports.size(), 1u);
   EXPECT_EQ(ports[0].port, 11434);
@@ -162,7 +176,9 @@ TEST(PortConflicts, PublishedPortsLeaveOutEphemeralOnes) {
 
 TEST(PortConflicts, MessageNamesPortServiceAndOwner) {
   PortConflict conflict{8080, "127.0.0.1", "webui", "pid 42 (python3) listening on 0.0.0.0"};
-  EXPECT_EQ(conflict.message(), "port 127.0.0.1:8080 (webui) is already in use by pid 42 (python3) listening on 0.0.0.0");
+  EXPECT_EQ(
+      conflict.message(),
+      "port 127.0.0.1:8080 (webui) is already in use by pid 42 (python3) listening on 0.0.0.0");
 }
 
 TEST(PortConflicts, OnlyLocalEnginesAllowABindTest) {
@@ -173,8 +189,10 @@ TEST(PortConflicts, OnlyLocalEnginesAllowABindTest) {
 
 TEST(CheckProbe, ExitCodesAndMissingExecutables) {
   EXPECT_EQ(classify_probe({0, "probe -> 200", ""}), ProbeOutcome::reached);
-  EXPECT_EQ(classify_probe({126, "OCI runtime exec failed: exec: \"curl\": executable file not found in $PATH", ""}),
-            ProbeOutcome::missing);
+  EXPECT_EQ(
+      classify_probe(
+          {126, "OCI runtime exec failed: exec: \"curl\": executable file not found in $PATH", ""}),
+      ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({127, "", ""}), ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({7, "", "curl: (7) Failed to connect"}), ProbeOutcome::failed);
   EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "/standin");
@@ -191,7 +209,8 @@ TEST(CheckHome, AFreshHomeFailsAndEnsureHomeMakesItPass) {
   CheckReport report;
   apply_safe_fixes(home, report);
   EXPECT_FALSE(report.fixed.empty());
-  for (const auto& check : check_home_files(home)) EXPECT_EQ(check.status, CheckStatus::pass) << check.message;
+  for (const auto& check : check_home_files(home))
+    EXPECT_EQ(check.status, CheckStatus::pass) << check.message;
 }
 
 TEST(CheckHome, ACorruptStateFileFailsWithPathAndLineAndIsNotTouched) {
@@ -220,7 +239,8 @@ TEST(CheckHome, AnEnvFileWithoutSecretFails) {
 
 TEST(CheckReport, OkOnlyWithoutFailuresAndWithTheEngine) {
   CheckReport report;
-  report.checks = {{"a", "a", CheckStatus::pass, "", ""}, {"b", "b", CheckStatus::warn, "", ""},
+  report.checks = {{"a", "a", CheckStatus::pass, "", ""},
+                   {"b", "b", CheckStatus::warn, "", ""},
                    {"c", "c", CheckStatus::skip, "", ""}};
   EXPECT_TRUE(report.ok());
   report.checks.push_back({"d", "d", CheckStatus::fail, "", ""});
