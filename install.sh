@@ -306,8 +306,10 @@ uninstall() {
     say "nothing to uninstall: no $MANIFEST_NAME under ${candidates[*]} (was it installed with another --prefix?)"
     return 0
   fi
-  note "Kept: your settings and state in ~/.ollama-stack (or \$OLLAMA_STACK_HOME), the Docker"
-  note "volumes holding models and chats, and the build directory $BUILD_DIR."
+  local kept="the Docker volumes holding models and chats"
+  [[ ! -d "$BUILD_DIR" ]] || kept+=", and the build directory $BUILD_DIR"
+  note "Kept: your settings and state in ~/.ollama-stack (or \$OLLAMA_STACK_HOME),"
+  note "$kept."
 }
 
 # --- build dependencies --------------------------------------------------------------------
