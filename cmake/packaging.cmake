@@ -34,11 +34,11 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "ollama-stack developers")
 set(CPACK_PACKAGE_CONTACT "ollama-stack developers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "run a local Ollama + Open WebUI + MCP stack on Docker")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "run a local Ollama + Open WebUI + MCP stack on Docker\n"
-    "One command runs Ollama, Open WebUI and the MCP proxy (mcpo), plus extensions, on a\n"
-    "Docker Engine (local or remote), and reports exactly what state the stack is in: to a\n"
-    "person, to scripts (--json, documented exit codes) and to CI.")
+# One string (CPack puts the summary above it as the synopsis line).
+string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
+       "One command runs Ollama, Open WebUI and the MCP proxy (mcpo), plus extensions, on a\n"
+       "Docker Engine (local or remote), and reports exactly what state the stack is in: to a\n"
+       "person, to scripts (--json, documented exit codes) and to CI.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # ollama-stack_<version>_<arch>.deb
