@@ -465,13 +465,14 @@ uninstall_package() {
 # Packs the build with cpack (see cmake/packaging.cmake) and installs the .deb with apt, which
 # resolves its dependencies (found by dpkg-shlibdeps from the libraries the binary links).
 build_and_install_package() {
-  local package_dir="$BUILD_DIR/packages" deb
+  local package_dir="$BUILD_DIR/packages" debs deb
   rm -f "$package_dir/${PROGRAM}_"*.deb
   say "packing the .deb (cpack) into $package_dir"
   (cd "$BUILD_DIR" && cpack -G DEB -B "$package_dir" >/dev/null) ||
     die "cpack failed (run \`cpack -G DEB\` in $BUILD_DIR to see why)"
-  deb="$(ls "$package_dir/${PROGRAM}_"*.deb 2>/dev/null | head -n 1)"
-  [[ -n "$deb" ]] || die "cpack finished but left no ${PROGRAM}_*.deb in $package_dir"
+  debs=("$package_dir/${PROGRAM}_"*.deb)
+  deb="${debs[0]}"
+  [[ -f "$deb" ]] || die "cpack finished but left no ${PROGRAM}_*.deb in $package_dir"
   say "installing $deb with apt"
   # --reinstall: the same version built again must still replace the installed files.
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall "$deb" ||
