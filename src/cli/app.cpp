@@ -67,6 +67,7 @@ void build_command_tree(CLI::App& app, Context& context) {
   register_uninstall(app, context);
   register_update(app, context);
   register_extensions(app, context);
+  register_man_page(app, context);
 }
 
 int run(const std::vector<std::string>& args, Context& context) {
