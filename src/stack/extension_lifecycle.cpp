@@ -10,6 +10,7 @@
 #include "ollama_stack/stack/extension_project.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -46,7 +47,28 @@ std::string why_not_runnable(Session& session, const Extension& extension) {
   return {};
 }
 
+// The proxy's config is rewritten after the containers change: a corrupt one (which would be
+// refused then) is refused before anything changes.
+void refuse_corrupt_mcp_config(Session& session) { read_mcp_config(session.home().mcp_config()); }
+
 }  // namespace
+
+std::vector<WiredServer> planned_wired_servers(Session& session) {
+  std::vector<WiredServer> servers;
+  const auto state = load_state(session.home().state_file());
+  const auto catalog = discover_extensions(session.home());
+  const std::string core = session.project_name();
+  for (const auto& name : state.enabled_extensions) {
+    const auto* extension = catalog.find(name);
+    if (!extension || !why_not_runnable(session, *extension).empty()) continue;
+    const auto loaded = load_extension_project(*extension, session.home(), session.options().env,
+                                               session.platform().platform, core);
+    const auto& service = loaded.project.services.at(extension->manifest.mcp.service);
+    servers.push_back({name, extension->manifest.mcp.transport,
+                       mcp_url(compose::container_name(loaded.project, service), extension->manifest.mcp)});
+  }
+  return servers;
+}
 
 EnableResult enable_extension(Session& session, const std::string& name) {
   const auto catalog = discover_extensions(session.home());
@@ -63,6 +85,7 @@ EnableResult enable_extension(Session& session, const std::string& name) {
 
 EnableResult disable_extension(Session& session, const std::string& name,
                                const DisableOptions& options) {
+  refuse_corrupt_mcp_config(session);
   auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
   const std::string project = extension_project_name(session.project_name(), name);
@@ -121,6 +144,7 @@ void require_startable(Session& session, const std::string& name) {
 ExtensionStartResult start_extension(Session& session, const std::string& name,
                                      const ExtensionStartOptions& options) {
   require_startable(session, name);
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session);
   const auto catalog = discover_extensions(session.home());
   const auto& extension = require_extension(catalog, name);
   const std::string core = session.project_name();
@@ -147,6 +171,8 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
   if (options.sync_proxy) {
     McpSyncOptions sync;
     sync.progress = options.progress;
+    sync.timeout = options.timeout;
+    sync.cancelled = options.cancelled;
     // A recreated MCP server drops the proxy's connection to it: reconnect even if the URL is the
     // same.
     for (const auto& service : result.applied.services)
@@ -160,6 +186,7 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
 
 ExtensionStopResult stop_extension(Session& session, const std::string& name,
                                    const ExtensionStopOptions& options) {
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session);
   ExtensionStopResult result;
   result.name = name;
   const std::string project = extension_project_name(session.project_name(), name);
@@ -210,6 +237,8 @@ EnabledStartReport start_enabled_extensions(Session& session,
   }
   McpSyncOptions sync;
   sync.progress = options.progress;
+  sync.timeout = options.timeout;
+  sync.cancelled = options.cancelled;
   sync.force_restart = recreated_server;
   report.mcp = sync_mcp_proxy(session, sync);
   return report;
@@ -217,6 +246,7 @@ EnabledStartReport start_enabled_extensions(Session& session,
 
 std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
                                                      const ExtensionStopOptions& options) {
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session);
   const std::string core = session.project_name();
   std::set<std::string> names;
   for (const auto& container : session.engine().list_containers(
