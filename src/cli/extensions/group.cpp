@@ -97,7 +97,7 @@ std::string render_extension_statuses(Context& context, const stack::ExtensionsO
   if (!any) return {};
   const auto caps = context.caps_out();
   Style style(caps);
-  Table table({{"EXTENSION"}, {"ENABLED"}, {"STATE"}, {"HEALTH"}, {"PROXY"}});
+  Table table({{"EXTENSION"}, {"ENABLED"}, {"STATE"}, {"HEALTH"}, {"PROXY"}, {"OPEN WEBUI"}});
   for (const auto& status : overview.extensions) {
     if (!status.enabled && !status.running) continue;
     std::string health = status.health.empty() ? "-" : status.health;
@@ -106,8 +106,11 @@ std::string render_extension_statuses(Context& context, const stack::ExtensionsO
     else if (!status.health.empty() && status.running)
       health = style.yellow(health);
     const std::string proxy = status.served ? "served" : status.wired ? "not served" : "-";
+    const std::string webui = !status.webui_configured ? "-"
+                              : *status.webui_configured ? "configured"
+                                                         : style.yellow("not configured");
     table.add_row({status.name, status.enabled ? "yes" : "no",
-                   status.running ? "running" : "stopped", health, proxy});
+                   status.running ? "running" : "stopped", health, proxy, webui});
   }
   std::ostringstream out;
   out << "\n";
