@@ -142,7 +142,7 @@ TEST_F(CliDataTest, BackupUninstallRestoreIsByteIdenticalAndStartsHealthy) {
   auto backed_up = nlohmann::json::parse(backup.out);
   EXPECT_EQ(backed_up["verified"], true);
   EXPECT_EQ(backed_up["compressed"], true);
-  EXPECT_EQ(backed_up["volumes"].size(), 2u) << backup.out;
+  EXPECT_EQ(backed_up["volumes"].size(), 3u) << backup.out;  // ollama_data, webui_data, mcp_config
   EXPECT_TRUE(fs::is_regular_file(archive));
   EXPECT_FALSE(fs::exists(archive + ".partial")) << "no staging left behind";
 

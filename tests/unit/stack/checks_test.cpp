@@ -177,7 +177,7 @@ TEST(CheckProbe, ExitCodesAndMissingExecutables) {
             ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({127, "", ""}), ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({7, "", "curl: (7) Failed to connect"}), ProbeOutcome::failed);
-  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "/standin");
+  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "curl");  // Open WebUI's image has it
 }
 
 TEST(CheckHome, AFreshHomeFailsAndEnsureHomeMakesItPass) {
