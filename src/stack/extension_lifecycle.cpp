@@ -47,9 +47,18 @@ std::string why_not_runnable(Session& session, const Extension& extension) {
   return {};
 }
 
-// The proxy's config is rewritten after the containers change: a corrupt one (which would be
-// refused then) is refused before anything changes.
-void refuse_corrupt_mcp_config(Session& session) { read_mcp_config(session.home().mcp_config()); }
+// The proxy's config is rewritten after the containers change: one that would be refused then
+// (corrupt, or left with no server once the extensions leave it) is refused before anything
+// changes.
+void refuse_corrupt_mcp_config(Session& session, bool extensions_leave = false) {
+  const auto path = session.home().mcp_config();
+  const auto current = read_mcp_config(path);
+  if (!extensions_leave) return;
+  std::set<std::string> names;
+  for (const auto& extension : discover_extensions(session.home()).extensions) names.insert(extension.manifest.name);
+  for (const auto& name : load_state(session.home().state_file()).enabled_extensions) names.insert(name);
+  require_mcp_servers(desired_mcp_servers(current, names, {}), path);
+}
 
 }  // namespace
 
@@ -85,7 +94,7 @@ EnableResult enable_extension(Session& session, const std::string& name) {
 
 EnableResult disable_extension(Session& session, const std::string& name,
                                const DisableOptions& options) {
-  refuse_corrupt_mcp_config(session);
+  refuse_corrupt_mcp_config(session, true);
   auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
   const std::string project = extension_project_name(session.project_name(), name);
@@ -186,7 +195,7 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
 
 ExtensionStopResult stop_extension(Session& session, const std::string& name,
                                    const ExtensionStopOptions& options) {
-  if (options.sync_proxy) refuse_corrupt_mcp_config(session);
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session, true);
   ExtensionStopResult result;
   result.name = name;
   const std::string project = extension_project_name(session.project_name(), name);
@@ -246,7 +255,7 @@ EnabledStartReport start_enabled_extensions(Session& session,
 
 std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
                                                      const ExtensionStopOptions& options) {
-  if (options.sync_proxy) refuse_corrupt_mcp_config(session);
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session, true);
   const std::string core = session.project_name();
   std::set<std::string> names;
   for (const auto& container : session.engine().list_containers(

@@ -8,6 +8,7 @@
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
 #include "ollama_stack/stack/mcp_volume.hpp"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <future>
+#include <map>
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"

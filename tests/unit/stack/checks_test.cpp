@@ -171,6 +171,22 @@ TEST(PortConflicts, OnlyLocalEnginesAllowABindTest) {
   EXPECT_FALSE(engine_is_local("tcp://build-host:2376"));
 }
 
+TEST(CheckRemote, BindMountsOfThisMachineWarnOnARemoteEngine) {
+  compose::Project project;
+  compose::Service webui;
+  webui.name = "webui";
+  webui.volumes = {{compose::Mount::Type::volume, "webui_data", "/app/backend/data", false}};
+  project.services["webui"] = webui;
+  EXPECT_EQ(evaluate_remote_binds("ssh://me@gpu-box", project).status, CheckStatus::pass);
+  project.services["webui"].volumes.push_back({compose::Mount::Type::bind, "/home/me/docs", "/docs", true});
+  EXPECT_EQ(evaluate_remote_binds("unix:///var/run/docker.sock", project).status, CheckStatus::skip);
+  const auto remote = evaluate_remote_binds("ssh://me@gpu-box", project);
+  EXPECT_EQ(remote.status, CheckStatus::warn);
+  EXPECT_THAT(remote.message, ::testing::HasSubstr("/home/me/docs (webui)"));
+  EXPECT_THAT(remote.message, ::testing::HasSubstr("gpu-box"));
+  EXPECT_FALSE(remote.fix.empty());
+}
+
 TEST(CheckProbe, ExitCodesAndMissingExecutables) {
   EXPECT_EQ(classify_probe({0, "probe -> 200", ""}), ProbeOutcome::reached);
   EXPECT_EQ(classify_probe({126, "OCI runtime exec failed: exec: \"curl\": executable file not found in $PATH", ""}),
