@@ -163,24 +163,22 @@ void restart_proxy(Session& session, const engine::ContainerSummary& proxy,
                       ProgressUpdate::State::done, "restarted"});
 }
 
-// Open WebUI reads TOOL_SERVER_CONNECTIONS when it starts: when the running container's list
-// differs, only the webui service is applied again (recreated), then waited for.
+// Open WebUI reads TOOL_SERVER_CONNECTIONS when it starts: the core is applied again as it was
+// started (same platform), which recreates Open WebUI when its list changed and leaves every
+// unchanged service alone; then waited for.
 bool update_webui(Session& session, const compose::Project& project, const McpSyncOptions& options) {
-  auto webui = project.services.find(kWebuiService);
-  if (webui == project.services.end()) return false;
-  compose::Project only_webui = project;
-  only_webui.services = {{webui->first, webui->second}};
-  only_webui.services.begin()->second.depends_on.clear();  // the rest of the core runs already
   compose::ApplyOptions apply_options;
   apply_options.plan.extra_labels = core_labels(project.name);
-  apply_options.plan.remove_orphans = false;
   apply_options.progress = options.progress;
   apply_options.cancelled = options.cancelled;
-  const auto applied = compose::apply(session.engine(), only_webui, apply_options);
+  const auto applied = compose::apply(session.engine(), project, apply_options);
   if (!applied.changed) return false;
   wait_project_healthy(session.engine(), project.name, session.url_host(),
                        {options.timeout, options.progress, options.cancelled});
-  return true;
+  bool recreated = false;
+  for (const auto& service : applied.services)
+    if (service.service == kWebuiService && service.action != compose::ServiceAction::none) recreated = true;
+  return recreated;
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ namespace {
 namespace labels = compose::labels;
 
 // The first line is a marker, so the test stand-in of Open WebUI can recognise the program.
-const std::string kScript = R"(# ollama-stack:webui-tool-servers
+const std::string kScript = R"py(# ollama-stack:webui-tool-servers
 import json, os, sqlite3
 out = {"env": os.environ.get("TOOL_SERVER_CONNECTIONS"), "stored": None,
        "persistent": os.environ.get("ENABLE_PERSISTENT_CONFIG", "True").lower() == "true"}
@@ -42,7 +42,7 @@ try:
 except Exception as error:
     out["error"] = str(error)
 print(json.dumps(out))
-)";
+)py";
 
 std::string trimmed_url(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();

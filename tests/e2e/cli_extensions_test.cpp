@@ -502,7 +502,9 @@ TEST_F(CliExtensionsTest, AnEmptyOrCorruptMcpConfigIsRefusedAndKept) {
   EXPECT_TRUE(containers_of(project_).empty()) << "nothing was created";
   auto check = cli({"check", "--json"});
   for (const auto& item : nlohmann::json::parse(check.out)["checks"])
-    if (item["id"] == "mcp_config") EXPECT_EQ(item["status"], "fail") << item.dump();
+    if (item["id"] == "mcp_config") {
+      EXPECT_EQ(item["status"], "fail") << item.dump();
+    }
 
   // A stack that runs, then a hand edit that breaks the file: no verb replaces it.
   write_home_file("mcp/config.json",
