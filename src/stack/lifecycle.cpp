@@ -111,10 +111,10 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
 
 std::string trim_log_line(std::string_view line) {
   constexpr size_t kMax = 160;
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-  while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
   std::string out;
   for (char c : line) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  out.erase(0, out.find_first_not_of(' ') == std::string::npos ? out.size() : out.find_first_not_of(' '));
   if (out.size() > kMax) {
     out.resize(kMax);
     while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // whole UTF-8

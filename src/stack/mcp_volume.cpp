@@ -102,6 +102,7 @@ std::string single_file_tar(const std::string& member, const std::string& conten
 }
 
 std::optional<std::string> file_from_tar(const std::string& tar, const std::string& member) {
+  if (tar.empty()) return std::nullopt;
   std::unique_ptr<archive, ArchiveReadDeleter> reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   if (archive_read_open_memory(reader.get(), tar.data(), tar.size()) != ARCHIVE_OK)

@@ -80,7 +80,7 @@ TEST(ExtensionVerbs, ToolServersSayWhatOpenWebuiLacks) {
   report.fix = "add http://mcp_proxy:8000/fetch";
   EXPECT_EQ(render_tool_servers(context, report),
             "\n"
-            "TOOL SERVER  URL (FROM OPEN WEBUI)         MCP PROXY  OPEN WEBUI\n"
+            "TOOL SERVER  URL (FROM OPEN WEBUI)        MCP PROXY  OPEN WEBUI\n"
             "time         http://mcp_proxy:8000/time   served     configured\n"
             "fetch        http://mcp_proxy:8000/fetch  served     not configured\n"
             "fix: add http://mcp_proxy:8000/fetch\n");

@@ -248,7 +248,7 @@ TEST(ProgressTty, AWaitShowsHowLongItRuns) {
   cap.take();
   clock.now += 42300ms;
   r.tick();
-  EXPECT_EQ(cap.take(), "\x1b[1A\r\x1b[2K/ webui  (42s) starting\n");
+  EXPECT_EQ(cap.take(), "\x1b[1A\r\x1b[2K\\ webui  (42.0s) starting\n");
 }
 
 }  // namespace

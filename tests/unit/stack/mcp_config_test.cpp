@@ -53,7 +53,9 @@ TEST(McpConfig, ReadErrorsNameTheFile) {
   } catch (const ConfigError& error) {
     EXPECT_THAT(error.what(), StartsWith(path.string() + ":2: must hold"));
   }
-  EXPECT_TRUE(write_mcp_config(path, mcp_config_document(default_mcp_servers())));
+  // Not replaced either: only the user mends their file.
+  EXPECT_THROW(write_mcp_config(path, mcp_config_document(default_mcp_servers())), ConfigError);
+  EXPECT_EQ(slurp(path), "{\n  \"mcpServers\": []\n}");
 }
 
 TEST(McpConfig, ACorruptFileIsNeverReplaced) {

@@ -74,8 +74,8 @@ std::string run_script(const std::filesystem::path& data_dir, const std::string&
     return out + "'";
   };
   std::string command = "python3 " + quote((data_dir / "setup.py").string()) + " " + quote(db) + " " +
-                        quote(setup_sql) + " && env -u DATABASE_URL DATA_DIR=" + quote(data_dir.string()) +
-                        (env ? " TOOL_SERVER_CONNECTIONS=" + quote(env) : std::string(" -u TOOL_SERVER_CONNECTIONS")) +
+                        quote(setup_sql) + " && env -u DATABASE_URL -u TOOL_SERVER_CONNECTIONS DATA_DIR=" +
+                        quote(data_dir.string()) + (env ? " TOOL_SERVER_CONNECTIONS=" + quote(env) : std::string()) +
                         " python3 " + quote((data_dir / "script.py").string());
   std::string output;
   if (FILE* pipe = ::popen(command.c_str(), "r")) {
