@@ -37,7 +37,8 @@ std::string archive_error(archive* a) {
   return text != nullptr ? text : "unknown libarchive error";
 }
 
-void ensure_image(engine::Client& client, const std::string& image, const ProgressCallback& progress) {
+void ensure_image(engine::Client& client, const std::string& image,
+                  const ProgressCallback& progress) {
   if (client.inspect_image(image)) return;
   const std::string task = "image:" + image;
   if (progress) progress({task, image, State::running, "pulling"});
@@ -45,25 +46,28 @@ void ensure_image(engine::Client& client, const std::string& image, const Progre
     client.pull_image(image, [](const engine::ProgressEvent&) {});
   } catch (const engine::EngineError& error) {
     if (progress) progress({task, image, State::failed, error.what()});
-    throw Error(ExitCode::failed,
-                fmt::format("cannot pull {} (the MCP proxy's image, needed to write its config): {}",
-                            image, error.what()),
-                "pull it, or point MCP_PROXY_IMAGE at an image the engine has");
+    throw Error(
+        ExitCode::failed,
+        fmt::format("cannot pull {} (the MCP proxy's image, needed to write its config): {}", image,
+                    error.what()),
+        "pull it, or point MCP_PROXY_IMAGE at an image the engine has");
   }
   if (progress) progress({task, image, State::done, "pulled"});
 }
 
 }  // namespace
 
-std::optional<McpVolumeTarget> mcp_volume_target(const compose::Project& project,
-                                                 const std::map<std::string, std::string>& extra_labels) {
+std::optional<McpVolumeTarget> mcp_volume_target(
+    const compose::Project& project, const std::map<std::string, std::string>& extra_labels) {
   auto service = project.services.find(kMcpProxyService);
   auto volume = project.volumes.find(kMcpConfigVolumeKey);
-  if (service == project.services.end() || volume == project.volumes.end() || volume->second.external)
+  if (service == project.services.end() || volume == project.volumes.end() ||
+      volume->second.external)
     return std::nullopt;
   bool mounted = false;
   for (const auto& mount : service->second.volumes)
-    if (mount.type == compose::Mount::Type::volume && mount.source == kMcpConfigVolumeKey) mounted = true;
+    if (mount.type == compose::Mount::Type::volume && mount.source == kMcpConfigVolumeKey)
+      mounted = true;
   if (!mounted) return std::nullopt;
   McpVolumeTarget target;
   target.volume = volume->second.name;
@@ -121,14 +125,16 @@ std::optional<std::string> file_from_tar(const std::string& tar, const std::stri
     la_ssize_t got = 0;
     while ((got = archive_read_data(reader.get(), buffer, sizeof buffer)) > 0)
       content.append(buffer, static_cast<size_t>(got));
-    if (got < 0) throw Error(ExitCode::failed, "damaged tar from the engine: " + archive_error(reader.get()));
+    if (got < 0)
+      throw Error(ExitCode::failed, "damaged tar from the engine: " + archive_error(reader.get()));
     return content;
   }
 }
 
 bool push_mcp_config(engine::Client& client, const McpVolumeTarget& target, const std::string& text,
                      const ProgressCallback& progress) {
-  if (!client.inspect_volume(target.volume)) client.create_volume(target.volume, "local", target.labels);
+  if (!client.inspect_volume(target.volume))
+    client.create_volume(target.volume, "local", target.labels);
   ensure_image(client, target.image, progress);
   VolumeAccess access(client, target.volume, target.image, target.installation);
   std::string current;

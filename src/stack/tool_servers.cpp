@@ -49,7 +49,8 @@ std::string trimmed_url(std::string url) {
   return url;
 }
 
-std::optional<engine::ContainerSummary> running_service(engine::Client& client, const std::string& project,
+std::optional<engine::ContainerSummary> running_service(engine::Client& client,
+                                                        const std::string& project,
                                                         const std::string& service) {
   for (const auto& container :
        client.list_containers({{"label",
@@ -64,10 +65,14 @@ std::optional<engine::ContainerSummary> running_service(engine::Client& client, 
 
 std::string to_string(ToolListSource source) {
   switch (source) {
-    case ToolListSource::not_running: return "not running";
-    case ToolListSource::environment: return "environment";
-    case ToolListSource::database: return "database";
-    case ToolListSource::unknown: return "unknown";
+    case ToolListSource::not_running:
+      return "not running";
+    case ToolListSource::environment:
+      return "environment";
+    case ToolListSource::database:
+      return "database";
+    case ToolListSource::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -112,8 +117,8 @@ WebuiToolServers read_webui_tool_servers(engine::Client& client, const std::stri
     auto exec = client.exec(webui->id, {"python3", "-c", kScript}, std::chrono::seconds(10));
     if (exec.exit_code != 0) {
       result.source = ToolListSource::unknown;
-      result.detail = fmt::format("python3 inside {} exited with {}: {}", webui->name, exec.exit_code,
-                                  exec.err.empty() ? exec.out : exec.err);
+      result.detail = fmt::format("python3 inside {} exited with {}: {}", webui->name,
+                                  exec.exit_code, exec.err.empty() ? exec.out : exec.err);
       return result;
     }
     return parse_webui_tool_servers(exec.out);
@@ -128,7 +133,8 @@ WebuiToolServers read_webui_tool_servers(engine::Client& client, const std::stri
 bool connections_include(const nlohmann::json& connections, const std::string& url) {
   if (!connections.is_array()) return false;
   for (const auto& connection : connections) {
-    if (!connection.is_object() || !connection.contains("url") || !connection["url"].is_string()) continue;
+    if (!connection.is_object() || !connection.contains("url") || !connection["url"].is_string())
+      continue;
     if (trimmed_url(connection["url"].get<std::string>()) != trimmed_url(url)) continue;
     const auto config = connection.value("config", nlohmann::json::object());
     if (config.is_object() && config.value("enable", true) == false) continue;
@@ -151,7 +157,8 @@ ToolServersReport tool_servers_report(Session& session) {
   ToolServersReport report;
   auto& client = session.engine();
   const std::string core = session.project_name();
-  auto webui = std::async(std::launch::async, [&] { return read_webui_tool_servers(client, core); });
+  auto webui =
+      std::async(std::launch::async, [&] { return read_webui_tool_servers(client, core); });
   std::optional<nlohmann::json> config;
   try {
     config = read_mcp_config(session.home().mcp_config());
@@ -177,7 +184,8 @@ ToolServersReport tool_servers_report(Session& session) {
       ToolServerStatus status;
       status.name = name;
       status.url = tool_server_url(name);
-      if (auto it = extension_of.find(name); it != extension_of.end()) status.extension = it->second;
+      if (auto it = extension_of.find(name); it != extension_of.end())
+        status.extension = it->second;
       if (!proxy_base.empty()) {
         auto code = http_get_status(fmt::format("{}/{}/openapi.json", proxy_base, name),
                                     std::chrono::milliseconds(2000));
@@ -191,7 +199,8 @@ ToolServersReport tool_servers_report(Session& session) {
   if (!missing.empty()) {
     report.fix = report.webui.source == ToolListSource::database
                      ? add_in_webui_fix(missing)
-                     : "Open WebUI was started before these tool servers existed: run `ollama-stack restart`";
+                     : "Open WebUI was started before these tool servers existed: run "
+                       "`ollama-stack restart`";
   }
   return report;
 }

@@ -28,8 +28,8 @@ struct McpVolumeTarget {
 // Where the project's proxy reads its config from; nullopt when its mcp_proxy service does not
 // mount the `mcp_config` volume (a user's override replaced it: their mount stays as written).
 // `extra_labels` are the installation labels apply adds (installation, component).
-std::optional<McpVolumeTarget> mcp_volume_target(const compose::Project& project,
-                                                 const std::map<std::string, std::string>& extra_labels);
+std::optional<McpVolumeTarget> mcp_volume_target(
+    const compose::Project& project, const std::map<std::string, std::string>& extra_labels);
 
 // A tar holding one regular file `member` (mode 0644) with `content`. Pure.
 std::string single_file_tar(const std::string& member, const std::string& content);

@@ -17,7 +17,8 @@ namespace ollama_stack::stack {
 
 // Where Open WebUI's tool-server list comes from.
 enum class ToolListSource { not_running, environment, database, unknown };
-std::string to_string(ToolListSource source);  // "not running", "environment", "database", "unknown"
+std::string to_string(
+    ToolListSource source);  // "not running", "environment", "database", "unknown"
 
 struct WebuiToolServers {
   ToolListSource source = ToolListSource::not_running;
@@ -43,8 +44,9 @@ struct ToolServerStatus {
   std::string name;       // the key in mcpServers
   std::string url;        // as Open WebUI reaches it: http://mcp_proxy:8000/<name>
   std::string extension;  // the extension it belongs to; "" for the core's and the user's own
-  std::optional<bool> served;  // mcpo answers /<name>/openapi.json; nullopt: the proxy is not running
-  std::optional<bool> webui;   // Open WebUI is configured with it; nullopt: not known
+  std::optional<bool>
+      served;  // mcpo answers /<name>/openapi.json; nullopt: the proxy is not running
+  std::optional<bool> webui;  // Open WebUI is configured with it; nullopt: not known
 };
 
 struct ToolServersReport {

@@ -1,4 +1,5 @@
-// What a waiting service shows: why it is not healthy yet and its latest log line, fit for one line.
+// What a waiting service shows: why it is not healthy yet and its latest log line, fit for one
+// line.
 #include "ollama_stack/stack/lifecycle.hpp"
 
 #include <gtest/gtest.h>
@@ -19,7 +20,8 @@ TEST(Lifecycle, TheWaitingMessageHasTheReasonAndTheLog) {
   HealthReport starting;
   starting.reason = "http://127.0.0.1:8080/health does not answer yet (Connection refused)";
   EXPECT_EQ(waiting_message(starting, "Downloading embedding model"),
-            "http://127.0.0.1:8080/health does not answer yet (Connection refused) | log: Downloading embedding model");
+            "http://127.0.0.1:8080/health does not answer yet (Connection refused) | log: "
+            "Downloading embedding model");
   EXPECT_EQ(waiting_message(HealthReport{}, ""), "waiting");
 }
 

@@ -28,18 +28,23 @@ struct FakeEngine : engine::Transport {
     requests.push_back(request);
     const auto& path = request.path;
     if (path.find("/volumes/") != std::string::npos && request.method == "GET")
-      return volume_exists ? engine::HttpResponse{200, R"({"Name":"v","Driver":"local","Labels":{}})", {}}
-                           : engine::HttpResponse{404, R"({"message":"no such volume"})", {}};
-    if (path.find("/volumes/create") != std::string::npos) return {201, R"({"Name":"v","Driver":"local"})", {}};
-    if (path.find("/images/") != std::string::npos) return {200, R"({"Id":"sha256:1","RepoTags":[]})", {}};
-    if (path.find("/containers/create") != std::string::npos) return {201, R"({"Id":"helper"})", {}};
+      return volume_exists
+                 ? engine::HttpResponse{200, R"({"Name":"v","Driver":"local","Labels":{}})", {}}
+                 : engine::HttpResponse{404, R"({"message":"no such volume"})", {}};
+    if (path.find("/volumes/create") != std::string::npos)
+      return {201, R"({"Name":"v","Driver":"local"})", {}};
+    if (path.find("/images/") != std::string::npos)
+      return {200, R"({"Id":"sha256:1","RepoTags":[]})", {}};
+    if (path.find("/containers/create") != std::string::npos)
+      return {201, R"({"Id":"helper"})", {}};
     if (path.find("/archive") != std::string::npos && request.method == "GET") {
       if (request.on_data && !volume_tar.empty()) request.on_data(volume_tar);
       return {200, "", {}};
     }
     if (path.find("/archive") != std::string::npos && request.method == "PUT") {
       char buffer[4096];
-      for (size_t n; (n = request.body_reader(buffer, sizeof buffer)) > 0;) uploaded.append(buffer, n);
+      for (size_t n; (n = request.body_reader(buffer, sizeof buffer)) > 0;)
+        uploaded.append(buffer, n);
       return {200, "", {}};
     }
     if (request.method == "DELETE") return {204, "", {}};
