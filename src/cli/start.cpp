@@ -8,10 +8,10 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/tool_servers.hpp"
@@ -116,7 +116,10 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
       ->check(CLI::IsMember({"auto", "cpu", "nvidia", "apple"}));
   command.add_flag("--update", options.update, "Pull the newest images first and recreate what changed");
   command.add_flag("--no-wait", options.no_wait, "Return once the containers are started, without waiting for health");
-  command.add_option("--timeout", options.timeout, "Seconds to wait for every service to be healthy (default 600: a first start of Open WebUI runs migrations and downloads models)")
+  command
+      .add_option("--timeout", options.timeout,
+                  "Seconds to wait for every service to be healthy (default 600: a first start of "
+                  "Open WebUI runs migrations and downloads models)")
       ->check(CLI::PositiveNumber);
   add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");

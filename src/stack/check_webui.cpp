@@ -35,7 +35,8 @@ std::vector<std::vector<std::string>> reachability_probes(const std::string& url
   // Open WebUI's image has curl (its own healthcheck uses it) and python3.
   return {
       {"curl", "-fsS", "--max-time", "3", "-o", "/dev/null", url},
-      {"python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)", url},
+      {"python3", "-c",
+       "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)", url},
   };
 }
 
@@ -82,7 +83,8 @@ CheckResult check_webui_reaches_ollama(engine::Client& engine, const std::string
     }
   }
   return {kId, kName, CheckStatus::warn,
-          fmt::format("could not test: {} has neither curl nor python3 to probe {}", container.name, url),
+          fmt::format("could not test: {} has neither curl nor python3 to probe {}", container.name,
+                      url),
           "test by hand: open Open WebUI's Settings, Connections"};
 }
 
@@ -90,11 +92,13 @@ CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& 
                                      const std::optional<nlohmann::json>& mcp_config) {
   constexpr const char* id = "tool_servers";
   constexpr const char* name = "WebUI to tool servers";
-  const auto running = engine.list_containers(
-      {{"label", {std::string(compose::labels::kProject) + "=" + project_name,
-                  std::string(compose::labels::kService) + "=webui"}}},
-      false);
-  if (running.empty()) return {id, name, CheckStatus::skip, "the stack is not running (nothing to test)", ""};
+  const auto running =
+      engine.list_containers({{"label",
+                               {std::string(compose::labels::kProject) + "=" + project_name,
+                                std::string(compose::labels::kService) + "=webui"}}},
+                             false);
+  if (running.empty())
+    return {id, name, CheckStatus::skip, "the stack is not running (nothing to test)", ""};
   const auto webui = read_webui_tool_servers(engine, project_name);
   if (webui.source == ToolListSource::unknown)
     return {id, name, CheckStatus::warn,
@@ -104,8 +108,10 @@ CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& 
   std::vector<std::string> failed;
   std::vector<std::string> answered;
   for (const auto& connection : webui.connections) {
-    if (!connection.is_object() || !connection.contains("url") || !connection["url"].is_string()) continue;
-    if (connection.value("config", nlohmann::json::object()).value("enable", true) == false) continue;
+    if (!connection.is_object() || !connection.contains("url") || !connection["url"].is_string())
+      continue;
+    if (connection.value("config", nlohmann::json::object()).value("enable", true) == false)
+      continue;
     std::string base = connection["url"].get<std::string>();
     while (!base.empty() && base.back() == '/') base.pop_back();
     std::string path = connection.value("path", std::string("openapi.json"));
@@ -126,32 +132,41 @@ CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& 
       }
       if (outcome != ProbeOutcome::missing) break;
     }
-    if (outcome == ProbeOutcome::reached) answered.push_back(url);
-    else failed.push_back(outcome == ProbeOutcome::missing ? url + " (no curl or python3 to test it)" : url + " (" + output + ")");
+    if (outcome == ProbeOutcome::reached)
+      answered.push_back(url);
+    else
+      failed.push_back(outcome == ProbeOutcome::missing ? url + " (no curl or python3 to test it)"
+                                                        : url + " (" + output + ")");
   }
   std::vector<std::string> missing;
   if (mcp_config)
     for (const auto& [server, entry] : (*mcp_config)["mcpServers"].items()) {
       (void)entry;
-      if (!connections_include(webui.connections, tool_server_url(server))) missing.push_back(tool_server_url(server));
+      if (!connections_include(webui.connections, tool_server_url(server)))
+        missing.push_back(tool_server_url(server));
     }
   std::string list;
   for (const auto& url : failed) list += (list.empty() ? "" : ", ") + url;
   if (!failed.empty())
-    return {id, name, CheckStatus::fail,
-            fmt::format("{} cannot reach {} of its tool servers from inside the stack's network: {}",
-                        running.front().name, failed.size(), list),
-            "see `ollama-stack status` (is the MCP proxy serving them?) and `ollama-stack logs mcp_proxy`"};
+    return {
+        id, name, CheckStatus::fail,
+        fmt::format("{} cannot reach {} of its tool servers from inside the stack's network: {}",
+                    running.front().name, failed.size(), list),
+        "see `ollama-stack status` (is the MCP proxy serving them?) and `ollama-stack logs "
+        "mcp_proxy`"};
   if (!missing.empty())
     return {id, name, CheckStatus::warn,
             fmt::format("Open WebUI (tool servers from its {}) lacks {} of the MCP proxy's servers",
                         to_string(webui.source), missing.size()),
-            webui.source == ToolListSource::database ? add_in_webui_fix(missing) : "run `ollama-stack restart`"};
-  return {id, name, CheckStatus::pass,
-          fmt::format("{} reaches each of its {} tool server{} (from its {}) from inside the stack's network",
-                      running.front().name, answered.size(), answered.size() == 1 ? "" : "s",
-                      to_string(webui.source)),
-          ""};
+            webui.source == ToolListSource::database ? add_in_webui_fix(missing)
+                                                     : "run `ollama-stack restart`"};
+  return {
+      id, name, CheckStatus::pass,
+      fmt::format(
+          "{} reaches each of its {} tool server{} (from its {}) from inside the stack's network",
+          running.front().name, answered.size(), answered.size() == 1 ? "" : "s",
+          to_string(webui.source)),
+      ""};
 }
 
 }  // namespace ollama_stack::stack

@@ -55,8 +55,10 @@ void refuse_corrupt_mcp_config(Session& session, bool extensions_leave = false) 
   const auto current = read_mcp_config(path);
   if (!extensions_leave) return;
   std::set<std::string> names;
-  for (const auto& extension : discover_extensions(session.home()).extensions) names.insert(extension.manifest.name);
-  for (const auto& name : load_state(session.home().state_file()).enabled_extensions) names.insert(name);
+  for (const auto& extension : discover_extensions(session.home()).extensions)
+    names.insert(extension.manifest.name);
+  for (const auto& name : load_state(session.home().state_file()).enabled_extensions)
+    names.insert(name);
   require_mcp_servers(desired_mcp_servers(current, names, {}), path);
 }
 
@@ -73,8 +75,9 @@ std::vector<WiredServer> planned_wired_servers(Session& session) {
     const auto loaded = load_extension_project(*extension, session.home(), session.options().env,
                                                session.platform().platform, core);
     const auto& service = loaded.project.services.at(extension->manifest.mcp.service);
-    servers.push_back({name, extension->manifest.mcp.transport,
-                       mcp_url(compose::container_name(loaded.project, service), extension->manifest.mcp)});
+    servers.push_back(
+        {name, extension->manifest.mcp.transport,
+         mcp_url(compose::container_name(loaded.project, service), extension->manifest.mcp)});
   }
   return servers;
 }

@@ -166,7 +166,8 @@ void restart_proxy(Session& session, const engine::ContainerSummary& proxy,
 // Open WebUI reads TOOL_SERVER_CONNECTIONS when it starts: the core is applied again as it was
 // started (same platform), which recreates Open WebUI when its list changed and leaves every
 // unchanged service alone; then waited for.
-bool update_webui(Session& session, const compose::Project& project, const McpSyncOptions& options) {
+bool update_webui(Session& session, const compose::Project& project,
+                  const McpSyncOptions& options) {
   compose::ApplyOptions apply_options;
   apply_options.plan.extra_labels = core_labels(project.name);
   apply_options.progress = options.progress;
@@ -177,7 +178,8 @@ bool update_webui(Session& session, const compose::Project& project, const McpSy
                        {options.timeout, options.progress, options.cancelled});
   bool recreated = false;
   for (const auto& service : applied.services)
-    if (service.service == kWebuiService && service.action != compose::ServiceAction::none) recreated = true;
+    if (service.service == kWebuiService && service.action != compose::ServiceAction::none)
+      recreated = true;
   return recreated;
 }
 
@@ -197,14 +199,13 @@ McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options) {
   // The project as the stack was last started (its platform decides Open WebUI's image), read
   // again: its TOOL_SERVER_CONNECTIONS is derived from the file just written.
   const auto state = load_state(session.home().state_file());
-  const auto loaded =
-      load_stack_project(session.home(), session.options().env,
-                         state.platform.value_or(session.platform().platform),
-                         session.options().compose_dir);
+  const auto loaded = load_stack_project(session.home(), session.options().env,
+                                         state.platform.value_or(session.platform().platform),
+                                         session.options().compose_dir);
   session.reload_project();
   if (auto target = mcp_volume_target(loaded.project, core_labels(loaded.project.name))) {
-    const bool pushed = push_mcp_config(session.engine(), *target, mcp_config_text(document),
-                                        options.progress);
+    const bool pushed =
+        push_mcp_config(session.engine(), *target, mcp_config_text(document), options.progress);
     result.config_changed = result.config_changed || pushed;
     auto proxy = running_proxy(session.engine(), core);
     if (proxy && (pushed || options.force_restart)) {

@@ -47,7 +47,8 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
   };
   std::map<std::string, Waiting> pending;  // by service
   for (const auto& container : client.list_containers(project_filter(project_name), true))
-    if (container.labels.count(labels::kService) != 0) pending[container.labels.at(labels::kService)].id = container.id;
+    if (container.labels.count(labels::kService) != 0)
+      pending[container.labels.at(labels::kService)].id = container.id;
   // Stand-ins and small services answer within milliseconds of starting, big ones take seconds
   // (Open WebUI's first start minutes): poll soon, then back off to 200 ms; read each waiting
   // service's latest log line once a second, to show what it is doing.
@@ -67,10 +68,11 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
         std::string tail;
         for (const auto& line : last_log_lines(client, waiting.id, 10)) tail += "\n    " + line;
         report(options.progress, service, State::failed, waiting.health.reason);
-        throw Error(ExitCode::unhealthy,
-                    fmt::format("service {} did not become healthy: {}{}", service, waiting.health.reason,
-                                tail.empty() ? "" : "; its last log lines:" + tail),
-                    fmt::format("see `ollama-stack logs {}` for more", service));
+        throw Error(
+            ExitCode::unhealthy,
+            fmt::format("service {} did not become healthy: {}{}", service, waiting.health.reason,
+                        tail.empty() ? "" : "; its last log lines:" + tail),
+            fmt::format("see `ollama-stack logs {}` for more", service));
       }
       if (now - waiting.log_read >= 1s && now - started >= 1s) {
         const auto lines = last_log_lines(client, waiting.id, 1);
@@ -90,19 +92,25 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
       std::string others;
       for (const auto& [other, unused] : pending)
         if (other != service) others += (others.empty() ? "" : ", ") + other;
-      report(options.progress, service, State::failed, "timed out: " + waiting_message(waiting.health, waiting.log_line));
-      throw Error(ExitCode::unhealthy,
-                  fmt::format("service {} did not become healthy within {} s: it was still {} ({}){}{}{}", service,
-                              options.timeout.count(), to_string(waiting.health.health),
-                              waiting.health.reason.empty() ? "no reason given" : waiting.health.reason,
-                              waiting.log_line.empty() ? "" : fmt::format("; its latest log line: \"{}\"", waiting.log_line),
-                              others.empty() ? "" : fmt::format("; still waiting too: {}", others),
-                              tail.empty() ? "" : "; its last log lines:" + tail),
-                  fmt::format("its container keeps running. A first start of Open WebUI runs database migrations and "
-                              "downloads models, which can take minutes on a slow line: give it more time with "
-                              "`--timeout {}` (running the same command again waits without recreating anything), "
-                              "and see `ollama-stack logs {}`",
-                              std::max<long long>(options.timeout.count() * 2, 1200), service));
+      report(options.progress, service, State::failed,
+             "timed out: " + waiting_message(waiting.health, waiting.log_line));
+      throw Error(
+          ExitCode::unhealthy,
+          fmt::format("service {} did not become healthy within {} s: it was still {} ({}){}{}{}",
+                      service, options.timeout.count(), to_string(waiting.health.health),
+                      waiting.health.reason.empty() ? "no reason given" : waiting.health.reason,
+                      waiting.log_line.empty()
+                          ? ""
+                          : fmt::format("; its latest log line: \"{}\"", waiting.log_line),
+                      others.empty() ? "" : fmt::format("; still waiting too: {}", others),
+                      tail.empty() ? "" : "; its last log lines:" + tail),
+          fmt::format(
+              "its container keeps running. A first start of Open WebUI runs database migrations "
+              "and "
+              "downloads models, which can take minutes on a slow line: give it more time with "
+              "`--timeout {}` (running the same command again waits without recreating anything), "
+              "and see `ollama-stack logs {}`",
+              std::max<long long>(options.timeout.count() * 2, 1200), service));
     }
     std::this_thread::sleep_for(pause);
     pause = std::min<std::chrono::milliseconds>(pause * 2, 200ms);
@@ -114,10 +122,12 @@ std::string trim_log_line(std::string_view line) {
   std::string out;
   for (char c : line) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  out.erase(0, out.find_first_not_of(' ') == std::string::npos ? out.size() : out.find_first_not_of(' '));
+  out.erase(
+      0, out.find_first_not_of(' ') == std::string::npos ? out.size() : out.find_first_not_of(' '));
   if (out.size() > kMax) {
     out.resize(kMax);
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // whole UTF-8
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
+      out.pop_back();  // whole UTF-8
     if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80) != 0) out.pop_back();
     out += "...";
   }
@@ -195,7 +205,8 @@ StartResult start_stack(Session& session, const StartOptions& options) {
       throw ConfigError(path.string() + " does not exist (the MCP proxy's config)",
                         "run `ollama-stack install` (or `ollama-stack check --fix`) to write it");
     require_mcp_servers((*config)["mcpServers"], path);
-    mcp_pushed = push_mcp_config(session.engine(), *target, mcp_config_text(*config), options.progress);
+    mcp_pushed =
+        push_mcp_config(session.engine(), *target, mcp_config_text(*config), options.progress);
   }
 
   compose::ApplyOptions apply_options;
@@ -206,10 +217,11 @@ StartResult start_stack(Session& session, const StartOptions& options) {
   result.applied = compose::apply(session.engine(), project, apply_options);
   result.changed = result.applied.changed;
   for (const auto& service : result.applied.services)
-    if (mcp_pushed && service.service == kMcpProxyService && service.action == compose::ServiceAction::none &&
-        !service.container_id.empty()) {
+    if (mcp_pushed && service.service == kMcpProxyService &&
+        service.action == compose::ServiceAction::none && !service.container_id.empty()) {
       // A proxy that kept running reads its config only when it starts.
-      report(options.progress, kMcpProxyService, State::running, "restarting for the new MCP config");
+      report(options.progress, kMcpProxyService, State::running,
+             "restarting for the new MCP config");
       session.engine().stop_container(service.container_id, 5);
       session.engine().start_container(service.container_id);
       result.changed = true;

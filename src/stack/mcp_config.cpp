@@ -72,7 +72,9 @@ nlohmann::json tool_server_connections(const nlohmann::json& servers) {
          {"auth_type", "bearer"},
          {"key", ""},
          {"config", {{"enable", true}}},
-         {"info", {{"name", name}, {"description", "MCP server " + name + " through ollama-stack's MCP proxy"}}}});
+         {"info",
+          {{"name", name},
+           {"description", "MCP server " + name + " through ollama-stack's MCP proxy"}}}});
   }
   return connections;
 }

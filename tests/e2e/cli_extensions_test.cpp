@@ -424,7 +424,8 @@ TEST_F(CliExtensionsTest, ToolsReachTheChatAndLeaveWithTheExtension) {
     tar.append(bytes);
     return true;
   });
-  EXPECT_EQ(stack::file_from_tar(tar, "config.json"), mcp_config()) << "the proxy reads the home's config";
+  EXPECT_EQ(stack::file_from_tar(tar, "config.json"), mcp_config())
+      << "the proxy reads the home's config";
 
   auto status = cli({"status", "--json"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
@@ -517,17 +518,24 @@ TEST_F(CliExtensionsTest, AnEmptyOrCorruptMcpConfigIsRefusedAndKept) {
     }
 
   // A stack that runs, then a hand edit that breaks the file: no verb replaces it.
-  write_home_file("mcp/config.json",
-                  "{\"mcpServers\": {\"time\": {\"command\": \"uvx\", \"args\": [\"mcp-server-time\"]}}}\n");
+  write_home_file(
+      "mcp/config.json",
+      "{\"mcpServers\": {\"time\": {\"command\": \"uvx\", \"args\": [\"mcp-server-time\"]}}}\n");
   ASSERT_EQ(cli({"start"}).exit_code, 0);
-  const std::string corrupt = "{\n  \"mcpServers\": {\n    \"time\": {\"command\": \"uvx\",}\n  }\n}\n";
+  const std::string corrupt =
+      "{\n  \"mcpServers\": {\n    \"time\": {\"command\": \"uvx\",}\n  }\n}\n";
   write_home_file("mcp/config.json", corrupt);
   ASSERT_EQ(cli({"extensions", "enable", kExtension}).exit_code, 0);
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"start"}, {"stop"}, {"restart"}, {"extensions", "start", kExtension}, {"extensions", "stop", kExtension}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"start"},
+                                             {"stop"},
+                                             {"restart"},
+                                             {"extensions", "start", kExtension},
+                                             {"extensions", "stop", kExtension}}) {
     auto result = cli(args);
     EXPECT_EQ(result.exit_code, 5) << args[0] << ": " << result.err;
-    EXPECT_NE(result.err.find(config.string() + ":3:"), std::string::npos) << args[0] << ": " << result.err;
+    EXPECT_NE(result.err.find(config.string() + ":3:"), std::string::npos)
+        << args[0] << ": " << result.err;
     EXPECT_EQ(slurp(config), corrupt) << args[0] << " changed the file";
   }
   EXPECT_EQ(core_containers().size(), 3u) << "the refused verbs changed nothing";
@@ -541,7 +549,8 @@ TEST_F(CliExtensionsTest, TheMcpoStandInExitsOnAnEmptyServerList) {
                       {"Cmd", {"--config", "/app/config.json"}},
                       {"Labels", {{labels::kProject, project_}}}};
   const std::string id = test_engine().create_container(unique_name(project_ + "-mcpo"), body);
-  test_engine().put_archive(id, "/app", stack::single_file_tar("config.json", "{\"mcpServers\": {}}"));
+  test_engine().put_archive(id, "/app",
+                            stack::single_file_tar("config.json", "{\"mcpServers\": {}}"));
   test_engine().start_container(id);
   EXPECT_EQ(test_engine().wait_container(id, "not-running", std::chrono::seconds(20)), 1);
   std::string logs;
@@ -554,12 +563,15 @@ TEST_F(CliExtensionsTest, TheMcpoStandInExitsOnAnEmptyServerList) {
 
 TEST_F(CliExtensionsTest, TheOllamaStandInHasNoHttpClient) {
   // Like ollama/ollama: no curl, no wget (nor the stand-in's own probe) inside.
-  nlohmann::json body{{"Image", standin_image("ollama")}, {"Labels", {{labels::kProject, project_}}}};
+  nlohmann::json body{{"Image", standin_image("ollama")},
+                      {"Labels", {{labels::kProject, project_}}}};
   const std::string id = test_engine().create_container(unique_name(project_ + "-ollama"), body);
   test_engine().start_container(id);
   for (const auto& command : std::vector<std::vector<std::string>>{
-           {"curl", "http://127.0.0.1:11434/"}, {"wget", "http://127.0.0.1:11434/"},
-           {"/standin", "probe", "http://127.0.0.1:11434/"}, {"ollama", "standin", "probe", "http://127.0.0.1:11434/"}}) {
+           {"curl", "http://127.0.0.1:11434/"},
+           {"wget", "http://127.0.0.1:11434/"},
+           {"/standin", "probe", "http://127.0.0.1:11434/"},
+           {"ollama", "standin", "probe", "http://127.0.0.1:11434/"}}) {
     engine::ExecResult result;
     try {
       result = test_engine().exec(id, command);
@@ -576,15 +588,19 @@ TEST_F(CliExtensionsTest, ASlowFirstStartIsWaitedForWithItsLogLine) {
   ASSERT_EQ(cli({"install"}).exit_code, 0);
   // Open WebUI's first start: 40 s before it answers, a log line every 2 s meanwhile; Docker's
   // healthcheck (every 2 s, 3 retries) calls it unhealthy long before that.
-  write_home_file("compose/docker-compose.override.yml",
-                  "services:\n  webui:\n    environment:\n      STANDIN_START_DELAY_MS: \"40000\"\n");
+  write_home_file(
+      "compose/docker-compose.override.yml",
+      "services:\n  webui:\n    environment:\n      STANDIN_START_DELAY_MS: \"40000\"\n");
   const auto started = std::chrono::steady_clock::now();
   auto short_wait = cli({"start", "--timeout", "5"});
   EXPECT_EQ(short_wait.exit_code, 4) << short_wait.err;
-  EXPECT_NE(short_wait.err.find("service webui did not become healthy within 5 s"), std::string::npos)
+  EXPECT_NE(short_wait.err.find("service webui did not become healthy within 5 s"),
+            std::string::npos)
       << short_wait.err;
-  EXPECT_NE(short_wait.err.find("slow start"), std::string::npos) << "what it was doing: " << short_wait.err;
-  EXPECT_NE(short_wait.err.find("--timeout"), std::string::npos) << "how to give more time: " << short_wait.err;
+  EXPECT_NE(short_wait.err.find("slow start"), std::string::npos)
+      << "what it was doing: " << short_wait.err;
+  EXPECT_NE(short_wait.err.find("--timeout"), std::string::npos)
+      << "how to give more time: " << short_wait.err;
 
   auto wait = cli({"start"});
   ASSERT_EQ(wait.exit_code, 0) << wait.err;

@@ -56,8 +56,8 @@ nlohmann::json desired_mcp_servers(const std::optional<nlohmann::json>& current,
                                    std::vector<std::string>* warnings = nullptr);
 
 struct McpSyncOptions {
-  bool restart_proxy = true;   // false: write the file only (the core is stopping)
-  bool force_restart = false;  // restart even when the config did not change
+  bool restart_proxy = true;          // false: write the file only (the core is stopping)
+  bool force_restart = false;         // restart even when the config did not change
   std::chrono::seconds timeout{600};  // for the proxy's (and a recreated WebUI's) health
   ProgressCallback progress;
   std::function<bool()> cancelled;
@@ -66,7 +66,7 @@ struct McpSyncOptions {
 struct McpSyncResult {
   bool config_changed = false;  // <home>/mcp/config.json or the proxy's volume changed
   bool proxy_restarted = false;
-  bool webui_recreated = false;  // Open WebUI recreated for its new TOOL_SERVER_CONNECTIONS
+  bool webui_recreated = false;      // Open WebUI recreated for its new TOOL_SERVER_CONNECTIONS
   std::vector<WiredServer> servers;  // the extensions the config now lists
   std::vector<std::string> warnings;
 };

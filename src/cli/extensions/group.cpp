@@ -106,7 +106,7 @@ std::string render_extension_statuses(Context& context, const stack::ExtensionsO
     else if (!status.health.empty() && status.running)
       health = style.yellow(health);
     const std::string proxy = status.served ? "served" : status.wired ? "not served" : "-";
-    const std::string webui = !status.webui_configured ? "-"
+    const std::string webui = !status.webui_configured   ? "-"
                               : *status.webui_configured ? "configured"
                                                          : style.yellow("not configured");
     table.add_row({status.name, status.enabled ? "yes" : "no",

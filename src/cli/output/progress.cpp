@@ -69,9 +69,10 @@ void ProgressRenderer::start(std::string_view id, std::string message) {
   t.reported_quarter = 0;  // a new phase ("extracting" after "pulling") reports its own steps
   if (!caps_.is_tty) {
     const auto elapsed = clock_() - t.started;
-    print_plain(was_running && elapsed >= std::chrono::seconds(1)
-                    ? fmt::format("{} ({})", with_message(t.label, t.message), format_duration(elapsed))
-                    : with_message(t.label, t.message));
+    print_plain(
+        was_running && elapsed >= std::chrono::seconds(1)
+            ? fmt::format("{} ({})", with_message(t.label, t.message), format_duration(elapsed))
+            : with_message(t.label, t.message));
   }
   changed(true);
 }

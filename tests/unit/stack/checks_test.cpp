@@ -178,8 +178,10 @@ TEST(CheckRemote, BindMountsOfThisMachineWarnOnARemoteEngine) {
   webui.volumes = {{compose::Mount::Type::volume, "webui_data", "/app/backend/data", false}};
   project.services["webui"] = webui;
   EXPECT_EQ(evaluate_remote_binds("ssh://me@gpu-box", project).status, CheckStatus::pass);
-  project.services["webui"].volumes.push_back({compose::Mount::Type::bind, "/home/me/docs", "/docs", true});
-  EXPECT_EQ(evaluate_remote_binds("unix:///var/run/docker.sock", project).status, CheckStatus::skip);
+  project.services["webui"].volumes.push_back(
+      {compose::Mount::Type::bind, "/home/me/docs", "/docs", true});
+  EXPECT_EQ(evaluate_remote_binds("unix:///var/run/docker.sock", project).status,
+            CheckStatus::skip);
   const auto remote = evaluate_remote_binds("ssh://me@gpu-box", project);
   EXPECT_EQ(remote.status, CheckStatus::warn);
   EXPECT_THAT(remote.message, ::testing::HasSubstr("/home/me/docs (webui)"));
@@ -193,7 +195,8 @@ TEST(CheckProbe, ExitCodesAndMissingExecutables) {
             ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({127, "", ""}), ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({7, "", "curl: (7) Failed to connect"}), ProbeOutcome::failed);
-  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "curl");  // Open WebUI's image has it
+  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(),
+            "curl");  // Open WebUI's image has it
 }
 
 TEST(CheckHome, AFreshHomeFailsAndEnsureHomeMakesItPass) {

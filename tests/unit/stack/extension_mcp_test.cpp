@@ -52,7 +52,8 @@ TEST(ExtensionMcp, CoreToolNamesWin) {
 TEST(ExtensionMcp, DesiredServersRefuseAnEmptyList) {
   const std::vector<WiredServer> none;
   EXPECT_EQ(desired_mcp_servers(std::nullopt, {}, none), default_mcp_servers());
-  auto only_extension = mcp_config_document(nlohmann::json{{"x", {{"type", "sse"}, {"url", "http://a/sse"}}}});
+  auto only_extension =
+      mcp_config_document(nlohmann::json{{"x", {{"type", "sse"}, {"url", "http://a/sse"}}}});
   EXPECT_EQ(desired_mcp_servers(only_extension, {"x"}, none), nlohmann::json::object())
       << "what stays when the extension stops; write_mcp_config refuses to write it";
 }

@@ -61,7 +61,8 @@ TEST(McpConfig, ReadErrorsNameTheFile) {
 TEST(McpConfig, ACorruptFileIsNeverReplaced) {
   TempDir dir;
   const auto path = dir / "config.json";
-  const std::string corrupt = "{\n  \"mcpServers\": {\n    \"mine\": {\"command\": \"x\",}\n  }\n}\n";
+  const std::string corrupt =
+      "{\n  \"mcpServers\": {\n    \"mine\": {\"command\": \"x\",}\n  }\n}\n";
   spit(path, corrupt);
   try {
     write_mcp_config(path, mcp_config_document(default_mcp_servers()));
