@@ -14,8 +14,6 @@
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/stack_project.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/mcp_volume.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
@@ -167,11 +165,7 @@ TEST_F(CliCheckTest, ARunningStackHoldsItsOwnPortsAndWebuiReachesOllama) {
   auto project = stack::load_stack_project({home_path_}, lookup, stack::Platform::cpu, "").project;
   compose::ApplyOptions options;
   options.plan.extra_labels = {{labels::kInstallation, project_}, {labels::kComponent, "core"}};
-  // As `start` does: the proxy's config goes into its volume first (mcpo exits without one).
-  auto target = stack::mcp_volume_target(project, options.plan.extra_labels);
-  ASSERT_TRUE(target);
-  stack::push_mcp_config(test_engine(), *target,
-                         stack::mcp_config_text(*stack::read_mcp_config(stack::HomeLayout{home_path_}.mcp_config())));
+  push_home_mcp_config(project, options.plan.extra_labels, home_path_);
   compose::apply(test_engine(), project, options);
 
   auto result = check({"--json"});
