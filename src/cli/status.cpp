@@ -60,12 +60,15 @@ nlohmann::json status_json(const stack::StackStatus& status, const std::optional
                         {"uptime_seconds", optional_json(service.uptime_seconds)},
                         {"image", service.image}});
   }
-  return with_schema_version({{"project", status.project},
-                              {"running", status.running},
-                              {"healthy", status.healthy},
-                              {"services", services},
-                              {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
-                              {"warnings", status.warnings}});
+  return with_schema_version(
+      {{"project", status.project},
+       {"running", status.running},
+       {"healthy", status.healthy},
+       {"services", services},
+       {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
+       {"tool_servers",
+        extensions ? tool_servers_json(extensions->tools) : nlohmann::json(nullptr)},
+       {"warnings", status.warnings}});
 }
 
 std::string render_table(Context& context, const stack::StackStatus& status) {
@@ -128,7 +131,10 @@ void run_status(Context& context, const StatusOptions& options) {
     while (!cancel_requested()) {
       auto status = stack::stack_status(session, status_options);
       auto extensions = extensions_of(session, status);
-      auto text = render_table(context, status) + (extensions ? render_extension_statuses(context, *extensions) : "");
+      auto text = render_table(context, status) +
+                  (extensions ? render_extension_statuses(context, *extensions) +
+                                    render_tool_servers(context, extensions->tools)
+                              : "");
       if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
       context.out() << text;
       if (!tty) context.out() << "\n";
@@ -141,7 +147,11 @@ void run_status(Context& context, const StatusOptions& options) {
   auto status = stack::stack_status(session, status_options);
   auto extensions = extensions_of(session, status);
   if (options.json) write_json(context.out(), status_json(status, extensions));
-  else context.out() << render_table(context, status) << (extensions ? render_extension_statuses(context, *extensions) : "");
+  else
+    context.out() << render_table(context, status)
+                  << (extensions ? render_extension_statuses(context, *extensions) +
+                                       render_tool_servers(context, extensions->tools)
+                                 : "");
   for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
   if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
 }

@@ -9,6 +9,7 @@
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/checks.hpp"
 #include "ollama_stack/stack/health.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
 #include "ollama_stack/stack/stack_project.hpp"
 
 namespace ollama_stack::stack {
@@ -155,7 +156,10 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
 
   const auto project = check_compose(session, reachable, out);
   guarded(out, "ports", "ports", [&] { check_ports(engine, project, reachable, out); });
-  if (project) out.push_back(evaluate_remote_ports(engine.describe(), published_ports(*project)));
+  if (project) {
+    out.push_back(evaluate_remote_ports(engine.describe(), published_ports(*project)));
+    out.push_back(evaluate_remote_binds(engine.describe(), *project));
+  }
 
   std::optional<engine::EngineInfo> info;
   if (reachable) guarded(out, "engine_info", "engine info", [&] { info = engine.info(); });
@@ -183,8 +187,19 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
       const std::string name = project ? project->name : session.project_name();
       out.push_back(check_webui_reaches_ollama(engine, name));
     });
+    guarded(out, "tool_servers", "WebUI to tool servers", [&] {
+      const std::string name = project ? project->name : session.project_name();
+      std::optional<nlohmann::json> config;
+      try {
+        config = read_mcp_config(session.home().mcp_config());
+      } catch (const ConfigError&) {
+        // the mcp_config check reports it
+      }
+      out.push_back(check_webui_tool_servers(engine, name, config));
+    });
   } else {
     out.push_back({"webui_to_ollama", "WebUI to Ollama", CheckStatus::skip, kNoEngine, ""});
+    out.push_back({"tool_servers", "WebUI to tool servers", CheckStatus::skip, kNoEngine, ""});
   }
   return report;
 }

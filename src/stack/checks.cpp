@@ -83,7 +83,15 @@ CheckResult check_mcp_config(const HomeLayout& home) {
   try {
     auto config = read_mcp_config(home.mcp_config());
     if (!config) {
-      return result(id, name, CheckStatus::fail, path + " does not exist (the MCP proxy mounts it)", kFixHome);
+      return result(id, name, CheckStatus::fail, path + " does not exist (the MCP proxy's config)",
+                    kFixHome);
+    }
+    if (config->at("mcpServers").empty()) {
+      try {
+        require_mcp_servers(config->at("mcpServers"), home.mcp_config());
+      } catch (const Error& error) {
+        return result(id, name, CheckStatus::fail, error.what(), error.hint());
+      }
     }
     return result(id, name, CheckStatus::pass,
                   fmt::format("{} is valid ({} MCP server{})", path, config->at("mcpServers").size(),
@@ -156,6 +164,30 @@ CheckResult evaluate_remote_ports(const std::string& engine_url, const std::vect
                             host, loopback),
                 "set BIND_ADDRESS=0.0.0.0 (or the server's address) in the home's .env, or reach the ports through "
                 "an ssh tunnel (ssh -L)");
+}
+
+CheckResult evaluate_remote_binds(const std::string& engine_url, const compose::Project& project) {
+  const char* id = "remote_binds";
+  const char* name = "remote engine mounts";
+  if (engine_is_local(engine_url))
+    return result(id, name, CheckStatus::skip, "the engine is on this machine");
+  std::string binds;
+  for (const auto& [service_name, service] : project.services)
+    for (const auto& mount : service.volumes)
+      if (mount.type == compose::Mount::Type::bind)
+        binds += fmt::format("{}{} ({})", binds.empty() ? "" : ", ", mount.source, service_name);
+  const std::string host = engine::url_host_of(engine_url);
+  if (binds.empty())
+    return result(
+        id, name, CheckStatus::pass,
+        fmt::format("no bind mount of this machine's paths: {} needs none of its files", host));
+  return result(
+      id, name, CheckStatus::warn,
+      fmt::format("the engine runs on {}, which cannot see this machine's files, yet these bind "
+                  "mounts name paths here: {}",
+                  host, binds),
+      "make sure those paths exist on the engine's host, or use volumes instead (the stack's own "
+      "files reach the engine through its API)");
 }
 
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated) {

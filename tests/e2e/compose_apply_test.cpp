@@ -78,6 +78,7 @@ class ComposeApplyTest : public ::testing::Test {
 TEST_F(ComposeApplyTest, AppliesTheStackRecreatesOnlyWhatChangedAndDownKeepsVolumes) {
   auto& engine = test_engine();
   auto project = load();
+  push_home_mcp_config(project, options().plan.extra_labels, home_.path());
   auto result = compose::apply(engine, project, options());
   EXPECT_TRUE(result.changed);
   ASSERT_EQ(result.services.size(), 3u);
@@ -194,7 +195,7 @@ services:
       web: {{condition: service_healthy}}
 )",
                                        name, standin_image("ollama"), job_exit_code, standin_image("webui"),
-                                       standin_image("mcpo"));
+                                       standin_image("ollama"));
   compose::LoadOptions options;
   options.sources = {{"dependencies/docker-compose.yml", yaml}};
   options.working_dir = "/tmp";

@@ -5,6 +5,7 @@
 // functions gather their facts from the home, /proc, the engine; run_checks runs them all and
 // never stops at the first failure.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,5 +102,13 @@ std::vector<std::vector<std::string>> reachability_probes(const std::string& url
 enum class ProbeOutcome { reached, failed, missing };  // missing: the command does not exist
 ProbeOutcome classify_probe(const engine::ExecResult& result);
 CheckResult check_webui_reaches_ollama(engine::Client& engine, const std::string& project_name);
+// Each tool-server connection Open WebUI uses answers its OpenAPI document from inside the webui
+// container (exec of curl, else python3); warns when a server of `mcp_config` is missing from it.
+CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& project_name,
+                                     const std::optional<nlohmann::json>& mcp_config);
+
+// A remote engine cannot see this machine's files: every bind mount whose source is a path here
+// is a warning (the user's own mounts are kept as written). Passes for a local engine.
+CheckResult evaluate_remote_binds(const std::string& engine_url, const compose::Project& project);
 
 }  // namespace ollama_stack::stack

@@ -10,8 +10,12 @@ namespace ollama_stack::stack {
 inline constexpr std::string_view kProjectNameVariable = "PROJECT_NAME";
 inline constexpr std::string_view kDefaultProjectName = "ollama-stack";
 inline constexpr std::string_view kSecretKeyVariable = "WEBUI_SECRET_KEY";
-// Set by ollama-stack itself to the home path (the MCP proxy's config bind mount uses it).
+// Set by ollama-stack itself to the home path (for a user's own override files; the stack's
+// files name no path of the home: the engine may be on another machine).
 inline constexpr std::string_view kHomeVariable = "OLLAMA_STACK_HOME";
+// Set by ollama-stack itself: Open WebUI's TOOL_SERVER_CONNECTIONS, one connection per server of
+// <home>/mcp/config.json (see mcp_config.hpp).
+inline constexpr std::string_view kToolServersVariable = "OLLAMA_STACK_TOOL_SERVERS";
 
 struct StackVariable {
   std::string_view name;

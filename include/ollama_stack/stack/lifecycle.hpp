@@ -20,6 +20,9 @@ namespace ollama_stack::stack {
 util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
                           const util::FileLock::OnWait& on_wait);
 
+// The labels every core resource carries besides compose's: installation and component "core".
+std::map<std::string, std::string> core_labels(const std::string& project_name);
+
 struct ServiceUrl {
   std::string service;
   std::string title;  // "Open WebUI"
@@ -31,7 +34,7 @@ std::vector<ServiceUrl> service_urls(engine::Client& client, const std::string& 
 
 struct StartOptions {
   bool wait = true;                        // wait until every service is healthy
-  std::chrono::seconds timeout{300};       // for health
+  std::chrono::seconds timeout{600};       // for health
   bool update = false;                     // pull every image first
   ProgressCallback progress;
   std::function<bool()> cancelled;
@@ -56,14 +59,17 @@ struct StartResult {
 StartResult start_stack(Session& session, const StartOptions& options);
 
 struct HealthWaitOptions {
-  std::chrono::seconds timeout{300};
+  std::chrono::seconds timeout{600};
   ProgressCallback progress;
   std::function<bool()> cancelled;
 };
 
 // Waits until every container of `project_name` is healthy (Docker's healthcheck and the HTTP
-// probe its labels declare). Throws Error(unhealthy) naming the first service that stopped or
-// did not make it in time, with its last log lines; Interrupted when cancelled.
+// probe its labels declare). Each waiting service is reported (running) with why it is not
+// healthy yet and its latest log line, whenever that changes; Docker's "unhealthy" never ends the
+// wait (a slow first start fails its healthcheck long before it answers). Throws Error(unhealthy)
+// naming the first service that stopped or did not make it in time, what it was doing and how to
+// give it more time; Interrupted when cancelled.
 void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
                           const HealthWaitOptions& options);
 
@@ -78,6 +84,11 @@ struct StopResult {
 };
 
 StopResult stop_stack(Session& session, const StopOptions& options);
+
+// A log line fit for one line of progress: control bytes blanked, at most 160 bytes (pure).
+std::string trim_log_line(std::string_view line);
+// What a waiting service is doing: its health reason, then " | log: <latest log line>" (pure).
+std::string waiting_message(const HealthReport& health, const std::string& log_line);
 
 // The last `lines` log lines of a container, for failure reports.
 std::vector<std::string> last_log_lines(engine::Client& client, const std::string& container_id, int lines);

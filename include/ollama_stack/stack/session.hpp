@@ -33,6 +33,9 @@ class Session {
   const PlatformDecision& platform();
   // The compose project for the platform, loaded on first use (reads <home>/.env).
   const StackProject& project();
+  // Forgets the loaded project, so the next project() reads the files again (after the CLI
+  // rewrote <home>/mcp/config.json, which Open WebUI's tool servers are derived from).
+  void reload_project() { project_.reset(); }
   // PROJECT_NAME (environment > .env > "ollama-stack") without loading the compose files.
   std::string project_name();
   // Host name for URLs of published ports: the engine's host for tcp:// and ssh://, else "localhost".

@@ -16,6 +16,9 @@
 #include <thread>
 
 #include "ollama_stack/engine/curl_transport.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp_volume.hpp"
 
 extern char** environ;
 
@@ -192,6 +195,16 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+void push_home_mcp_config(const compose::Project& project,
+                          const std::map<std::string, std::string>& labels,
+                          const std::string& home) {
+  auto target = stack::mcp_volume_target(project, labels);
+  ASSERT_TRUE(target) << "the core project has no MCP config volume";
+  auto config = stack::read_mcp_config(stack::HomeLayout{home}.mcp_config());
+  ASSERT_TRUE(config) << "no MCP config in " << home;
+  stack::push_mcp_config(test_engine(), *target, stack::mcp_config_text(*config));
 }
 
 }  // namespace ollama_stack::e2e

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ollama_stack/compose/project.hpp"
 #include "ollama_stack/engine/client.hpp"
 
 namespace ollama_stack::e2e {
@@ -58,6 +59,13 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 
 // Removes every container, network and volume whose label `key=value` matches.
 void remove_labelled(const std::string& key, const std::string& value);
+
+// What `start` does before it applies the core, for tests that call compose::apply themselves: the
+// MCP proxy's config, read from the home, goes into the proxy's config volume (mcpo exits without
+// one). `labels` are the apply's extra labels.
+void push_home_mcp_config(const compose::Project& project,
+                          const std::map<std::string, std::string>& labels,
+                          const std::string& home);
 
 // A fresh temporary directory, removed with the object.
 class TempDir {

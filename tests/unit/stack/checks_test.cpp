@@ -171,13 +171,32 @@ TEST(PortConflicts, OnlyLocalEnginesAllowABindTest) {
   EXPECT_FALSE(engine_is_local("tcp://build-host:2376"));
 }
 
+TEST(CheckRemote, BindMountsOfThisMachineWarnOnARemoteEngine) {
+  compose::Project project;
+  compose::Service webui;
+  webui.name = "webui";
+  webui.volumes = {{compose::Mount::Type::volume, "webui_data", "/app/backend/data", false}};
+  project.services["webui"] = webui;
+  EXPECT_EQ(evaluate_remote_binds("ssh://me@gpu-box", project).status, CheckStatus::pass);
+  project.services["webui"].volumes.push_back(
+      {compose::Mount::Type::bind, "/home/me/docs", "/docs", true});
+  EXPECT_EQ(evaluate_remote_binds("unix:///var/run/docker.sock", project).status,
+            CheckStatus::skip);
+  const auto remote = evaluate_remote_binds("ssh://me@gpu-box", project);
+  EXPECT_EQ(remote.status, CheckStatus::warn);
+  EXPECT_THAT(remote.message, ::testing::HasSubstr("/home/me/docs (webui)"));
+  EXPECT_THAT(remote.message, ::testing::HasSubstr("gpu-box"));
+  EXPECT_FALSE(remote.fix.empty());
+}
+
 TEST(CheckProbe, ExitCodesAndMissingExecutables) {
   EXPECT_EQ(classify_probe({0, "probe -> 200", ""}), ProbeOutcome::reached);
   EXPECT_EQ(classify_probe({126, "OCI runtime exec failed: exec: \"curl\": executable file not found in $PATH", ""}),
             ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({127, "", ""}), ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({7, "", "curl: (7) Failed to connect"}), ProbeOutcome::failed);
-  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "/standin");
+  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(),
+            "curl");  // Open WebUI's image has it
 }
 
 TEST(CheckHome, AFreshHomeFailsAndEnsureHomeMakesItPass) {
