@@ -11,12 +11,11 @@ namespace {
 
 constexpr const char* kToolkitFix =
     "install the NVIDIA Container Toolkit on the engine's host: `sudo apt-get install "
-    "nvidia-container-toolkit && "
-    "sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`";
+    "nvidia-container-toolkit && sudo nvidia-ctk runtime configure --runtime=docker && sudo "
+    "systemctl restart docker`";
 constexpr const char* kAmdDriverFix =
     "install the AMD GPU driver on the engine's host (amdgpu-dkms, from AMD's ROCm install guide) "
-    "and reboot, or "
-    "use --platform cpu";
+    "and reboot, or use --platform cpu";
 
 CheckResult result(const char* id, const char* name, CheckStatus status, std::string message,
                    std::string fix = {}) {
@@ -59,8 +58,7 @@ CheckResult evaluate_nvidia(const PlatformFacts& facts, const PlatformDecision& 
     if (driver && !runtime && !cdi && !hook)
       return result(id, name, CheckStatus::fail,
                     "an NVIDIA GPU is present but Docker cannot use it (no nvidia runtime, no "
-                    "NVIDIA CDI spec), so "
-                    "the stack runs on the CPU",
+                    "NVIDIA CDI spec), so the stack runs on the CPU",
                     kToolkitFix);
     return result(
         id, name, CheckStatus::skip,
@@ -80,14 +78,12 @@ CheckResult evaluate_nvidia(const PlatformFacts& facts, const PlatformDecision& 
   if (local)
     return result(id, name, CheckStatus::fail,
                   "an NVIDIA GPU is present but Docker cannot use it (no nvidia runtime, no NVIDIA "
-                  "CDI spec, no "
-                  "nvidia-container-runtime-hook)",
+                  "CDI spec, no nvidia-container-runtime-hook)",
                   kToolkitFix);
   return result(id, name, CheckStatus::warn,
                 "the engine shows no NVIDIA support (no nvidia runtime, no NVIDIA CDI devices); "
-                "GPU containers fail "
-                "with \"could not select device driver\" unless nvidia-container-runtime-hook is "
-                "installed there",
+                "GPU containers fail with \"could not select device driver\" unless "
+                "nvidia-container-runtime-hook is installed there",
                 kToolkitFix);
 }
 
@@ -103,11 +99,10 @@ CheckResult evaluate_amd(const PlatformFacts& facts, const PlatformDecision& dec
       return result(
           id, name, CheckStatus::warn,
           "the engine's host cannot be looked at from here: /dev/kfd and /dev/dri must exist "
-          "there, and its "
-          "render group's id is unknown, so Ollama's container joins only the video group",
+          "there, and its render group's id is unknown, so Ollama's container joins only the video "
+          "group",
           "set RENDER_GID in the home's .env to the render group's id on the engine's host "
-          "(`getent group "
-          "render | cut -d: -f3` there)");
+          "(`getent group render | cut -d: -f3` there)");
     return result(
         id, name, CheckStatus::pass,
         fmt::format(

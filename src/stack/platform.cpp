@@ -12,8 +12,7 @@ namespace {
 
 constexpr const char* kToolkitInstall =
     "install the NVIDIA Container Toolkit (`sudo apt-get install nvidia-container-toolkit && sudo "
-    "nvidia-ctk runtime "
-    "configure --runtime=docker && sudo systemctl restart docker`)";
+    "nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`)";
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -156,8 +155,8 @@ PlatformDecision decide_platform(const PlatformFacts& facts) {
   if (facts.engine && facts.engine->os_type == "windows") {
     auto decision = detected(Platform::cpu, "the engine runs Windows containers", facts);
     decision.warnings.push_back(
-        "the engine runs Windows containers; the stack's images are Linux images: switch "
-        "Docker Desktop to Linux containers");
+        "the engine runs Windows containers; the stack's images are Linux images: switch Docker "
+        "Desktop to Linux containers");
     return decision;
   }
 
@@ -171,16 +170,14 @@ PlatformDecision decide_platform(const PlatformFacts& facts) {
 
   if (runtime || !nvidia_devices.empty() || cdi_spec || (driver && hook)) {
     if (local && !driver) {
-      // The engine is set up for NVIDIA but its host has no driver loaded: a GPU request would
-      // fail.
+      // Set up for NVIDIA, but no driver is loaded: a GPU request would fail at start.
       auto decision =
           detected(Platform::cpu,
                    "the engine is set up for NVIDIA GPUs but no NVIDIA driver is loaded", facts);
       decision.warnings.push_back(
           "the engine is set up for NVIDIA GPUs but this machine has no NVIDIA driver loaded (no "
           "/proc/driver/nvidia/version, `nvidia-smi` fails), so the stack runs on the CPU; fix the "
-          "driver, or "
-          "use --platform nvidia to ask for the GPU anyway");
+          "driver, or use --platform nvidia to ask for the GPU anyway");
       return decision;
     }
     std::string reason =
