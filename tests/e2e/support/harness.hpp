@@ -63,6 +63,7 @@ void remove_labelled(const std::string& key, const std::string& value);
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& parent);  // under `parent` (created) instead of the temp dir
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
