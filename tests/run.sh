@@ -31,8 +31,9 @@ BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev nlohmann-json3-dev
                 libbenchmark-dev
                 curl tar
                 # test-only: completion scripts are loaded in zsh and fish; ssh:// is tested
-                # against a real sshd on 127.0.0.1
-                zsh fish openssh-client openssh-server)
+                # against a real sshd on 127.0.0.1; the second engine (a stand-in GPU box,
+                # tests/e2e/support/second_engine.hpp) needs ip for its veth link
+                zsh fish openssh-client openssh-server iproute2)
 
 # shellcheck source=tests/lib/engine.sh
 source "$ROOT/tests/lib/engine.sh"
@@ -45,6 +46,10 @@ install_missing sudo groff-base
 ENGINE_OK=1
 mkdir -p "$BUILD_DIR"
 ensure_engine || ENGINE_OK=0
+# The second engine of the GPU tests runs this machine's dockerd with the docker CLI beside it.
+if ((ENGINE_OK)) && { ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; }; then
+  install_missing docker.io
+fi
 if ((ENGINE_OK == 0)); then
   [[ "$CI" == "true" ]] && die "no Docker engine could be reached or started, and CI=true: end-to-end tests cannot be skipped"
   say "WARNING: no Docker engine; end-to-end tests will be skipped (they fail when CI=true)"

@@ -4,6 +4,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/compose/project_json.hpp"
+#include "ollama_stack/stack/platform.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -48,8 +49,10 @@ void register_config(CLI::App& app, Context& context) {
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#config)");
   command->add_flag("--services", options->services, "Print only the service names");
   command->add_flag("--images", options->images, "Print only the images");
-  command->add_option("--platform", options->platform, "cpu, nvidia, apple or auto (default: detect)")
-      ->check(CLI::IsMember({"auto", "cpu", "nvidia", "apple"}));
+  command
+      ->add_option("--platform", options->platform,
+                   "cpu, nvidia, amd, apple or auto (default: detect from the engine)")
+      ->check(CLI::IsMember(stack::platform_choices()));
   command->callback([&context, options] { run_config(context, *options); });
 }
 

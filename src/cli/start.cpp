@@ -14,6 +14,7 @@
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/platform.hpp"
 #include "ollama_stack/stack/tool_servers.hpp"
 #include "ollama_stack/util/cancel.hpp"
 
@@ -112,8 +113,10 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
 }
 
 void add_start_options(CLI::App& command, StartVerbOptions& options) {
-  command.add_option("--platform", options.platform, "cpu, nvidia, apple or auto (default: detect)")
-      ->check(CLI::IsMember({"auto", "cpu", "nvidia", "apple"}));
+  command
+      .add_option("--platform", options.platform,
+                  "cpu, nvidia, amd, apple or auto (default: detect from the engine)")
+      ->check(CLI::IsMember(stack::platform_choices()));
   command.add_flag("--update", options.update, "Pull the newest images first and recreate what changed");
   command.add_flag("--no-wait", options.no_wait, "Return once the containers are started, without waiting for health");
   command

@@ -1,7 +1,10 @@
 // `ollama-stack status`: one row per service, as a table, as JSON, or redrawn with --watch.
+#include "ollama_stack/stack/status.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -9,12 +12,13 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/platform_json.hpp"
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/status.hpp"
+#include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -40,7 +44,9 @@ std::optional<stack::ExtensionsOverview> extensions_of(stack::Session& session, 
   }
 }
 
-nlohmann::json status_json(const stack::StackStatus& status, const std::optional<stack::ExtensionsOverview>& extensions) {
+nlohmann::json status_json(const stack::StackStatus& status,
+                           const std::optional<stack::ExtensionsOverview>& extensions,
+                           const std::optional<stack::PlatformDecision>& platform) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& service : status.services) {
     nlohmann::json ports = nlohmann::json::array();
@@ -63,6 +69,7 @@ nlohmann::json status_json(const stack::StackStatus& status, const std::optional
   return with_schema_version(
       {{"project", status.project},
        {"running", status.running},
+       {"platform", platform ? platform_json(*platform) : nlohmann::json(nullptr)},
        {"healthy", status.healthy},
        {"services", services},
        {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
@@ -71,7 +78,8 @@ nlohmann::json status_json(const stack::StackStatus& status, const std::optional
        {"warnings", status.warnings}});
 }
 
-std::string render_table(Context& context, const stack::StackStatus& status) {
+std::string render_table(Context& context, const stack::StackStatus& status,
+                         const std::optional<stack::PlatformDecision>& platform) {
   const auto caps = context.caps_out();
   Style style(caps);
   std::ostringstream out;
@@ -98,6 +106,7 @@ std::string render_table(Context& context, const stack::StackStatus& status) {
                    service.image.empty() ? "-" : service.image});
   }
   table.render(out, caps);
+  if (platform) out << "platform: " << stack::describe(*platform) << "\n";
   for (const auto& service : status.services)
     if (service.health != "healthy" && !service.reason.empty())
       out << fmt::format("{}: {}\n", service.name, service.reason);
@@ -109,21 +118,27 @@ int exit_code_of(const stack::StackStatus& status) {
   return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
 }
 
-// The platform the stack was last started on: status describes what runs, and detecting it again
-// costs an engine /info call (10-20 ms) on every status. Read without load_state()'s handling of
-// a corrupt file: status must not write anything.
-std::string last_started_platform(const Context& context) {
-  std::ifstream in(stack::HomeLayout{context.home()}.state_file());
-  const auto state = nlohmann::json::parse(in, nullptr, false);
-  if (state.is_object() && state.contains("platform") && state["platform"].is_string() &&
-      stack::parse_platform(state["platform"].get<std::string>()))
-    return state["platform"].get<std::string>();
-  return "auto";
+// What the last start chose, from the state file: status describes what runs, and detecting it
+// again costs an engine /info call (10-20 ms) on every status. Read without load_state()'s
+// handling of a corrupt file: status must not write anything.
+std::optional<stack::PlatformDecision> last_started_platform(const Context& context) {
+  const auto path = stack::HomeLayout{context.home()}.state_file();
+  std::ifstream in(path);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  try {
+    auto state = stack::state_from_json(json, path.string(), text);
+    if (state.last_start) return stack::recorded_decision(*state.last_start);
+  } catch (const Error&) {
+  }
+  return std::nullopt;
 }
 
 void run_status(Context& context, const StatusOptions& options) {
   context.json = options.json;
-  auto session = context.session(last_started_platform(context));
+  const auto platform = last_started_platform(context);
+  auto session = context.session("auto");
+  if (platform) session.use_platform(*platform);
   stack::StatusOptions status_options;
   status_options.stats = !options.no_stats;
   if (options.watch && !options.json) {
@@ -131,7 +146,7 @@ void run_status(Context& context, const StatusOptions& options) {
     while (!cancel_requested()) {
       auto status = stack::stack_status(session, status_options);
       auto extensions = extensions_of(session, status);
-      auto text = render_table(context, status) +
+      auto text = render_table(context, status, platform) +
                   (extensions ? render_extension_statuses(context, *extensions) +
                                     render_tool_servers(context, extensions->tools)
                               : "");
@@ -146,9 +161,10 @@ void run_status(Context& context, const StatusOptions& options) {
   }
   auto status = stack::stack_status(session, status_options);
   auto extensions = extensions_of(session, status);
-  if (options.json) write_json(context.out(), status_json(status, extensions));
+  if (options.json)
+    write_json(context.out(), status_json(status, extensions, platform));
   else
-    context.out() << render_table(context, status)
+    context.out() << render_table(context, status, platform)
                   << (extensions ? render_extension_statuses(context, *extensions) +
                                        render_tool_servers(context, extensions->tools)
                                  : "");

@@ -120,6 +120,11 @@ std::string hint_for(const std::string& message) {
   if (message.find("could not select device driver") != std::string::npos)
     return "the NVIDIA Container Toolkit is missing: install nvidia-container-toolkit and restart Docker, or use "
            "--platform cpu";
+  if (message.find("error gathering device information") != std::string::npos)
+    return "a device the services map is missing on the engine's host (amd: /dev/kfd and "
+           "/dev/dri come with the amdgpu driver): run `ollama-stack check`, or use --platform cpu";
+  if (message.find("Unable to find group") != std::string::npos)
+    return "group_add names a group missing from the image's /etc/group: give its id instead";
   if (message.find("No such image") != std::string::npos)
     return "the image is not on this machine: pull it, or point the image variable at a local image";
   return {};

@@ -130,6 +130,7 @@ ContainerSpec container_spec(const Project& project, const Service& service,
   if (service.shm_size_bytes > 0) host["ShmSize"] = service.shm_size_bytes;
   if (!service.extra_hosts.empty()) host["ExtraHosts"] = service.extra_hosts;
   if (!service.cap_add.empty()) host["CapAdd"] = service.cap_add;
+  if (!service.group_add.empty()) host["GroupAdd"] = service.group_add;
   if (!service.security_opt.empty()) host["SecurityOpt"] = service.security_opt;
   for (const auto& request : service.device_requests) {
     json entry{{"Driver", request.driver}, {"Count", request.count}, {"DeviceIDs", request.device_ids},

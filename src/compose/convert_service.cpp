@@ -107,7 +107,8 @@ Service convert_service(const std::string& name, const Node& node, const Convert
                           "depends_on",   "extra_hosts", "working_dir",
                           "user",         "tty",         "stdin_open",
                           "devices",      "ulimits",     "cap_add",
-                          "security_opt", "profiles",    "stop_grace_period"},
+                          "security_opt", "profiles",    "stop_grace_period",
+                          "group_add"},
              true);
   Service service;
   service.name = name;
@@ -206,6 +207,8 @@ Service convert_service(const std::string& name, const Node& node, const Convert
       service.ulimits = ulimits_value(value, at);
     } else if (key == "cap_add") {
       service.cap_add = as_string_list(value, at);
+    } else if (key == "group_add") {
+      service.group_add = as_string_list(value, at);
     } else if (key == "security_opt") {
       service.security_opt = as_string_list(value, at);
     } else if (key == "profiles") {

@@ -99,6 +99,10 @@ json to_json(const Service& service) {
   if (service.tty) out["tty"] = true;
   if (service.stdin_open) out["stdin_open"] = true;
   if (!service.cap_add.empty()) out["cap_add"] = service.cap_add;
+  if (!service.group_add.empty()) out["group_add"] = service.group_add;
+  for (const auto& device : service.devices)
+    out["devices"].push_back(device.host_path + ":" + device.container_path + ":" +
+                             device.permissions);
   if (!service.security_opt.empty()) out["security_opt"] = service.security_opt;
   if (!service.profiles.empty()) out["profiles"] = service.profiles;
   if (service.stop_grace_period) out["stop_grace_period"] = fmt::format("{}s", service.stop_grace_period->count());

@@ -20,9 +20,6 @@ namespace ollama_stack::stack {
 namespace {
 
 constexpr const char* kFixHome = "run `ollama-stack check --fix` (or `ollama-stack install`) to create it";
-constexpr const char* kToolkitFix =
-    "install the NVIDIA Container Toolkit: `sudo apt-get install nvidia-container-toolkit && sudo nvidia-ctk "
-    "runtime configure --runtime=docker && sudo systemctl restart docker`";
 
 CheckResult result(std::string id, std::string name, CheckStatus status, std::string message,
                    std::string fix = {}) {
@@ -267,25 +264,6 @@ CheckResult check_disk_space(const std::string& docker_root_dir, bool engine_loc
     free_bytes = static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
   }
   return evaluate_disk_space(docker_root_dir, free_bytes);
-}
-
-CheckResult evaluate_nvidia(const PlatformFacts& facts, std::optional<Platform> chosen) {
-  const char* id = "nvidia";
-  const char* name = "NVIDIA GPU";
-  const auto decision = decide_platform(facts);
-  if (decision.platform == Platform::apple) return result(id, name, CheckStatus::skip, "not used on macOS");
-  if (!facts.nvidia_driver) {
-    if (chosen == Platform::nvidia) {
-      return result(id, name, CheckStatus::fail, "--platform nvidia was given but no NVIDIA driver was found",
-                    "install the NVIDIA driver (`nvidia-smi` must work), or use --platform cpu");
-    }
-    return result(id, name, CheckStatus::skip, "no NVIDIA GPU on this host");
-  }
-  if (decision.platform == Platform::nvidia) return result(id, name, CheckStatus::pass, decision.reason);
-  return result(id, name, CheckStatus::fail,
-                "an NVIDIA GPU is present but Docker cannot use it (no nvidia runtime, no NVIDIA CDI spec), so the "
-                "stack runs on the CPU",
-                kToolkitFix);
 }
 
 CheckResult evaluate_native_ollama(Platform platform, std::optional<int> status, const std::string& error) {

@@ -7,7 +7,7 @@
 namespace ollama_stack::stack {
 namespace {
 
-constexpr std::array<StackVariable, 10> kVariables{{
+constexpr std::array<StackVariable, 12> kVariables{{
     {"PROJECT_NAME", "ollama-stack",
      "Compose project name: prefixes the containers, network and volumes. Changing it on an\n"
      "installed stack starts a new, empty one (the old volumes keep their data under the old "
@@ -21,9 +21,14 @@ constexpr std::array<StackVariable, 10> kVariables{{
     {"MCP_PROXY_PORT", "8200", "Host port of the MCP proxy (mcpo)."},
     {"OLLAMA_IMAGE", "ollama/ollama:latest",
      "Images: pin versions here. On the nvidia platform WEBUI_IMAGE defaults to\n"
-     "ghcr.io/open-webui/open-webui:cuda."},
+     "ghcr.io/open-webui/open-webui:cuda, on the amd platform OLLAMA_IMAGE to ollama/ollama:rocm."},
     {"WEBUI_IMAGE", "ghcr.io/open-webui/open-webui:main", ""},
     {"MCP_PROXY_IMAGE", "ghcr.io/open-webui/mcpo:main", ""},
+    {"HSA_OVERRIDE_GFX_VERSION", "",
+     "amd platform: the ROCm target for a GPU that ROCm does not list (10.3.0 for an RX 5400)."},
+    {"RENDER_GID", "",
+     "amd platform: the id of the engine host's render group (`getent group render | cut -d: -f3`\n"
+     "there). Found by itself when the engine runs on this machine."},
     {"OLLAMA_KEEP_ALIVE", "5m",
      "How long Ollama keeps a model loaded after its last use (5m, 1h, -1 for ever, 0 to unload)."},
     {"WEBUI_SECRET_KEY", "",

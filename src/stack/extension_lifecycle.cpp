@@ -161,7 +161,7 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
   const auto& extension = require_extension(catalog, name);
   const std::string core = session.project_name();
   auto loaded = load_extension_project(extension, session.home(), session.options().env,
-                                       session.platform().platform, core);
+                                       session.platform(), core);
   materialize_extension(extension, session.home());
   compose::ApplyOptions apply_options;
   apply_options.plan.extra_labels = extension_labels(core, name);
@@ -291,7 +291,7 @@ std::vector<UpdateTarget> extension_update_targets(Session& session) {
     const auto* extension = catalog.find(name);
     if (!extension || !why_not_runnable(session, *extension).empty()) continue;
     auto loaded = load_extension_project(*extension, session.home(), session.options().env,
-                                         session.platform().platform, session.project_name());
+                                         session.platform(), session.project_name());
     for (const auto& [service_name, service] : loaded.project.services) {
       if (service.image.empty() || service.build) continue;  // built here: nothing to pull
       auto& target = by_reference[service.image];

@@ -241,6 +241,7 @@ StartResult start_stack(Session& session, const StartOptions& options) {
   LastStart last;
   last.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   last.platform = decision.platform;
+  last.platform_record = record_of(decision);
   for (const auto& [name, service] : loaded.project.services) last.services.push_back(name);
   state.last_start = last;
   save_state(session.home().state_file(), state);

@@ -46,10 +46,11 @@ class Reader {
   Platform platform(const nlohmann::json& value,
                     std::initializer_list<std::string_view> keys) const {
     std::string text = string(value, keys);
-    if (text == "cpu") return Platform::cpu;
-    if (text == "nvidia") return Platform::nvidia;
-    if (text == "apple") return Platform::apple;
-    fail(keys, fmt::format("\"{}\" is not a platform (cpu, nvidia or apple)", text));
+    try {
+      if (auto platform = parse_platform(text)) return *platform;
+    } catch (const Error&) {
+    }
+    fail(keys, fmt::format("\"{}\" is not a platform (cpu, nvidia, amd or apple)", text));
   }
 
  private:
@@ -73,6 +74,22 @@ LastStart last_start_from_json(const nlohmann::json& json, const Reader& reader)
   }
   if (auto it = json.find("services"); it != json.end()) {
     last.services = reader.strings(*it, {"last_start", "services"});
+  }
+  if (auto it = json.find("platform_record"); it != json.end() && !it->is_null()) {
+    if (!it->is_object())
+      reader.fail({"last_start", "platform_record"},
+                  fmt::format("must be an object, not {}", it->type_name()));
+    PlatformRecord record;
+    auto text = [&](const char* key, std::string& out) {
+      if (auto member = it->find(key); member != it->end())
+        out = reader.string(*member, {"last_start", "platform_record"});
+    };
+    text("chosen_by", record.chosen_by);
+    text("reason", record.reason);
+    text("gpu_request", record.gpu_request);
+    if (auto evidence = it->find("evidence"); evidence != it->end())
+      record.evidence = reader.strings(*evidence, {"last_start", "platform_record"});
+    last.platform_record = std::move(record);
   }
   return last;
 }
@@ -109,6 +126,23 @@ std::optional<std::filesystem::path> keep_copy(const std::filesystem::path& path
 
 }  // namespace
 
+PlatformRecord record_of(const PlatformDecision& decision) {
+  return {decision.chosen_by, decision.reason, decision.evidence,
+          decision.platform == Platform::nvidia ? to_string(decision.nvidia_request) : ""};
+}
+
+PlatformDecision recorded_decision(const LastStart& last) {
+  PlatformDecision decision;
+  decision.platform = last.platform;
+  if (const auto& record = last.platform_record) {
+    decision.chosen_by = record->chosen_by;
+    decision.reason = record->reason;
+    decision.evidence = record->evidence;
+    if (record->gpu_request == "cdi") decision.nvidia_request = NvidiaRequest::cdi;
+  }
+  return decision;
+}
+
 nlohmann::json to_json(const StackState& state) {
   nlohmann::json json = nlohmann::json::object();
   json["schema_version"] = state.schema_version;
@@ -118,6 +152,11 @@ nlohmann::json to_json(const StackState& state) {
     json["last_start"] = {{"at", util::format_rfc3339(state.last_start->at)},
                           {"platform", to_string(state.last_start->platform)},
                           {"services", state.last_start->services}};
+    if (const auto& record = state.last_start->platform_record)
+      json["last_start"]["platform_record"] = {{"chosen_by", record->chosen_by},
+                                               {"reason", record->reason},
+                                               {"evidence", record->evidence},
+                                               {"gpu_request", record->gpu_request}};
   }
   if (state.other_members.is_object()) {
     for (const auto& [key, value] : state.other_members.items()) {

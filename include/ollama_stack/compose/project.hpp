@@ -115,6 +115,8 @@ struct Service {
   std::vector<DeviceMapping> devices;
   std::vector<Ulimit> ulimits;
   std::vector<std::string> cap_add;
+  // Supplementary groups: names from the image's /etc/group, or ids.
+  std::vector<std::string> group_add;
   std::vector<std::string> security_opt;
   std::vector<std::string> profiles;
   std::optional<std::chrono::seconds> stop_grace_period;

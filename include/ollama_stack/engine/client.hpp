@@ -20,6 +20,8 @@ namespace ollama_stack::engine {
 // The oldest API this client speaks, and the newest it asks for.
 inline constexpr const char* kMinApiVersion = "1.41";
 inline constexpr const char* kMaxApiVersion = "1.45";
+// /info lists the engine's discovered devices (CDI GPUs) only when asked at API 1.50 or newer.
+inline constexpr const char* kDevicesApiVersion = "1.50";
 
 struct LogOptions {
   bool stdout_ = true;
@@ -128,6 +130,7 @@ class Client {
   std::unique_ptr<Transport> transport_;
   std::once_flag negotiated_;
   std::string api_version_;
+  std::string server_api_version_;
 };
 
 // Splits an image reference into repository and tag ("ollama/ollama:0.3" -> {"ollama/ollama",

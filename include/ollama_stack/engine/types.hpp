@@ -32,6 +32,7 @@ struct VersionInfo {
 
 struct EngineInfo {
   std::string server_version;
+  std::string name;  // the engine host's name
   std::string os_type;
   std::string operating_system;
   std::string architecture;
@@ -41,7 +42,8 @@ struct EngineInfo {
   std::string docker_root_dir;
   std::string default_runtime;
   std::vector<std::string> runtimes;
-  std::vector<std::string> cdi_spec_dirs;
+  std::vector<std::string> cdi_spec_dirs;                      // API 1.44+
+  std::optional<std::vector<std::string>> discovered_devices;  // CDI device names, API 1.50+
   nlohmann::json raw;
 };
 

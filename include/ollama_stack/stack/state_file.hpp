@@ -16,10 +16,20 @@ namespace ollama_stack::stack {
 
 inline constexpr int kStateSchemaVersion = 1;
 
+// How the last start chose its platform, so `status` can say it without asking the engine again.
+struct PlatformRecord {
+  std::string chosen_by;  // "detected" or "--platform"
+  std::string reason;
+  std::vector<std::string> evidence;
+  std::string gpu_request;  // nvidia: "nvidia" or "cdi"; "" elsewhere
+  bool operator==(const PlatformRecord&) const = default;
+};
+
 struct LastStart {
   std::chrono::sys_seconds at{};
   Platform platform = Platform::cpu;
   std::vector<std::string> services;
+  std::optional<PlatformRecord> platform_record;  // absent in files written before it existed
   bool operator==(const LastStart&) const = default;
 };
 
@@ -32,6 +42,10 @@ struct StackState {
   nlohmann::json other_members = nlohmann::json::object();
   bool operator==(const StackState&) const = default;
 };
+
+// The record of a decision, and the decision a record stands for (status reuses it as it was).
+PlatformRecord record_of(const PlatformDecision& decision);
+PlatformDecision recorded_decision(const LastStart& last);
 
 nlohmann::json to_json(const StackState& state);
 // Throws ConfigError "<path>:<line>: <member> ..." for wrong types or a schema_version newer

@@ -186,8 +186,11 @@ void remove_labelled(const std::string& key, const std::string& value) {
   }
 }
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ollama-stack-e2e-XXXXXX").string();
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path().string()) {}
+
+TempDir::TempDir(const std::string& parent) {
+  std::filesystem::create_directories(parent);
+  std::string pattern = (std::filesystem::path(parent) / "ollama-stack-e2e-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }

@@ -71,6 +71,7 @@ void push_home_mcp_config(const compose::Project& project,
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& parent);  // under `parent` (created) instead of the temp dir
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

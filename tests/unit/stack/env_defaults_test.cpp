@@ -39,8 +39,8 @@ TEST(EnvDefaults, MatchesTheComposeFiles) {
   std::set<std::string> documented;
   for (const auto& variable : stack_variables()) documented.insert(std::string(variable.name));
   std::regex reference(R"(\$\{([A-Z_][A-Z0-9_]*)(:-([^}]*))?)");
-  for (const char* name :
-       {"docker-compose.yml", "docker-compose.nvidia.yml", "docker-compose.apple.yml"}) {
+  for (const char* name : {"docker-compose.yml", "docker-compose.nvidia.yml",
+                           "docker-compose.amd.yml", "docker-compose.apple.yml"}) {
     std::ifstream in(std::string(OLLAMA_STACK_SOURCE_DIR) + "/compose/" + name);
     std::stringstream content;
     content << in.rdbuf();
