@@ -24,6 +24,38 @@ void report(const ProgressCallback& progress, const std::string& service, State 
   if (progress) progress({"service:" + service, service, state, message});
 }
 
+// Ctrl-C during the health wait. A stack this start created from nothing is removed again; one
+// that existed is never taken down: its old containers may already be replaced (recreate,
+// update), so the new ones stay and the message says so.
+[[noreturn]] void interrupted_while_waiting(engine::Client& client, const std::string& project,
+                                            const compose::ApplyResult& applied) {
+  const std::string when = "interrupted while waiting for the services to become healthy";
+  std::vector<std::string> replaced;
+  bool created_everything = !applied.services.empty();
+  for (const auto& service : applied.services) {
+    created_everything = created_everything && service.action == compose::ServiceAction::create;
+    if (service.action == compose::ServiceAction::recreate) replaced.push_back(service.service);
+  }
+  if (created_everything) {
+    try {
+      compose::down(client, project, {});
+    } catch (const Error& error) {
+      throw Interrupted(fmt::format("{}; removing the stack this start created failed: {}", when, error.what()),
+                        "run `ollama-stack stop` to remove what is left");
+    }
+    throw Interrupted(fmt::format("{} (the stack this start created was removed)", when));
+  }
+  if (replaced.empty())
+    throw Interrupted(fmt::format("{}; the stack was left as it is", when),
+                      "`ollama-stack status` shows its state; `ollama-stack stop` stops it");
+  std::string names;
+  for (const auto& service : replaced) names += (names.empty() ? "" : ", ") + service;
+  throw Interrupted(fmt::format("{}; the containers this start recreated ({}) were left running on their new "
+                                "configuration: their old containers are gone",
+                                when, names),
+                    "`ollama-stack status` shows whether they became healthy; `ollama-stack stop` stops the stack");
+}
+
 }  // namespace
 
 void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
@@ -81,7 +113,7 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
 
 util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
                           const util::FileLock::OnWait& on_wait) {
-  util::FileLock lock(home.lock_file());
+  util::FileLock lock(home.lock_file(), /*create_directory=*/true);
   lock.acquire(verb, timeout, on_wait);
   return lock;
 }
@@ -148,9 +180,7 @@ StartResult start_stack(Session& session, const StartOptions& options) {
       wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
                            {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
-      // Ctrl-C while waiting: undo this run's work, but never a stack that was already running.
-      if (result.changed) compose::down(session.engine(), loaded.project.name, {});
-      throw;
+      interrupted_while_waiting(session.engine(), loaded.project.name, result.applied);
     }
   }
   state.platform = decision.platform;

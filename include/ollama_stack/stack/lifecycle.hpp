@@ -16,7 +16,8 @@
 namespace ollama_stack::stack {
 
 // Takes <home>/lock for `verb`, waiting up to `timeout`; `on_wait` is called once when another
-// ollama-stack holds it.
+// ollama-stack holds it. Creates the home directory (mode 0700, nothing in it) when it is missing;
+// verbs write the home's files only once they hold the lock.
 util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
                           const util::FileLock::OnWait& on_wait);
 
