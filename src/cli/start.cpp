@@ -63,8 +63,8 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
 void run_start(Context& context, const StartVerbOptions& options, bool restart) {
   context.json = options.json;
   auto session = context.session(options.platform);
-  stack::ensure_home(session.home().root);
   auto lock = lock_stack_for(context, session, restart ? "restart" : "start", options.lock_timeout);
+  stack::ensure_home(session.home().root);  // only under the lock: a concurrent uninstall may be removing it
   ProgressSink progress(context, !options.json && !context.global.quiet);
   for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
 
@@ -107,7 +107,7 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
   command.add_flag("--update", options.update, "Pull the newest images first and recreate what changed");
   command.add_flag("--no-wait", options.no_wait, "Return once the containers are started, without waiting for health");
   command.add_option("--timeout", options.timeout, "Seconds to wait for every service to be healthy (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_seconds(1));
   add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");
