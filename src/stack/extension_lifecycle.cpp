@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -63,6 +64,13 @@ EnableResult enable_extension(Session& session, const std::string& name) {
 
 EnableResult disable_extension(Session& session, const std::string& name,
                                const DisableOptions& options) {
+  // The MCP config is rewritten last: a home that cannot hold it fails here, before the
+  // extension is stopped or the state changes.
+  if (!std::filesystem::is_directory(session.home().mcp_dir()))
+    throw Error(ExitCode::failed,
+                fmt::format("{} is missing, so the MCP config cannot be rewritten; nothing was changed",
+                            session.home().mcp_dir().string()),
+                "run `ollama-stack check --fix` (or `ollama-stack install`) to create it, then disable again");
   auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
   const std::string project = extension_project_name(session.project_name(), name);
