@@ -13,6 +13,7 @@ namespace ollama_stack::cli {
 namespace {
 
 constexpr const char* kAgain = " Press Ctrl-C again to stop at once.";
+constexpr long long kYear = 365LL * 24 * 3600;  // the longest --timeout taken
 
 struct Notes {
   std::string first;   // what the first Ctrl-C undoes
@@ -84,7 +85,6 @@ void add_stop_timeout_option(CLI::App& command, int& seconds) {
 }
 
 CLI::Validator whole_seconds(int minimum) {
-  constexpr long long kYear = 365LL * 24 * 3600;
   return CLI::Validator(
       [minimum](std::string& value) -> std::string {
         long long seconds = 0;

@@ -16,6 +16,10 @@ void parallel_for_each(size_t count, const std::function<void(size_t index)>& ta
 
 // The same over the elements of a container.
 template <typename Container, typename Task>
+requires requires(Container& items) {
+  items.size();
+  items[0];
+}
 void parallel_for_each(Container& items, Task&& task) {
   parallel_for_each(items.size(), [&](size_t index) { task(items[index]); });
 }
