@@ -23,7 +23,7 @@ constexpr auto poll_interval = std::chrono::milliseconds(50);
 
 int open_lock_file(const std::filesystem::path& path, bool create_directory) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == ENOENT && create_directory && path.has_parent_path()) {
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR) && create_directory && path.has_parent_path()) {
     // The directory is missing (never made, or removed by `uninstall --all` while we waited).
     const auto dir = path.parent_path();
     std::error_code error;

@@ -49,11 +49,12 @@ class CliInterruptTest : public ::testing::Test {
     return run;
   }
 
-  // Ollama answers only after 30 s: `start` is then waiting for health.
-  void slow_ollama() {
+  // Ollama answers only after `ms` (30 s: `start` is then waiting for health).
+  void slow_ollama(const char* ms = "30000") {
     fs::create_directories(dir_.path() + "/home/compose");
     std::ofstream(dir_.path() + "/home/compose/docker-compose.override.yml")
-        << "services:\n  ollama:\n    environment:\n      STANDIN_START_DELAY_MS: \"30000\"\n";
+        << "services:\n  ollama:\n    environment:\n      STANDIN_START_DELAY_MS: \"" << ms
+        << "\"\n";
   }
 
   std::vector<engine::ContainerSummary> containers() {
@@ -160,11 +161,12 @@ TEST_F(CliInterruptTest, SecondCtrlCStopsAtOnceAndTakesTheSshProcessesAndSocketA
 }
 
 TEST_F(CliInterruptTest, CtrlCInTheHealthWaitAfterARecreateLeavesTheNewContainers) {
+  slow_ollama("0");
   ASSERT_EQ(run_cli({"start"}, options()).exit_code, 0);
   std::string old_ollama;
   for (const auto& container : containers())
     if (container.labels.at(labels::kService) == "ollama") old_ollama = container.id;
-  slow_ollama();  // a changed configuration: ollama is recreated, then answers only after 30 s
+  slow_ollama();  // ollama's configuration changes: it is recreated, then answers only after 30 s
   Background start({"start"}, options());
   auto recreated = [&] {
     const auto now = containers();

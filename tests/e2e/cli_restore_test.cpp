@@ -197,9 +197,9 @@ TEST_F(CliRestoreTest, EntriesOutsideTheVolumeAreRefusedByValidateOnlyAndRestore
   const auto good = back_up(ours_, "good");
   const std::string root = "ollama-stack-volume";
   const std::vector<std::pair<std::string, std::vector<TarEntry>>> hostile = {
-      {"'ollama-stack-volume/../escape' is not a relative path inside the volume",
+      {"the entry 'ollama-stack-volume/../escape' is not a relative path inside the volume",
        {{root + "/", "dir", "", ""}, {root + "/../escape", "file", "x", ""}}},
-      {"'/etc/osk-absolute' is not a relative path inside the volume",
+      {"the entry '/etc/osk-absolute' is not a relative path inside the volume",
        {{"/etc/osk-absolute", "file", "x", ""}}},
       {"the symlink 'up' points outside the volume ('../../etc')",
        {{root + "/", "dir", "", ""}, {root + "/up", "symlink", "", "../../etc"}}},

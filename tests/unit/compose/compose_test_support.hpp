@@ -93,8 +93,9 @@ inline engine::ContainerSummary as_the_engine_lists(const ContainerSpec& spec, c
                                 type == "bind" ? mount.value("Source", "") : "", mount.value("Target", ""),
                                 !mount.value("ReadOnly", false)});
   }
+  const auto port_bindings = host.value("PortBindings", nlohmann::json::object());
   if (state == "running")
-    for (const auto& [key, bindings] : host.value("PortBindings", nlohmann::json::object()).items())
+    for (const auto& [key, bindings] : port_bindings.items())
       for (const auto& binding : bindings) {
         const std::string host_port = binding.value("HostPort", "");
         container.ports.push_back({binding.value("HostIp", "").empty() ? "0.0.0.0" : binding.value("HostIp", ""),

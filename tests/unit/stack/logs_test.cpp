@@ -118,7 +118,7 @@ TEST(LogMerge, OrdersLinesOfSeveralServicesByTime) {
 TEST(LogMerge, EqualTimestampsKeepListOrderThenLineOrder) {
   auto merged = merge_log_lines(
       {{line("a", 10, "a1"), line("a", 10, "a2")}, {line("b", 10, "b1"), line("b", 5, "b0")}});
-  EXPECT_EQ(texts(merged), (std::vector<std::string>{"b0", "a1", "a2", "b1"}));
+  EXPECT_EQ(texts(merged), (std::vector<std::string>{"a1", "a2", "b1", "b0"}));
 }
 
 TEST(LogMerge, EachContainersOwnOrderIsKeptAndLinesWithoutATimeFollowTheirPredecessor) {

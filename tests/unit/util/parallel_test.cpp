@@ -49,7 +49,7 @@ TEST(ParallelForEach, AnythingThrownIsCarriedNotTheEndOfTheProcess) {
                                    if (index == 1) throw 42;  // not even a std::exception
                                  }),
                int);
-  std::vector<std::string> items{"a", "b"};
+  std::vector<std::string> items{"a", "long enough"};
   EXPECT_THROW(
       parallel_for_each(items, [](const std::string& item) { (void)std::string(item).at(5); }),
       std::out_of_range);
