@@ -34,9 +34,9 @@ class CliHomeLockTest : public ::testing::Test {
   }
   void TearDown() override {
     if (project_.empty()) return;
+    remove_labelled("ollama-stack.test", project_);  // first: it may hold the stack's volume
     remove_labelled(labels::kInstallation, project_);
     remove_labelled(labels::kProject, project_);
-    remove_labelled("ollama-stack.test", project_);
     for (const auto& [role, variable] : kImages) {
       try {
         test_engine().remove_image(own_image(role), false);

@@ -31,9 +31,9 @@ class CliRestoreTest : public ::testing::Test {
   }
   void TearDown() override {
     for (const auto& project : projects_) {
+      remove_labelled("ollama-stack.test", project);
       remove_labelled(labels::kInstallation, project);
       remove_labelled(labels::kProject, project);
-      remove_labelled("ollama-stack.test", project);
     }
   }
 
