@@ -52,30 +52,29 @@ class CliRestoreTest : public ::testing::Test {
     return run_cli(args, options);
   }
 
-  // A file written into a volume through a throwaway container's archive API.
-  void put_file(const std::string& volume, const std::string& name, const std::string& content) {
-    auto& engine = test_engine();
+  // A created (never started) container of the test with `volume` at /vol.
+  std::string mount_container(const std::string& volume) {
     nlohmann::json body{
         {"Image", standin_image("ollama")},
         {"Labels", {{"ollama-stack.test", ours_.project}}},
         {"HostConfig",
          {{"Mounts", {{{"Type", "volume"}, {"Source", volume}, {"Target", "/vol"}}}}}}};
-    const std::string id = engine.create_container(unique_name("osk-e2e-put"), body);
+    return test_engine().create_container(unique_name("osk-e2e-vol"), body);
+  }
+
+  // A file written into a volume through a throwaway container's archive API.
+  void put_file(const std::string& volume, const std::string& name, const std::string& content) {
+    const std::string id = mount_container(volume);
     const std::string tar = scratch_.path() + "/put.tar";
     write_tar(tar, {{name, "file", content, ""}});
-    engine.put_archive(id, "/vol", read_text(tar));
-    engine.remove_container(id, true, false);
+    test_engine().put_archive(id, "/vol", read_text(tar));
+    test_engine().remove_container(id, true, false);
   }
 
   // name -> content of every file in the volume (small test files only).
   std::map<std::string, std::string> files_in(const std::string& volume) {
     auto& engine = test_engine();
-    nlohmann::json body{
-        {"Image", standin_image("ollama")},
-        {"Labels", {{"ollama-stack.test", ours_.project}}},
-        {"HostConfig",
-         {{"Mounts", {{{"Type", "volume"}, {"Source", volume}, {"Target", "/vol"}}}}}}};
-    const std::string id = engine.create_container(unique_name("osk-e2e-get"), body);
+    const std::string id = mount_container(volume);
     std::string tar;
     engine.get_archive(id, "/vol", [&](std::string_view bytes) { return tar.append(bytes), true; });
     engine.remove_container(id, true, false);

@@ -5,14 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace ollama_stack::e2e {
 namespace {
@@ -35,17 +32,7 @@ bool stat_fields(pid_t pid, char& state, pid_t& group, pid_t& session) {
 }  // namespace
 
 Background::Background(const std::vector<std::string>& args, const RunOptions& options) {
-  std::vector<std::string> env_strings;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    std::string text = *entry;
-    const std::string name = text.substr(0, text.find('='));
-    if (options.env.count(name) != 0) continue;
-    if (std::find(options.unset_env.begin(), options.unset_env.end(), name) !=
-        options.unset_env.end())
-      continue;
-    env_strings.push_back(text);
-  }
-  for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
+  std::vector<std::string> env_strings = child_environment(options);
   std::vector<char*> envp;
   for (auto& entry : env_strings) envp.push_back(entry.data());
   envp.push_back(nullptr);
