@@ -148,8 +148,8 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
       wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
                            {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
-      if (result.applied.changed) compose::down(session.engine(), loaded.project.name, {});
-      throw;
+      leave_interrupted_wait(session.engine(), loaded.project.name, result.applied,
+                             "extension " + name);
     }
   }
   if (options.sync_proxy) {

@@ -24,11 +24,10 @@ void report(const ProgressCallback& progress, const std::string& service, State 
   if (progress) progress({"service:" + service, service, state, message});
 }
 
-// Ctrl-C during the health wait. A stack this start created from nothing is removed again; one
-// that existed is never taken down: its old containers may already be replaced (recreate,
-// update), so the new ones stay and the message says so.
-[[noreturn]] void interrupted_while_waiting(engine::Client& client, const std::string& project,
-                                            const compose::ApplyResult& applied) {
+}  // namespace
+
+void leave_interrupted_wait(engine::Client& client, const std::string& project,
+                            const compose::ApplyResult& applied, const std::string& what) {
   const std::string when = "interrupted while waiting for the services to become healthy";
   std::vector<std::string> replaced;
   bool created_everything = !applied.services.empty();
@@ -40,13 +39,14 @@ void report(const ProgressCallback& progress, const std::string& service, State 
     try {
       compose::down(client, project, {});
     } catch (const Error& error) {
-      throw Interrupted(fmt::format("{}; removing the stack this start created failed: {}", when, error.what()),
-                        "run `ollama-stack stop` to remove what is left");
+      throw Interrupted(
+          fmt::format("{}; removing {} this start created failed: {}", when, what, error.what()),
+          "run `ollama-stack stop` to remove what is left");
     }
-    throw Interrupted(fmt::format("{} (the stack this start created was removed)", when));
+    throw Interrupted(fmt::format("{} ({} this start created was removed)", when, what));
   }
   if (replaced.empty())
-    throw Interrupted(fmt::format("{}; the stack was left as it is", when),
+    throw Interrupted(fmt::format("{}; {} was left as it is", when, what),
                       "`ollama-stack status` shows its state; `ollama-stack stop` stops it");
   std::string names;
   for (const auto& service : replaced) names += (names.empty() ? "" : ", ") + service;
@@ -55,8 +55,6 @@ void report(const ProgressCallback& progress, const std::string& service, State 
                                 when, names),
                     "`ollama-stack status` shows whether they became healthy; `ollama-stack stop` stops the stack");
 }
-
-}  // namespace
 
 void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
                           const HealthWaitOptions& options) {
@@ -180,7 +178,7 @@ StartResult start_stack(Session& session, const StartOptions& options) {
       wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
                            {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
-      interrupted_while_waiting(session.engine(), loaded.project.name, result.applied);
+      leave_interrupted_wait(session.engine(), loaded.project.name, result.applied, "the stack");
     }
   }
   state.platform = decision.platform;

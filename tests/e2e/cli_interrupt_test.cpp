@@ -2,7 +2,7 @@
 // engine: the first one says what is being undone and undoes it — over ssh too, whose bridge
 // processes must survive it — the second one stops at once, saying what that leaves, and takes
 // the ssh processes and their socket with it; an interrupted health wait after a recreate leaves
-// the new containers instead of deleting the stack.
+// the new containers instead of deleting the stack, or an enabled extension.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -39,7 +39,9 @@ class CliInterruptTest : public ::testing::Test {
     for (pid_t pid : ssh_pids())
       if (is_our_ssh(pid))
         kill(pid, SIGKILL);  // left (stopped) by a failing run; never a reused pid
-    if (!project_.empty()) remove_labelled(labels::kProject, project_);
+    if (project_.empty()) return;
+    remove_labelled(labels::kInstallation, project_);  // the extension's too
+    remove_labelled(labels::kProject, project_);
   }
 
   RunOptions options() {
@@ -189,5 +191,50 @@ TEST_F(CliInterruptTest, CtrlCInTheHealthWaitAfterARecreateLeavesTheNewContainer
   EXPECT_TRUE(recreated());
 }
 
+TEST_F(CliInterruptTest, CtrlCInAnExtensionsHealthWaitAfterARecreateLeavesItsNewContainer) {
+  const fs::path extension = fs::path(dir_.path()) / "home" / "extensions" / "mcp-test";
+  fs::create_directories(extension.parent_path());
+  fs::copy(fs::path(OLLAMA_STACK_SOURCE_DIR) / "tests" / "extensions" / "mcp-test", extension,
+           fs::copy_options::recursive);
+  env_["MCP_EXT_IMAGE"] = standin_image("mcp-ext");
+  ASSERT_EQ(run_cli({"install"}, options()).exit_code, 0);
+  ASSERT_EQ(run_cli({"extensions", "enable", "mcp-test"}, options()).exit_code, 0);
+  auto first = run_cli({"start"}, options());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string ext_project = project_ + "-ext-mcp-test";
+  auto server = [&] {
+    auto listed = test_engine().list_containers(
+        {{"label", {std::string(labels::kProject) + "=" + ext_project}}}, true);
+    return listed.empty() ? engine::ContainerSummary{} : listed.front();
+  };
+  const std::string old_server = server().id;
+  ASSERT_FALSE(old_server.empty());
+
+  // The server's configuration changes: it is recreated, then answers only after 30 s.
+  std::ifstream in(extension / "docker-compose.yml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string restart = "    restart: unless-stopped\n";
+  ASSERT_NE(yaml.find(restart), std::string::npos) << yaml;
+  yaml.insert(yaml.find(restart), "    environment:\n      STANDIN_START_DELAY_MS: \"30000\"\n");
+  std::ofstream(extension / "docker-compose.yml") << yaml;
+  Background start({"start"}, options());
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto now = server();
+        return !now.id.empty() && now.id != old_server && now.state == "running";
+      },
+      std::chrono::seconds(90)))
+      << start.err();
+  start.interrupt_group(SIGINT);
+  auto done = start.wait(std::chrono::seconds(60));
+  EXPECT_EQ(done.exit_code, 130) << done.err;
+  EXPECT_NE(done.err.find("the containers this start recreated (server) were left running"),
+            std::string::npos)
+      << done.err;
+  const auto after = server();
+  EXPECT_NE(after.id, old_server);
+  EXPECT_EQ(after.state, "running") << "the extension whose old container was replaced is kept";
+  EXPECT_EQ(containers().size(), 3u) << "the core is untouched";
+}
 }  // namespace
 }  // namespace ollama_stack::e2e

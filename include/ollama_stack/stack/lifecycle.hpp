@@ -68,6 +68,14 @@ struct HealthWaitOptions {
 void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
                           const HealthWaitOptions& options);
 
+// After Ctrl-C in the health wait that followed `applied`: removes `project` only when this run
+// created all of it. One that existed is never taken down, since its old containers may already
+// be replaced (recreate, --update): the new ones stay and the message names them. Always throws
+// Interrupted saying which; `what` names the project to the user ("the stack", "extension x").
+[[noreturn]] void leave_interrupted_wait(engine::Client& client, const std::string& project,
+                                         const compose::ApplyResult& applied,
+                                         const std::string& what);
+
 struct StopOptions {
   int timeout_seconds = -1;  // -1: each service's stop_grace_period
   ProgressCallback progress;
