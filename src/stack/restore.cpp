@@ -11,6 +11,7 @@
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/backup_verify.hpp"
+#include "ollama_stack/stack/env_defaults.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
@@ -47,10 +48,25 @@ std::vector<std::string> projects_with_containers(engine::Client& client,
   return projects;
 }
 
+// This installation's project, which names the volumes and their images. A home that
+// `uninstall --all` emptied has no .env, so no WEBUI_SECRET_KEY, until the backup's is written
+// (last); no volume name or image depends on the secret, so a placeholder stands in for it here.
+StackProject project_to_restore(Session& session) {
+  const compose::VariableLookup& env = session.options().env;
+  compose::VariableLookup lookup = [&env](std::string_view name) -> std::optional<std::string> {
+    if (auto value = env(name)) return value;
+    if (name == kSecretKeyVariable) return std::string("not-needed-to-name-volumes");
+    return std::nullopt;
+  };
+  return load_stack_project(session.home(), lookup, session.platform().platform,
+                            session.options().compose_dir);
+}
+
 // The stack's own image for the volume's service, pulled when it is not on the machine.
-std::string image_for(Session& session, const BackupVolume& volume, const RestoreOptions& options) {
+std::string image_for(Session& session, const compose::Project& project, const BackupVolume& volume,
+                      const RestoreOptions& options) {
   if (auto image = access_image(session, volume.service)) return *image;
-  const auto& services = session.project().project.services;
+  const auto& services = project.services;
   auto it = services.find(volume.service);
   if (it == services.end() && !services.empty()) it = services.begin();
   if (it == services.end())
@@ -281,14 +297,16 @@ RestoreResult restore_backup(Session& session, const fs::path& backup,
   result.compressed = verified.compressed;
   const auto& manifest = result.manifest;
   std::map<std::string, VolumeTarget> target_of;  // the backup's tar member -> where it goes
+  std::optional<StackProject> ours;               // loaded only when volumes are restored
   if (options.include_volumes) {
+    ours = project_to_restore(session);
     if (manifest.volumes.empty())
       throw Error(
           ExitCode::failed,
           fmt::format("backup {} holds no volumes (it was made without --include-volumes)",
                       backup.string()),
           "restore it without --include-volumes, or use a backup made with --include-volumes");
-    for (auto& target : plan_volume_restore(manifest, session.project().project))
+    for (auto& target : plan_volume_restore(manifest, ours->project))
       target_of[target.entry->archive] = target;
   }
   if (options.validate_only) {
@@ -323,7 +341,8 @@ RestoreResult restore_backup(Session& session, const fs::path& backup,
           auto target = target_of.find(name);
           if (target == target_of.end()) return;
           current = "volume " + target->second.name;
-          const std::string image = image_for(session, *target->second.entry, options);
+          const std::string image =
+              image_for(session, ours->project, *target->second.entry, options);
           const std::string task = "volume:" + target->second.name;
           const auto total = static_cast<int64_t>(size);
           if (options.progress)

@@ -205,7 +205,8 @@ TEST_F(CliInterruptTest, CtrlCInAnExtensionsHealthWaitAfterARecreateLeavesItsNew
   auto server = [&] {
     auto listed = test_engine().list_containers(
         {{"label", {std::string(labels::kProject) + "=" + ext_project}}}, true);
-    return listed.empty() ? engine::ContainerSummary{} : listed.front();
+    // While the recreate runs, the old container is set aside beside the new one.
+    return listed.size() == 1u ? listed.front() : engine::ContainerSummary{};
   };
   const std::string old_server = server().id;
   ASSERT_FALSE(old_server.empty());
