@@ -65,7 +65,7 @@ StackProject project_to_restore(Session& session) {
 // The stack's own image for the volume's service, pulled when it is not on the machine.
 std::string image_for(Session& session, const compose::Project& project, const BackupVolume& volume,
                       const RestoreOptions& options) {
-  if (auto image = access_image(session, volume.service)) return *image;
+  if (auto image = access_image(session.engine(), project, volume.service)) return *image;
   const auto& services = project.services;
   auto it = services.find(volume.service);
   if (it == services.end() && !services.empty()) it = services.begin();
