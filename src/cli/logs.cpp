@@ -105,11 +105,11 @@ void run_logs(Context& context, const LogsOptions& options) {
     if (!failures.empty()) throw_failures(failures);
     return;  // every followed container stopped, or Ctrl-C: both are a normal end
   }
-  const auto result = stack::fetch_logs(session.engine(), targets, log_options, cancelled);
-  if (cancel_requested()) throw Interrupted();
-  for (const auto& line : result.lines) emit(line);
+  // Streamed: lines are printed as they are placed in time order, so memory stays flat.
+  const auto failures = stack::fetch_logs(session.engine(), targets, log_options, emit, cancelled);
   out.flush();
-  if (!result.failures.empty()) throw_failures(result.failures);
+  if (cancel_requested()) throw Interrupted();
+  if (!failures.empty()) throw_failures(failures);
 }
 
 }  // namespace

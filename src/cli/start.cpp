@@ -65,8 +65,8 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
 void run_start(Context& context, const StartVerbOptions& options, bool restart) {
   context.json = options.json;
   auto session = context.session(options.platform);
-  stack::ensure_home(session.home().root);
   auto lock = lock_stack_for(context, session, restart ? "restart" : "start", options.lock_timeout);
+  stack::ensure_home(session.home().root);  // only under the lock: a concurrent uninstall may be removing it
   ProgressSink progress(context, !options.json && !context.global.quiet);
   for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
 
@@ -123,7 +123,7 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
       .add_option("--timeout", options.timeout,
                   "Seconds to wait for every service to be healthy (default 600: a first start of "
                   "Open WebUI runs migrations and downloads models)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_seconds(1));
   add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");

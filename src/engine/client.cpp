@@ -166,6 +166,12 @@ std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bo
       summary.ports.push_back(PortBinding{port.value("IP", ""), port.value("PrivatePort", uint16_t{0}),
                                           port.value("PublicPort", uint16_t{0}), port.value("Type", "")});
     }
+    if (auto settings = item.find("NetworkSettings"); settings != item.end() && settings->is_object())
+      if (auto networks = settings->find("Networks"); networks != settings->end() && networks->is_object())
+        for (const auto& [name, endpoint] : networks->items()) summary.networks.push_back(name);
+    for (const auto& mount : item.value("Mounts", nlohmann::json::array()))
+      summary.mounts.push_back(MountPoint{mount.value("Type", ""), mount.value("Name", ""), mount.value("Source", ""),
+                                          mount.value("Destination", ""), mount.value("RW", true)});
     result.push_back(std::move(summary));
   }
   return result;

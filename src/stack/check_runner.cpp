@@ -12,6 +12,7 @@
 #include "ollama_stack/stack/mcp_config.hpp"
 #include "ollama_stack/stack/platform_project.hpp"
 #include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/util/file_lock.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -128,6 +129,15 @@ CheckResult evaluate_port(const PublishedPort& port, const std::optional<PortAss
 
 void apply_safe_fixes(const HomeLayout& home, CheckReport& report) {
   try {
+    // The home is written only under the stack lock, and a check does not wait for it.
+    util::FileLock lock(home.lock_file(), /*create_directory=*/true);
+    if (!lock.try_acquire("check --fix")) {
+      const auto holder = util::FileLock::read_holder(home.lock_file()).describe();
+      report.fix_failures.push_back(fmt::format(
+          "nothing was fixed: another ollama-stack{} is changing {}; run `ollama-stack check --fix` again once it is done",
+          holder.empty() ? "" : " (" + holder + ")", home.root.string()));
+      return;
+    }
     const auto done = ensure_home(home.root);
     for (const auto& path : done.created) report.fixed.push_back("created " + path.string());
     if (done.secret_generated) report.fixed.push_back("generated WEBUI_SECRET_KEY in " + home.env_file().string());

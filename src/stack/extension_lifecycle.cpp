@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -97,6 +98,13 @@ EnableResult enable_extension(Session& session, const std::string& name) {
 
 EnableResult disable_extension(Session& session, const std::string& name,
                                const DisableOptions& options) {
+  // The MCP config is rewritten last: a home that cannot hold it fails here, before the
+  // extension is stopped or the state changes.
+  if (!std::filesystem::is_directory(session.home().mcp_dir()))
+    throw Error(ExitCode::failed,
+                fmt::format("{} is missing, so the MCP config cannot be rewritten; nothing was changed",
+                            session.home().mcp_dir().string()),
+                "run `ollama-stack check --fix` (or `ollama-stack install`) to create it, then disable again");
   refuse_corrupt_mcp_config(session, true);
   auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
@@ -176,8 +184,8 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
       wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
                            {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
-      if (result.applied.changed) compose::down(session.engine(), loaded.project.name, {});
-      throw;
+      leave_interrupted_wait(session.engine(), loaded.project.name, result.applied,
+                             "extension " + name);
     }
   }
   if (options.sync_proxy) {

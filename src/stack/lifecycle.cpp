@@ -33,6 +33,36 @@ std::map<std::string, std::string> core_labels(const std::string& project_name) 
   return {{labels::kInstallation, project_name}, {labels::kComponent, "core"}};
 }
 
+void leave_interrupted_wait(engine::Client& client, const std::string& project,
+                            const compose::ApplyResult& applied, const std::string& what) {
+  const std::string when = "interrupted while waiting for the services to become healthy";
+  std::vector<std::string> replaced;
+  bool created_everything = !applied.services.empty();
+  for (const auto& service : applied.services) {
+    created_everything = created_everything && service.action == compose::ServiceAction::create;
+    if (service.action == compose::ServiceAction::recreate) replaced.push_back(service.service);
+  }
+  if (created_everything) {
+    try {
+      compose::down(client, project, {});
+    } catch (const Error& error) {
+      throw Interrupted(
+          fmt::format("{}; removing {} this start created failed: {}", when, what, error.what()),
+          "run `ollama-stack stop` to remove what is left");
+    }
+    throw Interrupted(fmt::format("{} ({} this start created was removed)", when, what));
+  }
+  if (replaced.empty())
+    throw Interrupted(fmt::format("{}; {} was left as it is", when, what),
+                      "`ollama-stack status` shows its state; `ollama-stack stop` stops it");
+  std::string names;
+  for (const auto& service : replaced) names += (names.empty() ? "" : ", ") + service;
+  throw Interrupted(fmt::format("{}; the containers this start recreated ({}) were left running on their new "
+                                "configuration: their old containers are gone",
+                                when, names),
+                    "`ollama-stack status` shows whether they became healthy; `ollama-stack stop` stops the stack");
+}
+
 void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
                           const HealthWaitOptions& options) {
   const auto started = std::chrono::steady_clock::now();
@@ -142,7 +172,7 @@ std::string waiting_message(const HealthReport& health, const std::string& log_l
 
 util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
                           const util::FileLock::OnWait& on_wait) {
-  util::FileLock lock(home.lock_file());
+  util::FileLock lock(home.lock_file(), /*create_directory=*/true);
   lock.acquire(verb, timeout, on_wait);
   return lock;
 }
@@ -232,9 +262,7 @@ StartResult start_stack(Session& session, const StartOptions& options) {
       wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
                            {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
-      // Ctrl-C while waiting: undo this run's work, but never a stack that was already running.
-      if (result.changed) compose::down(session.engine(), loaded.project.name, {});
-      throw;
+      leave_interrupted_wait(session.engine(), loaded.project.name, result.applied, "the stack");
     }
   }
   state.platform = decision.platform;

@@ -90,6 +90,7 @@ class Client {
   void remove_network(const std::string& id_or_name);
   void connect_network(const std::string& network, const std::string& container,
                        const std::vector<std::string>& aliases);
+  void disconnect_network(const std::string& network, const std::string& container, bool force = false);
 
   // Volumes
   VolumeInfo create_volume(const std::string& name, const std::string& driver,

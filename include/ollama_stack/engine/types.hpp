@@ -54,6 +54,15 @@ struct PortBinding {
   std::string type;          // "tcp"
 };
 
+// A mount as the engine reports it on a container.
+struct MountPoint {
+  std::string type;         // "volume", "bind", "tmpfs"
+  std::string name;         // volumes: the volume's name
+  std::string source;       // binds: the host path
+  std::string destination;  // path in the container
+  bool read_write = true;
+};
+
 struct ContainerSummary {
   std::string id;
   std::string name;  // without the leading '/'
@@ -64,6 +73,8 @@ struct ContainerSummary {
   int64_t created = 0;
   Labels labels;
   std::vector<PortBinding> ports;
+  std::vector<std::string> networks;  // names of the networks it is connected to
+  std::vector<MountPoint> mounts;
 };
 
 struct HealthLogEntry {

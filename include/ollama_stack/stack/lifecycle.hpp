@@ -16,7 +16,8 @@
 namespace ollama_stack::stack {
 
 // Takes <home>/lock for `verb`, waiting up to `timeout`; `on_wait` is called once when another
-// ollama-stack holds it.
+// ollama-stack holds it. Creates the home directory (mode 0700, nothing in it) when it is missing;
+// verbs write the home's files only once they hold the lock.
 util::FileLock lock_stack(const HomeLayout& home, std::string_view verb, std::chrono::milliseconds timeout,
                           const util::FileLock::OnWait& on_wait);
 
@@ -72,6 +73,14 @@ struct HealthWaitOptions {
 // give it more time; Interrupted when cancelled.
 void wait_project_healthy(engine::Client& client, const std::string& project_name, const std::string& url_host,
                           const HealthWaitOptions& options);
+
+// After Ctrl-C in the health wait that followed `applied`: removes `project` only when this run
+// created all of it. One that existed is never taken down, since its old containers may already
+// be replaced (recreate, --update): the new ones stay and the message names them. Always throws
+// Interrupted saying which; `what` names the project to the user ("the stack", "extension x").
+[[noreturn]] void leave_interrupted_wait(engine::Client& client, const std::string& project,
+                                         const compose::ApplyResult& applied,
+                                         const std::string& what);
 
 struct StopOptions {
   int timeout_seconds = -1;  // -1: each service's stop_grace_period

@@ -15,6 +15,9 @@ namespace ollama_stack::stack {
 // uninstall through the installation label it also carries).
 inline constexpr const char* kVolumeAccessLabel = "ollama-stack.volume-access";
 
+// Label on a volume that holds another one's previous content while a restore replaces it.
+inline constexpr const char* kPreRestoreLabel = "ollama-stack.pre-restore-of";
+
 class VolumeAccess {
  public:
   // Creates the container; throws EngineError when the image is absent or the volume unknown.
@@ -33,5 +36,12 @@ class VolumeAccess {
   engine::Client& client_;
   std::string id_;
 };
+
+// Copies everything in volume `from` into volume `to` (which should be empty) through the engine:
+// one access container streams `from` as a tar straight into another's `to`, through a small
+// buffer (memory stays flat). Throws what either side throws (EngineError, Interrupted when
+// `cancelled` says so).
+void copy_volume(engine::Client& client, const std::string& from, const std::string& to, const std::string& image,
+                 const std::string& installation, const std::function<bool()>& cancelled);
 
 }  // namespace ollama_stack::stack

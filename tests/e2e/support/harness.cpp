@@ -32,10 +32,7 @@ std::optional<std::string> real_env(std::string_view name) {
 
 }  // namespace
 
-RunResult run_program(const std::string& program, const std::vector<std::string>& args, const RunOptions& options) {
-  int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
-
+std::vector<std::string> child_environment(const RunOptions& options) {
   std::vector<std::string> env_strings;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string text = *entry;
@@ -45,6 +42,14 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
     env_strings.push_back(text);
   }
   for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
+  return env_strings;
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args, const RunOptions& options) {
+  int out_pipe[2], err_pipe[2], in_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
+
+  std::vector<std::string> env_strings = child_environment(options);
   std::vector<char*> envp;
   for (auto& entry : env_strings) envp.push_back(entry.data());
   envp.push_back(nullptr);

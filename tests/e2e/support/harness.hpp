@@ -28,6 +28,10 @@ struct RunOptions {
   std::string stdin_data;
 };
 
+// The environment of a child started with `options`: this process's without `unset_env`, with
+// `env` on top, as "NAME=value" strings.
+std::vector<std::string> child_environment(const RunOptions& options);
+
 // Runs the ollama-stack binary under test with `args`.
 RunResult run_cli(const std::vector<std::string>& args, const RunOptions& options = {});
 // Runs any program.
