@@ -55,7 +55,7 @@ rootfs_tar() {
     install -m 0755 "$binary" "$root/standin"
     local link
     for link in bin/ollama usr/bin/ollama usr/local/bin/open-webui usr/local/bin/mcpo \
-                usr/local/bin/standin usr/local/bin/probe; do
+                usr/local/bin/standin usr/local/bin/probe usr/bin/nvidia-smi; do
         ln -s /standin "$root/$link"
     done
     chmod 1777 "$root/tmp"

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
     // `docker run IMAGE standin probe URL` works whatever the image's entrypoint is.
     if (!args.empty() && args[0] == "standin") args.erase(args.begin());
     if (self == "probe") args.insert(args.begin(), "probe");
+    if (self == "nvidia-smi") return nvidia_smi(args);
     if (!args.empty() && args[0] == "probe") return probe(args);
     if (!args.empty() && (args[0] == "--help" || args[0] == "help")) return usage(0);
 
@@ -262,6 +264,10 @@ int main(int argc, char** argv) {
         }).detach();
     }
     log_line("starting (pid " + std::to_string(::getpid()) + ")");
+    if (o.role == "ollama") {  // a (re)started container has its GPUs again
+        std::error_code ignored;
+        std::filesystem::remove(kGpuLostMarker, ignored);
+    }
     const long long chatty = env_number("STANDIN_CHATTY_LINES", 0);
     for (long long n = 1; n <= chatty; ++n) {
         std::string text = "chatty line " + std::to_string(n) + "/" + std::to_string(chatty);

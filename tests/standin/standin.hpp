@@ -121,4 +121,8 @@ Handler make_mcp_sse_handler();  // role mcp-sse: an extension's MCP server over
 // `ollama list|ls|ps|--version` inside the stand-in ollama image. Returns the exit code.
 int ollama_cli(const std::vector<std::string>& args);
 
+// `nvidia-smi [-L]` (nvidia_smi.cpp); fails with the NVML error while kGpuLostMarker exists.
+int nvidia_smi(const std::vector<std::string>& args);
+extern const char* const kGpuLostMarker;
+
 }  // namespace standin
