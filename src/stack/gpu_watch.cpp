@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <thread>
 
 #include "ollama_stack/util/error.hpp"
 
@@ -157,6 +158,20 @@ GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
   verdict.message = fmt::format("{} sees {}: {}", container, gpu_count_text(probe.gpus.size()),
                                 fmt::join(names, ", "));
   return verdict;
+}
+
+GpuVerdict heal_ollama_gpu(engine::Client& engine, const OllamaGpu& lost,
+                           std::chrono::milliseconds deadline) {
+  engine.stop_container(lost.container_id, 10);
+  engine.start_container(lost.container_id);
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    // The devices come with the start; the retries only cover a probe that ran before the
+    // container's own start-up finished.
+    auto verdict = judge_gpus(lost.request, probe_gpus(engine, lost.container_id), lost.container);
+    if (verdict.ok || std::chrono::steady_clock::now() >= until) return verdict;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 }  // namespace ollama_stack::stack

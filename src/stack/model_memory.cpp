@@ -1,6 +1,7 @@
 #include "ollama_stack/stack/model_memory.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -88,7 +89,7 @@ std::vector<RunningModel> wait_for_ps(
     if (Clock::now() >= deadline)
       throw Error(
           ExitCode::unhealthy,
-          fmt::format("{}: Ollama's /api/ps did not show it within {} s", what,
+          fmt::format("{} (waited {} s)", what,
                       std::chrono::duration_cast<std::chrono::seconds>(options.deadline).count()),
           "see what Ollama is doing with `ollama-stack logs ollama`");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -162,7 +163,7 @@ RunningModel load_model(OllamaApi& api, const std::string& name, const MemoryOpt
   }
   auto models = wait_for_ps(
       api, options, [&](const auto& listed) { return find_running(listed, name) != nullptr; },
-      fmt::format("{} was loaded but is not listed", name));
+      fmt::format("Ollama answered that {} is loaded, but /api/ps does not list it", name));
   report(options, name, ProgressUpdate::State::done, "loaded");
   return *find_running(models, name);
 }
@@ -171,16 +172,24 @@ UnloadOutcome unload_models(OllamaApi& api, const std::vector<std::string>& name
                             const MemoryOptions& options) {
   UnloadOutcome outcome;
   const auto before = api.ps();
+  auto add = [](std::vector<std::string>& list, const std::string& name) {
+    if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+  };
   if (names.empty())
-    for (const auto& model : before) outcome.unloaded.push_back(model.name);
+    for (const auto& model : before) add(outcome.unloaded, model.name);
   for (const auto& name : names) {
     const auto* running = find_running(before, name);
-    auto& list = running ? outcome.unloaded : outcome.not_loaded;
-    const auto& shown = running ? running->name : name;  // as /api/ps names it
-    if (std::find(list.begin(), list.end(), shown) == list.end()) list.push_back(shown);
+    if (running)
+      add(outcome.unloaded, running->name);  // as /api/ps names it
+    else
+      add(outcome.not_loaded, name);
   }
-  // Ollama answers a name it does not have with 404, loaded or not: ask for every name given.
-  for (const auto& name : names.empty() ? outcome.unloaded : names) unload_one(api, name, options);
+  // Ollama answers 404 for a name it does not have, loaded or not: ask for every name given.
+  for (const auto& name : outcome.unloaded) unload_one(api, name, options);
+  for (const auto& name : outcome.not_loaded) {
+    unload_one(api, name, options);
+    report(options, name, ProgressUpdate::State::done, "was not loaded");
+  }
   wait_for_ps(
       api, options,
       [&](const auto& listed) {
@@ -188,7 +197,8 @@ UnloadOutcome unload_models(OllamaApi& api, const std::vector<std::string>& name
             outcome.unloaded.begin(), outcome.unloaded.end(),
             [&](const auto& name) { return find_running(listed, name) != nullptr; });
       },
-      "the unloaded models are still listed");
+      fmt::format("Ollama accepted the unload, but /api/ps still lists {}",
+                  fmt::join(outcome.unloaded, ", ")));
   for (const auto& name : outcome.unloaded)
     report(options, name, ProgressUpdate::State::done, "unloaded");
   return outcome;

@@ -5,6 +5,7 @@
 // fails with "Failed to initialize NVML: Unknown Error" and Ollama silently runs on the CPU. A
 // restart of the container gives the devices back. Facts in (the container's device requests,
 // `nvidia-smi -L` run inside it), a verdict out; the probe itself goes through the engine.
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>

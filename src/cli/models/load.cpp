@@ -1,7 +1,6 @@
 // `ollama-stack models load NAME [--keep-alive D]`: puts a model in Ollama's memory (a generate
 // request with no prompt), waits until /api/ps lists it and says where it landed (GPU, CPU).
 #include "ollama_stack/cli/models.hpp"
-#include "ollama_stack/util/cancel.hpp"
 
 namespace ollama_stack::cli {
 namespace {
