@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 #include <thread>
 
@@ -114,15 +115,13 @@ GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
   }
   const std::string restart_fix = fmt::format(
       "restart {} (`ollama-stack restart`): a restarted container gets its GPUs back; to stop it "
-      "recurring, set "
-      "\"exec-opts\": [\"native.cgroupdriver=cgroupfs\"] in /etc/docker/daemon.json on the host "
-      "and restart "
-      "Docker (Ollama's troubleshooting guide, \"Linux docker\")",
+      "recurring, set \"exec-opts\": [\"native.cgroupdriver=cgroupfs\"] in /etc/docker/daemon.json "
+      "on the host and restart Docker (Ollama's troubleshooting guide, \"Linux docker\")",
       container);
   const std::string lost_cause =
       "the container lost its GPU devices, usually after a `systemctl daemon-reload` on a host "
-      "where systemd "
-      "manages the containers' cgroups; Ollama then runs every model on the CPU, with no error";
+      "where systemd manages the containers' cgroups; Ollama then runs every model on the CPU, "
+      "with no error";
   const std::size_t wanted = request.count > 0
                                  ? static_cast<std::size_t>(request.count)
                                  : std::max<std::size_t>(request.device_ids.size(), 1);

@@ -44,13 +44,24 @@ GpuProbe probe_gpus(engine::Client& engine, const std::string& container_id);
 
 struct GpuVerdict {
   bool ok = true;
-  std::string
-      message;  // "the GPU is lost: nvidia-smi in the container fails with …", or what it sees
-  std::string cause;  // why this happens, when not ok
-  std::string fix;    // what to do, when not ok
+  std::string message;  // "the GPU is lost: `nvidia-smi -L` in ollama fails: …", or what it sees
+  std::string cause;    // why this happens, when not ok
+  std::string fix;      // what to do, when not ok
   std::vector<VisibleGpu> visible;
 };
 GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
                       const std::string& container);
+
+// A container given NVIDIA GPUs, and what they looked like from inside it.
+struct OllamaGpu {
+  std::string container_id;
+  std::string container;  // its name
+  GpuRequest request;
+  GpuVerdict verdict;
+};
+// The cure: restarts the container (a restarted container gets its devices again), then probes
+// until nvidia-smi lists what was requested or `deadline` passes; returns the last verdict.
+GpuVerdict heal_ollama_gpu(engine::Client& engine, const OllamaGpu& lost,
+                           std::chrono::milliseconds deadline = std::chrono::seconds(15));
 
 }  // namespace ollama_stack::stack
