@@ -396,6 +396,9 @@ void handle_generate(const Request& req, Responder& res, bool chat) {
     if (raw.empty()) return send_error(res, 400, "model is required");
     std::string name = normalize(raw);
     if (!store().get(name)) return send_error(res, 404, "model '" + raw + "' not found");
+    // Only a keep_alive 0 in the request takes Ollama's unload path; the server's default of 0
+    // loads the model and lets it expire at once.
+    const bool asked_unload = keep && *keep == SysClock::duration::zero();
     if (!keep) keep = parse_keep_alive(json(env_or("OLLAMA_KEEP_ALIVE", "5m")));
     if (!keep) keep = std::chrono::minutes(5);
     bool empty = chat ? !(body->contains("messages") && (*body)["messages"].is_array() && !(*body)["messages"].empty())
@@ -407,7 +410,7 @@ void handle_generate(const Request& req, Responder& res, bool chat) {
         if (*keep == SysClock::duration::zero()) {
             if (auto it = loaded.find(name); it != loaded.end())
                 it->second = {now, now + std::chrono::milliseconds(env_number("STANDIN_UNLOAD_MS", 300))};
-            if (empty) done_reason = "unload";
+            if (empty) done_reason = asked_unload ? "unload" : "load";
         } else {
             // "forever" (negative keep_alive), kept within the nanosecond clock's range
             auto expires = *keep < SysClock::duration::zero() ? now + std::chrono::hours(24 * 365 * 200) : now + *keep;
