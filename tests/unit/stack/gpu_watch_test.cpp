@@ -41,7 +41,9 @@ TEST(GpuWatch, ReadsWhatTheContainerRequested) {
   EXPECT_TRUE(all.requested);
   EXPECT_EQ(all.count, -1);
   auto two = gpu_request_of(
-      with_requests({{{"Driver", ""}, {"Count", 2}, {"Capabilities", {{"gpu", "utility"}}}}}));
+      with_requests({{{"Driver", ""},
+                      {"Count", 2},
+                      {"Capabilities", json::array({json::array({"gpu", "utility"})})}}}));
   EXPECT_TRUE(two.requested);
   EXPECT_EQ(two.count, 2);
   auto named = gpu_request_of(with_requests({{{"Driver", "nvidia"}, {"DeviceIDs", {"1"}}}}));
