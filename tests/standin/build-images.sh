@@ -95,7 +95,7 @@ build() {
 
 # Like ollama/ollama: ENTRYPOINT /bin/ollama, CMD serve, OLLAMA_HOST, no healthcheck, and no
 # curl, wget or any other HTTP client (the binary is there only as `ollama`).
-build ollama "/bin/ollama usr/bin/ollama" \
+build ollama "/bin/ollama usr/bin/ollama usr/bin/nvidia-smi" \
     -c 'ENTRYPOINT ["/bin/ollama"]' \
     -c 'CMD ["serve"]' \
     -c 'ENV OLLAMA_HOST=0.0.0.0:11434' \

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -160,6 +161,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     const std::string self = base_name(argc > 0 ? argv[0] : nullptr);
     // `docker run IMAGE standin probe URL` works whatever the image's entrypoint is.
+    if (self == "nvidia-smi") return nvidia_smi(args);
     // The Ollama image holds the binary only as `ollama`: like the real image, no HTTP client.
     if (self == "ollama") {
         if (!args.empty() && (args[0] == "standin" || args[0] == "probe")) {
@@ -274,6 +276,10 @@ int main(int argc, char** argv) {
         }).detach();
     }
     log_line("starting (pid " + std::to_string(::getpid()) + ")");
+    if (o.role == "ollama") {  // a (re)started container has its GPUs again
+        std::error_code ignored;
+        std::filesystem::remove(kGpuLostMarker, ignored);
+    }
     const long long chatty = env_number("STANDIN_CHATTY_LINES", 0);
     for (long long n = 1; n <= chatty; ++n) {
         std::string text = "chatty line " + std::to_string(n) + "/" + std::to_string(chatty);

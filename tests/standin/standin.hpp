@@ -132,4 +132,8 @@ int python_cli(const std::vector<std::string>& args);
 // `ollama list|ls|ps|--version` inside the stand-in ollama image. Returns the exit code.
 int ollama_cli(const std::vector<std::string>& args);
 
+// `nvidia-smi [-L]` (nvidia_smi.cpp); fails with the NVML error while kGpuLostMarker exists.
+int nvidia_smi(const std::vector<std::string>& args);
+extern const char* const kGpuLostMarker;
+
 }  // namespace standin
