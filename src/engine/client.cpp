@@ -132,6 +132,14 @@ nlohmann::json Client::system_df() {
   return detail::parse_answer(call(request, {200}).body, "/system/df");
 }
 
+std::map<std::string, int64_t> Client::volume_sizes() {
+  std::map<std::string, int64_t> sizes;
+  for (const auto& volume : system_df().value("Volumes", nlohmann::json::array()))
+    if (volume.contains("UsageData") && volume["UsageData"].is_object())
+      sizes[volume.value("Name", "")] = volume["UsageData"].value("Size", int64_t{-1});
+  return sizes;
+}
+
 // ---- Containers ------------------------------------------------------------------------------
 
 std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bool all) {
@@ -152,6 +160,11 @@ std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bo
     for (const auto& port : item.value("Ports", nlohmann::json::array())) {
       summary.ports.push_back(PortBinding{port.value("IP", ""), port.value("PrivatePort", uint16_t{0}),
                                           port.value("PublicPort", uint16_t{0}), port.value("Type", "")});
+    }
+    for (const auto& mount : item.value("Mounts", nlohmann::json::array())) {
+      summary.mounts.push_back(MountPoint{mount.value("Type", ""), mount.value("Name", ""),
+                                          mount.value("Source", ""),
+                                          mount.value("Destination", "")});
     }
     result.push_back(std::move(summary));
   }

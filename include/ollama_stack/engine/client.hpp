@@ -3,13 +3,13 @@
 // typed errors (EngineError). Thread-safe: calls may run in parallel.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ollama_stack/engine/log_stream.hpp"
 #include "ollama_stack/engine/transport.hpp"
@@ -45,6 +45,8 @@ class Client {
   VersionInfo version();
   EngineInfo info();
   nlohmann::json system_df();
+  // Each volume's size in bytes as /system/df measures it (-1 where the engine does not say).
+  std::map<std::string, int64_t> volume_sizes();
 
   // Containers
   std::vector<ContainerSummary> list_containers(const Filters& filters, bool all = true);

@@ -52,6 +52,14 @@ struct PortBinding {
   std::string type;          // "tcp"
 };
 
+// One mount of a container, as the container list reports it.
+struct MountPoint {
+  std::string type;         // "volume", "bind", "tmpfs"
+  std::string name;         // volume name (volumes only)
+  std::string source;       // host path
+  std::string destination;  // path in the container
+};
+
 struct ContainerSummary {
   std::string id;
   std::string name;  // without the leading '/'
@@ -62,6 +70,7 @@ struct ContainerSummary {
   int64_t created = 0;
   Labels labels;
   std::vector<PortBinding> ports;
+  std::vector<MountPoint> mounts;
 };
 
 struct HealthLogEntry {
