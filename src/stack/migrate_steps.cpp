@@ -1,6 +1,7 @@
 #include "ollama_stack/stack/migrate_steps.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <map>
@@ -14,12 +15,6 @@
 
 namespace ollama_stack::stack {
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 // ---- state file ----
 
@@ -49,14 +44,15 @@ nlohmann::json state_0_to_1(const nlohmann::json& old, std::vector<std::string>&
   }
   next["schema_version"] = 1;
   next["enabled_extensions"] = enabled;
-  changes.push_back(enabled.empty() ? "no extensions were enabled"
-                                    : fmt::format("enabled extensions kept: {}", join(enabled)));
+  changes.push_back(enabled.empty()
+                        ? "no extensions were enabled"
+                        : fmt::format("enabled extensions kept: {}", fmt::join(enabled, ", ")));
   if (!dropped.empty())
     changes.push_back(fmt::format(
         "dropped what only the Python ollama-stack used: {} (the compose files are built "
         "in, the platform is detected at every start, .env holds the project name and "
         "the secret)",
-        join(dropped)));
+        fmt::join(dropped, ", ")));
   return next;
 }
 
@@ -114,7 +110,7 @@ std::string env_0_to_1(std::string_view text, const std::function<std::string()>
         added;
     upgrade.changes.push_back(
         fmt::format("documented the variables the file did not set, as commented examples: {}",
-                    join(documented)));
+                    fmt::join(documented, ", ")));
   }
   upgrade.changes.insert(upgrade.changes.begin(),
                          "added the header with the format line; every line you wrote is kept");

@@ -1,6 +1,7 @@
 #include "ollama_stack/stack/migrate_volume.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <optional>
 #include <set>
@@ -18,22 +19,16 @@ namespace {
 namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 // The key of the one named volume of the project that `service` keeps its data in.
 std::string volume_key_of(const compose::Project& project, const std::string& service) {
   const auto found = project.services.find(service);
   if (found == project.services.end()) {
     std::vector<std::string> names;
     for (const auto& [name, unused] : project.services) names.push_back(name);
-    throw Error(
-        ExitCode::usage,
-        fmt::format("--from-volume: the stack has no service {} (it has {})", service, join(names)),
-        "name the service whose data the volume holds, e.g. --from-volume ollama=ollama");
+    throw Error(ExitCode::usage,
+                fmt::format("--from-volume: the stack has no service {} (it has {})", service,
+                            fmt::join(names, ", ")),
+                "name the service whose data the volume holds, e.g. --from-volume ollama=ollama");
   }
   std::vector<std::string> keys;
   for (const auto& mount : found->second.volumes)
@@ -49,7 +44,7 @@ std::string volume_key_of(const compose::Project& project, const std::string& se
             : fmt::format(
                   "--from-volume: service {} has several volumes ({}); it is not clear which "
                   "one to fill",
-                  service, join(keys)),
+                  service, fmt::join(keys, ", ")),
         "the stack's data volumes are those of ollama (models) and webui (chats, users, settings)");
   return keys.front();
 }
@@ -183,14 +178,14 @@ std::string VolumeMigration::refusal(bool force) const {
   if (!target_users.empty())
     return fmt::format(
         "the stack's volume {} is in use by {}; stop the stack first (`ollama-stack stop`)", target,
-        join(target_users));
+        fmt::join(target_users, ", "));
   if (!force && !source_running.empty())
     return fmt::format(
         "volume {} is in use by the running container{} {}, and a copy of data being written may "
         "be "
         "inconsistent; stop {} first (`docker stop {}`), or pass --force",
-        source, source_running.size() == 1 ? "" : "s", join(source_running),
-        source_running.size() == 1 ? "it" : "them", join(source_running));
+        source, source_running.size() == 1 ? "" : "s", fmt::join(source_running, ", "),
+        source_running.size() == 1 ? "it" : "them", fmt::join(source_running, ", "));
   if (!force && target_has_content)
     return fmt::format(
         "the stack's volume {} already holds data; pass --force to replace it with the content of "

@@ -6,10 +6,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ollama_stack/engine/log_stream.hpp"
 #include "ollama_stack/engine/transport.hpp"

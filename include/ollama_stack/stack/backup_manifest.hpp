@@ -4,11 +4,12 @@
 // refused with the name of the file it hit. Pure: parsing, serialising and comparing.
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace ollama_stack::stack {
 

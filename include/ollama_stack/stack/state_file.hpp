@@ -66,8 +66,8 @@ class StateFileError : public ConfigError {
   std::optional<std::filesystem::path> copy_;
 };
 
-// Missing file: defaults. Older schema: MigrationDueError. Corrupt (bad JSON, wrong types, newer
-// schema_version): throws StateFileError naming path and line, after copying the content to
+// Missing file: defaults. Older schema: MigrationDueError. Corrupt (bad JSON, wrong types, newer schema_version): throws
+// StateFileError naming path and line, after copying the content to
 // "<path>.corrupt-<YYYYMMDDTHHMMSSZ>" (or naming an existing copy with the same content).
 // Unreadable: ConfigError.
 StackState load_state(const std::filesystem::path& path);
