@@ -121,4 +121,7 @@ Handler make_mcp_sse_handler();  // role mcp-sse: an extension's MCP server over
 // `ollama list|ls|ps|--version` inside the stand-in ollama image. Returns the exit code.
 int ollama_cli(const std::vector<std::string>& args);
 
+// STANDIN_LEVEL_LINES=1: lines of every level in the role's upstream log format (log_formats.cpp).
+void print_level_samples(const std::string& role);
+
 }  // namespace standin
