@@ -3,6 +3,7 @@
 // with --from-volume SERVICE=VOLUME a hand-run stack's volume copied into the stack's (verified).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -227,8 +228,11 @@ void register_migrate(CLI::App& app, Context& context) {
   command->add_flag("--json", options->json,
                     "Print one JSON document (schema: docs/json.md#migrate)");
   command->callback([&context, options, from] {
-    // `--from-volume` without a value asks for the list of candidates.
-    options->list_volumes = from->count() > 0 && options->from_volume.empty();
+    // `--from-volume` without a value asks for the list of candidates; CLI11 stores an empty
+    // string for an option given without its optional value.
+    options->list_volumes =
+        from->count() > 0 && std::all_of(options->from_volume.begin(), options->from_volume.end(),
+                                         [](const std::string& value) { return value.empty(); });
     run_migrate(context, *options);
   });
 }

@@ -96,7 +96,10 @@ class CliMigrateTest : public ::testing::Test {
     EXPECT_EQ(archive_read_open_filename(a, path.c_str(), 65536), ARCHIVE_OK);
     archive_entry* entry = nullptr;
     while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
-      const std::string name = archive_entry_pathname(entry);
+      // The UTF-8 name, as scan_tar keys it: archive_entry_pathname is in the process's locale
+      // ("C" here), which cannot hold a name such as 日本語.
+      const char* utf8 = archive_entry_pathname_utf8(entry);
+      const std::string name = utf8 != nullptr ? utf8 : archive_entry_pathname(entry);
       if (files.count(name.substr(4))) files[name.substr(4)].uid = archive_entry_uid(entry);
     }
     archive_read_free(a);
@@ -155,7 +158,9 @@ TEST_F(CliMigrateTest, AHandMadeVolumeIsCopiedByteIdenticallyAndTheStackStartsOn
   auto candidates = cli({"migrate", "--from-volume", "--json"});
   ASSERT_EQ(candidates.exit_code, 0) << candidates.err;
   bool listed = false;
-  for (const auto& candidate : json::parse(candidates.out)["candidates"])
+  // Parsed into a local first: a range-for over a member of a temporary would dangle.
+  const auto listing = json::parse(candidates.out);
+  for (const auto& candidate : listing["candidates"])
     if (candidate["volume"] == source) {
       listed = true;
       EXPECT_EQ(candidate["service"], "ollama");
@@ -266,7 +271,8 @@ TEST_F(CliMigrateTest, AnOlderHomeIsUpgradedWithItsBackupKept) {
   auto check = cli({"check", "--json"});
   EXPECT_EQ(check.exit_code, 1);
   bool reported = false;
-  for (const auto& item : json::parse(check.out)["checks"])
+  const auto checked = json::parse(check.out);  // a local: see the candidates above
+  for (const auto& item : checked["checks"])
     if (item["id"] == "migration") {
       reported = true;
       EXPECT_EQ(item["status"], "fail");
@@ -308,10 +314,14 @@ TEST_F(CliMigrateTest, AnOlderHomeIsUpgradedWithItsBackupKept) {
   EXPECT_THAT(start.err + start.out,
               HasSubstr("dia-tts-mcp"));  // enabled, not installed here: said so
   auto after = cli({"check", "--json"});
-  for (const auto& item : json::parse(after.out)["checks"])
+  const auto checked_after = json::parse(after.out);
+  int home_items = 0;
+  for (const auto& item : checked_after["checks"])
     if (item["id"] == "migration" || item["id"] == "state_file" || item["id"] == "env_file") {
+      ++home_items;
       EXPECT_EQ(item["status"], "pass") << item.dump();
     }
+  EXPECT_EQ(home_items, 3) << after.out;
 }
 
 }  // namespace
