@@ -95,14 +95,18 @@ class CliMigrateTest : public ::testing::Test {
     archive_read_support_format_tar(a);
     EXPECT_EQ(archive_read_open_filename(a, path.c_str(), 65536), ARCHIVE_OK);
     archive_entry* entry = nullptr;
-    while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
-      // The UTF-8 name, as scan_tar keys it: archive_entry_pathname is in the process's locale
-      // ("C" here), which cannot hold a name such as 日本語.
-      const char* utf8 = archive_entry_pathname_utf8(entry);
-      const std::string name = utf8 != nullptr ? utf8 : archive_entry_pathname(entry);
-      if (files.count(name.substr(4))) files[name.substr(4)].uid = archive_entry_uid(entry);
+    // ARCHIVE_WARN too, as scan_tar reads: a name such as 日本語 cannot be converted to this
+    // process's "C" locale, which libarchive reports as a warning; the UTF-8 name is still there.
+    for (int status = archive_read_next_header(a, &entry);
+         status == ARCHIVE_OK || status == ARCHIVE_WARN;
+         status = archive_read_next_header(a, &entry)) {
+      const char* name = archive_entry_pathname_utf8(entry);
+      if (name == nullptr) name = archive_entry_pathname(entry);
+      const std::string relative = name != nullptr ? std::string(name).substr(4) : "";
+      if (files.count(relative)) files[relative].uid = archive_entry_uid(entry);
     }
     archive_read_free(a);
+    for (const auto& [name, facts] : files) EXPECT_GE(facts.uid, 0) << "no owner read for " << name;
     fs::remove(path);
     return files;
   }
