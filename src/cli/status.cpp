@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -29,6 +30,7 @@ struct StatusOptions {
   bool json = false;
   bool watch = false;
   bool no_stats = false;
+  bool extensions_only = false;  // --extensions
   double interval = 2.0;
 };
 
@@ -113,6 +115,53 @@ std::string render_table(Context& context, const stack::StackStatus& status,
   return out.str();
 }
 
+// --watch: `frame()` drawn every --interval seconds until Ctrl-C.
+void watch(Context& context, const StatusOptions& options,
+           const std::function<std::string()>& frame) {
+  const bool tty = context.caps_out().is_tty;
+  while (!cancel_requested()) {
+    const auto text = frame();
+    if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
+    context.out() << text;
+    if (!tty) context.out() << "\n";
+    context.out().flush();
+    for (int i = 0; i < static_cast<int>(options.interval * 10) && !cancel_requested(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// --extensions: only the extensions' table; a failure to read them is the command's failure.
+std::string render_extensions_only(Context& context, const stack::ExtensionsOverview& overview) {
+  const auto table = render_extension_statuses(context, overview);
+  if (table.empty())
+    return "No extension is enabled or running. `ollama-stack extensions list` shows the installed "
+           "ones.\n";
+  return table.substr(1);  // without the blank line that separates it from the services' table
+}
+
+// 4 when an enabled extension is not running or not healthy, else 0.
+int extensions_exit_code(const stack::ExtensionsOverview& overview) {
+  for (const auto& extension : overview.extensions)
+    if (extension.enabled &&
+        (!extension.running || (!extension.health.empty() && extension.health != "healthy")))
+      return static_cast<int>(ExitCode::unhealthy);
+  return 0;
+}
+
+void run_extensions_status(Context& context, stack::Session& session,
+                           const StatusOptions& options) {
+  auto overview = [&] { return stack::extensions_overview(session, {.health = true}); };
+  if (options.watch && !options.json)
+    return watch(context, options, [&] { return render_extensions_only(context, overview()); });
+  const auto extensions = overview();
+  if (options.json)
+    write_json(context.out(),
+               with_schema_version({{"extensions", extension_statuses_json(extensions)}}));
+  else
+    context.out() << render_extensions_only(context, extensions);
+  if (int code = extensions_exit_code(extensions); code != 0) throw ExitWith(code);
+}
+
 int exit_code_of(const stack::StackStatus& status) {
   if (!status.running) return static_cast<int>(ExitCode::failed);
   return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
@@ -139,25 +188,18 @@ void run_status(Context& context, const StatusOptions& options) {
   const auto platform = last_started_platform(context);
   auto session = context.session("auto");
   if (platform) session.use_platform(*platform);
+  if (options.extensions_only) return run_extensions_status(context, session, options);
   stack::StatusOptions status_options;
   status_options.stats = !options.no_stats;
   if (options.watch && !options.json) {
-    const bool tty = context.caps_out().is_tty;
-    while (!cancel_requested()) {
+    return watch(context, options, [&] {
       auto status = stack::stack_status(session, status_options);
       auto extensions = extensions_of(session, status);
-      auto text = render_table(context, status, platform) +
-                  (extensions ? render_extension_statuses(context, *extensions) +
-                                    render_tool_servers(context, extensions->tools)
-                              : "");
-      if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
-      context.out() << text;
-      if (!tty) context.out() << "\n";
-      context.out().flush();
-      for (int i = 0; i < static_cast<int>(options.interval * 10) && !cancel_requested(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return;
+      return render_table(context, status, platform) +
+             (extensions ? render_extension_statuses(context, *extensions) +
+                               render_tool_servers(context, extensions->tools)
+                         : "");
+    });
   }
   auto status = stack::stack_status(session, status_options);
   auto extensions = extensions_of(session, status);
@@ -184,6 +226,9 @@ void register_status(CLI::App& app, Context& context) {
   command->add_option("--interval", options->interval, "Seconds between redraws with --watch (default 2)")
       ->check(CLI::Range(0.2, 3600.0));
   command->add_flag("--no-stats", options->no_stats, "Skip CPU and memory figures for the fastest answer");
+  command->add_flag("--extensions", options->extensions_only,
+                    "Only the extensions' table (and only their part of --json); exit 4 when an "
+                    "enabled extension is not running and healthy");
   command->callback([&context, options] { run_status(context, *options); });
 }
 

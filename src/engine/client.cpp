@@ -145,6 +145,14 @@ nlohmann::json Client::system_df() {
   return detail::parse_answer(call(request, {200}).body, "/system/df");
 }
 
+std::map<std::string, int64_t> Client::volume_sizes() {
+  std::map<std::string, int64_t> sizes;
+  for (const auto& volume : system_df().value("Volumes", nlohmann::json::array()))
+    if (volume.contains("UsageData") && volume["UsageData"].is_object())
+      sizes[volume.value("Name", "")] = volume["UsageData"].value("Size", int64_t{-1});
+  return sizes;
+}
+
 // ---- Containers ------------------------------------------------------------------------------
 
 std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bool all) {

@@ -138,6 +138,30 @@ std::vector<VolumeEntry> scan_tar(const ByteReader& reader, const std::string& w
   return entries;
 }
 
+std::vector<std::string> first_tar_entries(const ByteReader& reader, size_t limit,
+                                           const std::string& where) {
+  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_format_tar(a.get());
+  PullSource source;
+  source.reader = &reader;
+  auto fail = [&](const char* what) {
+    if (source.error) std::rethrow_exception(source.error);
+    const char* reason = archive_error_string(a.get());
+    throw Error(ExitCode::failed,
+                fmt::format("{}: damaged tar ({})", where, reason != nullptr ? reason : what));
+  };
+  if (archive_read_open(a.get(), &source, nullptr, pull, nullptr) != ARCHIVE_OK) fail("unreadable");
+  std::vector<std::string> names;
+  while (names.size() < limit) {
+    archive_entry* header = nullptr;
+    const int status = archive_read_next_header(a.get(), &header);
+    if (status == ARCHIVE_EOF) break;
+    if (status < ARCHIVE_WARN) fail("unreadable header");
+    names.push_back(entry_name(header));
+  }
+  return names;
+}
+
 ByteReader file_reader(const fs::path& path) {
   auto stream = std::make_shared<std::ifstream>(path, std::ios::binary);
   if (!*stream)

@@ -195,7 +195,8 @@ std::vector<VolumeEntry> entries_from_json(const json& document, const std::stri
 }
 
 std::optional<std::string> first_difference(const std::vector<VolumeEntry>& expected,
-                                            const std::vector<VolumeEntry>& actual) {
+                                            const std::vector<VolumeEntry>& actual,
+                                            std::string_view origin) {
   std::map<std::string, const VolumeEntry*> found;
   for (const auto& entry : actual) found[entry.path] = &entry;
   for (const auto& want : expected) {
@@ -203,16 +204,19 @@ std::optional<std::string> first_difference(const std::vector<VolumeEntry>& expe
     const std::string name = volume_relative(want.path);
     if (it == found.end()) return fmt::format("the {} '{}' is missing", want.type == "dir" ? "directory" : "file", name);
     const auto& got = *it->second;
-    if (got.type != want.type) return fmt::format("'{}' is a {} where the backup had a {}", name, got.type, want.type);
+    if (got.type != want.type)
+      return fmt::format("'{}' is a {} where {} had a {}", name, got.type, origin, want.type);
     if (want.type == "file" && got.size != want.size)
-      return fmt::format("the file '{}' has {} bytes where the backup had {}", name, got.size, want.size);
+      return fmt::format("the file '{}' has {} bytes where {} had {}", name, got.size, origin,
+                         want.size);
     if (want.type == "file" && got.sha256 != want.sha256)
       return fmt::format("the file '{}' does not match its checksum", name);
     if ((want.type == "symlink" || want.type == "hardlink") && got.target != want.target)
-      return fmt::format("the link '{}' points elsewhere than in the backup", name);
+      return fmt::format("the link '{}' points elsewhere than in {}", name, origin);
     found.erase(it);
   }
-  if (!found.empty()) return fmt::format("'{}' is not listed in the backup's entries", volume_relative(found.begin()->first));
+  if (!found.empty())
+    return fmt::format("'{}' is not in {}", volume_relative(found.begin()->first), origin);
   return std::nullopt;
 }
 

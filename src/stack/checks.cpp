@@ -12,6 +12,7 @@
 #include "ollama_stack/stack/env_defaults.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/migrate_home.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/json_text.hpp"
@@ -291,6 +292,7 @@ std::vector<CheckResult> check_home_files(const HomeLayout& home) {
   }
   results.push_back(check_env_file(home));
   results.push_back(check_state_file(home));
+  results.push_back(check_home_migration(home));
   results.push_back(check_mcp_config(home));
   return results;
 }

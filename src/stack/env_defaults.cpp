@@ -1,5 +1,7 @@
 #include "ollama_stack/stack/env_defaults.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 
 #include "ollama_stack/stack/env_file.hpp"
@@ -53,24 +55,33 @@ void append_comment(std::string& text, std::string_view description) {
 
 std::span<const StackVariable> stack_variables() { return kVariables; }
 
+std::string env_header_text() {
+  return fmt::format("{}{} (`ollama-stack migrate` upgrades older files)\n", kEnvFormatPrefix,
+                     kEnvFormatVersion) +
+         "# ollama-stack settings, read for the stack's compose files. A variable set in the "
+         "shell\n"
+         "# environment wins over this file. Lines are KEY=value; '#' starts a comment.\n"
+         "# ollama-stack edits only the lines it has to and keeps the rest as you wrote it.\n";
+}
+
+std::string env_variable_text(const StackVariable& variable, bool active, std::string_view value) {
+  std::string text;
+  // Variables sharing one description (the images) stay together without a blank line.
+  if (!variable.description.empty()) {
+    text += '\n';
+    append_comment(text, variable.description);
+  }
+  text += (active ? "" : "# ") + format_env_assignment(variable.name, value) + "\n";
+  return text;
+}
+
 std::string default_env_text(std::string_view secret) {
-  std::string text =
-      "# ollama-stack settings, read for the stack's compose files. A variable set in the shell\n"
-      "# environment wins over this file. Lines are KEY=value; '#' starts a comment.\n"
-      "# ollama-stack edits only the lines it has to and keeps the rest as you wrote it.\n";
+  std::string text = env_header_text();
   for (const auto& variable : kVariables) {
-    // Variables sharing one description (the images) stay together without a blank line.
-    if (!variable.description.empty()) {
-      text += '\n';
-      append_comment(text, variable.description);
-    }
-    if (variable.name == kSecretKeyVariable) {
-      text += format_env_assignment(variable.name, secret) + "\n";
-    } else if (variable.set_in_new_file) {
-      text += format_env_assignment(variable.name, variable.default_value) + "\n";
-    } else {
-      text += "# " + format_env_assignment(variable.name, variable.default_value) + "\n";
-    }
+    if (variable.name == kSecretKeyVariable)
+      text += env_variable_text(variable, true, secret);
+    else
+      text += env_variable_text(variable, variable.set_in_new_file, variable.default_value);
   }
   return text;
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/json_text.hpp"
 #include "ollama_stack/util/timestamp.hpp"
@@ -124,6 +126,17 @@ std::optional<std::filesystem::path> keep_copy(const std::filesystem::path& path
   return copy;
 }
 
+// Members only the Python ollama-stack's AppConfig wrote (schemas.py of that tool).
+bool has_python_members(const nlohmann::json& json) {
+  auto is = [&](const char* key, auto&& test) { return json.contains(key) && test(json[key]); };
+  return is("version", [](const auto& v) { return v.is_string(); }) ||
+         is("extensions", [](const auto& v) { return v.is_object(); }) ||
+         is("platform", [](const auto& v) { return v.is_object(); }) ||
+         is("services", [](const auto& v) { return v.is_object(); }) ||
+         json.contains("docker_compose_file") || json.contains("data_directory") ||
+         json.contains("backup_directory");
+}
+
 }  // namespace
 
 PlatformRecord record_of(const PlatformDecision& decision) {
@@ -141,6 +154,22 @@ PlatformDecision recorded_decision(const LastStart& last) {
     if (record->gpu_request == "cdi") decision.nvidia_request = NvidiaRequest::cdi;
   }
   return decision;
+}
+
+int state_schema_of(const nlohmann::json& json) {
+  if (!json.is_object()) return kStateSchemaVersion;
+  if (auto it = json.find("schema_version"); it != json.end() && it->is_number_integer())
+    return static_cast<int>(std::clamp<long long>(it->get<long long>(), 0, 1000000));
+  return has_python_members(json) ? 0 : 1;
+}
+
+std::string describe_state_schema(const nlohmann::json& json) {
+  const int schema = state_schema_of(json);
+  if (schema != 0) return fmt::format("ollama-stack state schema {}", schema);
+  const auto version = json.find("version");
+  return version != json.end() && version->is_string()
+             ? fmt::format("the Python ollama-stack {}", version->get<std::string>())
+             : "the Python ollama-stack";
 }
 
 nlohmann::json to_json(const StackState& state) {
@@ -172,6 +201,13 @@ StackState state_from_json(const nlohmann::json& json, const std::string& path,
   if (!json.is_object()) {
     throw ConfigError(fmt::format("{}: must hold a JSON object, not {}", path, json.type_name()),
                       std::string(kRemoveHint));
+  }
+  if (const int schema = state_schema_of(json);
+      schema < kStateSchemaVersion && (schema >= 1 || !json.contains("schema_version"))) {
+    throw MigrationDueError(
+        fmt::format("{}: written by {} (state schema {}); this ollama-stack reads schema {}", path,
+                    describe_state_schema(json), schema, kStateSchemaVersion),
+        "run `ollama-stack migrate`: it upgrades the file and keeps a copy of the old one");
   }
   StackState state;
   for (const auto& [key, value] : json.items()) {
@@ -210,6 +246,8 @@ StackState load_state(const std::filesystem::path& path) {
   try {
     auto json = util::parse_json_text(*text, path.string(), std::string(kRemoveHint));
     return state_from_json(json, path.string(), *text);
+  } catch (const MigrationDueError&) {
+    throw;  // not corrupt: nothing to copy aside
   } catch (const ConfigError& error) {
     std::string problem;
     auto copy = keep_copy(path, *text, problem);

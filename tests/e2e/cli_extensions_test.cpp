@@ -282,6 +282,16 @@ TEST_F(CliExtensionsTest, WholeStackStartAndStopCarryTheEnabledExtensions) {
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_NE(status.out.find("EXTENSION"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("served"), std::string::npos) << status.out;
+  // --extensions: only their table, only their part of the JSON.
+  auto only = cli({"status", "--extensions"});
+  EXPECT_EQ(only.exit_code, 0) << only.err;
+  EXPECT_TRUE(only.out.starts_with("EXTENSION")) << only.out;
+  EXPECT_EQ(only.out.find("SERVICE"), std::string::npos) << only.out;
+  auto only_json = cli({"status", "--extensions", "--json"});
+  ASSERT_EQ(only_json.exit_code, 0) << only_json.err;
+  auto only_doc = nlohmann::json::parse(only_json.out);
+  EXPECT_EQ(only_doc.size(), 2u) << only_json.out;  // schema_version, extensions
+  EXPECT_EQ(extension_in(only_doc["extensions"])["health"], "healthy") << only_json.out;
 
   // restart: a new container, and the proxy reconnects to it (same URL, so the file is unchanged).
   const std::string before_restart = containers_of(ext_project(), false).at(0).id;
@@ -301,6 +311,8 @@ TEST_F(CliExtensionsTest, WholeStackStartAndStopCarryTheEnabledExtensions) {
   EXPECT_TRUE(containers_of(ext_project()).empty());
   EXPECT_TRUE(containers_of(project_).empty());
   EXPECT_FALSE(nlohmann::json::parse(mcp_config())["mcpServers"].contains(kExtension));
+  auto enabled_but_stopped = cli({"status", "--extensions"});
+  EXPECT_EQ(enabled_but_stopped.exit_code, 4) << enabled_but_stopped.out;
 
   // Its volume outlived the stop; disable --remove-volumes removes it.
   const engine::Filters volume_filter{

@@ -280,6 +280,7 @@ int main(int argc, char** argv) {
         std::error_code ignored;
         std::filesystem::remove(kGpuLostMarker, ignored);
     }
+    if (env_number("STANDIN_LEVEL_LINES", 0) != 0) print_level_samples(o.role);
     const long long chatty = env_number("STANDIN_CHATTY_LINES", 0);
     for (long long n = 1; n <= chatty; ++n) {
         std::string text = "chatty line " + std::to_string(n) + "/" + std::to_string(chatty);

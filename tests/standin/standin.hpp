@@ -136,4 +136,7 @@ int ollama_cli(const std::vector<std::string>& args);
 int nvidia_smi(const std::vector<std::string>& args);
 extern const char* const kGpuLostMarker;
 
+// STANDIN_LEVEL_LINES=1: lines of every level in the role's upstream log format (log_formats.cpp).
+void print_level_samples(const std::string& role);
+
 }  // namespace standin

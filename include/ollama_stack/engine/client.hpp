@@ -3,6 +3,7 @@
 // typed errors (EngineError). Thread-safe: calls may run in parallel.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,8 @@ class Client {
   VersionInfo version();
   EngineInfo info();
   nlohmann::json system_df();
+  // Each volume's size in bytes as /system/df measures it (-1 where the engine does not say).
+  std::map<std::string, int64_t> volume_sizes();
 
   // Containers
   std::vector<ContainerSummary> list_containers(const Filters& filters, bool all = true);

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -69,10 +70,12 @@ struct VolumeEntry {
 nlohmann::json to_json(const std::vector<VolumeEntry>& entries);
 std::vector<VolumeEntry> entries_from_json(const nlohmann::json& json, const std::string& where);
 
-// The first way `actual` differs from `expected`, as a sentence naming the entry ("the file
-// 'models/a b.bin' does not match its checksum"); nullopt when they are the same.
+// The first way `actual` differs from `expected` (what `origin` holds: "the backup", "the source
+// volume"), as a sentence naming the entry ("the file 'models/a b.bin' does not match its
+// checksum"); nullopt when they are the same.
 std::optional<std::string> first_difference(const std::vector<VolumeEntry>& expected,
-                                            const std::vector<VolumeEntry>& actual);
+                                            const std::vector<VolumeEntry>& actual,
+                                            std::string_view origin = "the backup");
 
 // True for a relative path that stays inside the backup: no leading '/', no ".." component, no
 // empty component.

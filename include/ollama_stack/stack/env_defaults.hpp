@@ -24,6 +24,18 @@ struct StackVariable {
   bool set_in_new_file = false;    // written as an active line rather than a commented example
 };
 
+// The format of the .env ollama-stack writes, declared on the file's first line so that
+// `ollama-stack migrate` can tell an older file from a current one.
+inline constexpr int kEnvFormatVersion = 1;
+inline constexpr std::string_view kEnvFormatPrefix = "# ollama-stack .env format ";
+
+// The comment block a .env starts with: the format line, then what the file is for.
+std::string env_header_text();
+
+// How one variable is documented: a blank line and its description (none for a variable that
+// shares the one before it), then `NAME=value` when `active`, else `# NAME=default`.
+std::string env_variable_text(const StackVariable& variable, bool active, std::string_view value);
+
 // In the order a new .env lists them.
 std::span<const StackVariable> stack_variables();
 

@@ -89,7 +89,7 @@ TEST(BackupManifest, FirstDifferenceNamesTheEntry) {
   EXPECT_EQ(first_difference(expected, missing), "the file 'big file ü.bin' is missing");
   auto extra = expected;
   extra.push_back({"ollama-stack-volume/new", "file", 1, std::string(64, '3'), ""});
-  EXPECT_EQ(first_difference(expected, extra), "'new' is not listed in the backup's entries");
+  EXPECT_EQ(first_difference(expected, extra), "'new' is not in the backup");
   auto relinked = expected;
   relinked[2].target = "elsewhere";
   EXPECT_EQ(first_difference(expected, relinked), "the link 'link' points elsewhere than in the backup");

@@ -162,3 +162,26 @@ TEST(StateFile, NullPlatformAndLastStartAreAccepted) {
 
 }  // namespace
 }  // namespace ollama_stack::stack
+
+namespace ollama_stack::stack {
+namespace {
+
+TEST(StateFile, ThePythonToolsFileAsksForAMigrationAndIsNotCopiedAside) {
+  TempDir dir;
+  const auto path = dir / ".ollama-stack.json";
+  spit(path, R"({"version": "0.2.0", "extensions": {"enabled": [], "config": {}}})");
+  try {
+    load_state(path);
+    FAIL() << "no error";
+  } catch (const MigrationDueError& error) {
+    EXPECT_THAT(
+        error.what(),
+        StartsWith(path.string() + ": written by the Python ollama-stack 0.2.0 (state schema 0)"));
+    EXPECT_THAT(error.hint(), HasSubstr("ollama-stack migrate"));
+    EXPECT_EQ(error.code(), ExitCode::bad_config);
+  }
+  EXPECT_THAT(dir.entries(), ElementsAre(".ollama-stack.json"));
+}
+
+}  // namespace
+}  // namespace ollama_stack::stack
