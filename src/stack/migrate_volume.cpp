@@ -9,6 +9,7 @@
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/backup.hpp"
+#include "ollama_stack/stack/mcp_volume.hpp"
 #include "ollama_stack/stack/volume_access.hpp"
 #include "ollama_stack/stack/volume_copy.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -33,7 +34,8 @@ std::string volume_key_of(const compose::Project& project, const std::string& se
   std::vector<std::string> keys;
   for (const auto& mount : found->second.volumes)
     if (mount.type == compose::Mount::Type::volume && !mount.source.empty() &&
-        project.volumes.count(mount.source) && !project.volumes.at(mount.source).external)
+        project.volumes.count(mount.source) && !project.volumes.at(mount.source).external &&
+        mount.source != kMcpConfigVolumeKey)  // written from <home>/mcp/config.json, not data
       keys.push_back(mount.source);
   if (keys.size() != 1)
     throw Error(

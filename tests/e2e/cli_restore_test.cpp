@@ -102,10 +102,11 @@ class CliRestoreTest : public ::testing::Test {
   }
 
   size_t pre_restore_copies(const std::string& project) {
-    return test_engine()
-               .list_volumes({{"label", {std::string(labels::kInstallation) + "=" + project}}})
-               .size() -
-           2;
+    size_t copies = 0;
+    for (const auto& volume : test_engine().list_volumes(
+             {{"label", {std::string(labels::kInstallation) + "=" + project}}}))
+      if (volume.name.find("-pre-restore-") != std::string::npos) ++copies;
+    return copies;
   }
 
   // A directory backup of `installation` with its volumes, in the scratch directory.
@@ -155,7 +156,8 @@ TEST_F(CliRestoreTest, ABackupNamingAnotherInstallationOnlyEverWritesThisOnesVol
   ASSERT_EQ(restore.exit_code, 0) << restore.err << restore.out;
   const auto restored = nlohmann::json::parse(restore.out);
   EXPECT_EQ(restored["restored_volumes"],
-            nlohmann::json::array({ours_.project + "_ollama_data", ours_.project + "_webui_data"}));
+            nlohmann::json::array({ours_.project + "_mcp_config", ours_.project + "_ollama_data",
+                                    ours_.project + "_webui_data"}));
   EXPECT_EQ(running(other.project), 3u) << "the other installation's containers were not stopped";
   EXPECT_EQ(files_in(other.project + "_ollama_data"),
             (std::map<std::string, std::string>{{"theirs.txt", "theirs"}}));
