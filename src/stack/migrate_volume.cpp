@@ -74,23 +74,16 @@ std::optional<std::string> local_access_image(Session& session, const VolumeMigr
 std::string pull_service_image(Session& session, const VolumeMigration& item,
                                const VolumeMigrationOptions& options) {
   const std::string reference = session.project().project.services.at(item.service).image;
-  const std::string task = "image:" + reference;
-  if (options.progress) options.progress({task, reference, State::running, "pulling", 0, 0});
-  try {
-    session.engine().pull_image(reference, nullptr, options.cancelled);
-  } catch (const engine::EngineError& error) {
-    if (error.kind() == engine::EngineError::Kind::cancelled) throw Interrupted();
-    if (options.progress) options.progress({task, reference, State::failed, error.what(), 0, 0});
-    throw Error(
-        ExitCode::failed,
-        fmt::format(
-            "copying a volume needs an image on the machine to mount it in (any will do), there is "
-            "none, and {} could not be pulled: {}",
-            reference, error.what()),
-        "pull or load any image (e.g. the stack's: `ollama-stack update`), then run the same "
-        "migrate again");
-  }
-  if (options.progress) options.progress({task, reference, State::done, "pulled", 0, 0});
+  pull_access_image(session.engine(), reference, options.progress, options.cancelled,
+                    [&](const std::string& why) {
+                      return Error(ExitCode::failed,
+                                   fmt::format("copying a volume needs an image on the machine to "
+                                               "mount it in (any will do), there is none, and {} "
+                                               "could not be pulled: {}",
+                                               reference, why),
+                                   "pull or load any image (e.g. the stack's: `ollama-stack "
+                                   "update`), then run the same migrate again");
+                    });
   return reference;
 }
 

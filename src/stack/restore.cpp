@@ -73,24 +73,17 @@ std::string image_for(Session& session, const compose::Project& project, const B
     throw Error(ExitCode::failed,
                 fmt::format("no service image to restore volume {} with", volume.name));
   const std::string reference = it->second.image;
-  const std::string task = "image:" + reference;
-  if (options.progress) options.progress({task, reference, State::running, "pulling", 0, 0});
-  try {
-    session.engine().pull_image(reference, nullptr, options.cancelled);
-  } catch (const engine::EngineError& error) {
-    if (error.kind() == engine::EngineError::Kind::cancelled) throw Interrupted();
-    if (options.progress) options.progress({task, reference, State::failed, error.what(), 0, 0});
-    throw Error(
-        ExitCode::failed,
-        fmt::format(
-            "restoring volume {} needs the image {} of service {} (volumes are written through a "
-            "container of the stack's own image), and it is not on this machine: {}",
-            volume.name, reference, it->first, error.what()),
-        "pull or load that image (or point the image variable in .env at one that is here), then "
-        "run the "
-        "same restore again");
-  }
-  if (options.progress) options.progress({task, reference, State::done, "pulled", 0, 0});
+  pull_access_image(session.engine(), reference, options.progress, options.cancelled,
+                    [&](const std::string& why) {
+                      return Error(
+                          ExitCode::failed,
+                          fmt::format("restoring volume {} needs the image {} of service {} "
+                                      "(volumes are written through a container of the stack's "
+                                      "own image), and it is not on this machine: {}",
+                                      volume.name, reference, it->first, why),
+                          "pull or load that image (or point the image variable in .env at one "
+                          "that is here), then run the same restore again");
+                    });
   return reference;
 }
 

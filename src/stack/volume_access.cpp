@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
 #include "ollama_stack/util/random_bytes.hpp"
@@ -132,5 +133,21 @@ void VolumeAccess::export_tar(const std::function<bool(std::string_view)>& on_da
 }
 
 void VolumeAccess::import_tar(const ByteReader& reader) { client_.put_archive_stream(id_, "/", reader); }
+
+void pull_access_image(engine::Client& client, const std::string& reference,
+                       const ProgressCallback& progress, const std::function<bool()>& cancelled,
+                       const std::function<Error(const std::string& why)>& failure) {
+  using State = ProgressUpdate::State;
+  const std::string task = "image:" + reference;
+  if (progress) progress({task, reference, State::running, "pulling", 0, 0});
+  try {
+    client.pull_image(reference, nullptr, cancelled);
+  } catch (const engine::EngineError& error) {
+    if (error.kind() == engine::EngineError::Kind::cancelled) throw Interrupted();
+    if (progress) progress({task, reference, State::failed, error.what(), 0, 0});
+    throw failure(error.what());
+  }
+  if (progress) progress({task, reference, State::done, "pulled", 0, 0});
+}
 
 }  // namespace ollama_stack::stack

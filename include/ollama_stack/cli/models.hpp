@@ -24,7 +24,6 @@ void register_models_switch(CLI::App& models, Context& context);
 void register_models_unload(CLI::App& models, Context& context);
 
 void add_ollama_url_option(CLI::App& command, std::string& url);
-void add_keep_alive_option(CLI::App& command, std::string& keep_alive);  // load, switch
 // The stack's Ollama (or --ollama-url's).
 stack::OllamaEndpoint find_ollama(Context& context, const std::string& override_url);
 

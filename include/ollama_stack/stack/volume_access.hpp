@@ -8,6 +8,8 @@
 
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/stack/backup_archive.hpp"
+#include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {
 
@@ -43,5 +45,12 @@ class VolumeAccess {
 // `cancelled` says so).
 void copy_volume(engine::Client& client, const std::string& from, const std::string& to, const std::string& image,
                  const std::string& installation, const std::function<bool()>& cancelled);
+
+// Pulls `reference` for access containers when no image of the stack is on the machine, reported
+// as the progress task "image:<reference>". Ctrl-C throws Interrupted; a failed pull throws what
+// `failure` makes of the engine's message.
+void pull_access_image(engine::Client& client, const std::string& reference,
+                       const ProgressCallback& progress, const std::function<bool()>& cancelled,
+                       const std::function<Error(const std::string& why)>& failure);
 
 }  // namespace ollama_stack::stack
