@@ -218,14 +218,15 @@ case "$mode" in
     # A Windows checkout may have CRLF line endings, which bash cannot run.
     find "$dest" -type f -name '*.sh' -exec sed -i 's/\r$//' {} +
     cd "$dest"
-    bash ./install.sh -y
+    # An explicit prefix: the Windows shim calls the binary by this path, whatever PATH holds.
+    bash ./install.sh -y --prefix "$HOME/.local"
     printf '%s\n' "$HOME/.local/bin/ollama-stack" >"$result"
     ;;
   uninstall)
     if [ -f "$dest/install.sh" ]; then
-      bash "$dest/install.sh" --uninstall
+      bash "$dest/install.sh" --uninstall --prefix "$HOME/.local"
     elif [ -f "$source/install.sh" ]; then
-      bash "$source/install.sh" --uninstall
+      bash "$source/install.sh" --uninstall --prefix "$HOME/.local"
     fi
     top=""
     [ ! -f "$marker" ] || top="$(cat "$marker")"

@@ -2,8 +2,10 @@
 # Builds ollama-stack from this checkout and installs the binary (Linux, macOS).
 #
 #   ./install.sh                 install build dependencies (asks first), build Release, install
-#                                to ~/.local/bin
+#                                where the shell already looks: ~/.local/bin when it is on PATH,
+#                                else /usr/local/bin
 #   ./install.sh -y --prefix D   no questions; install to D/bin
+#   ./install.sh --package       build a .deb with cpack and install it with apt (Debian/Ubuntu)
 #   ./install.sh --uninstall     remove exactly what an earlier run installed
 #   ./install.sh --binary PATH   install an already-built binary (no packages, no build)
 #
@@ -23,7 +25,8 @@ UNINSTALL=0
 SKIP_DEPS=0
 PREFIX=""
 BUILD_DIR=""
-BINARY=""
+PACKAGE=0
+BINARY="${OLLAMA_STACK_BINARY:-}"
 JOBS="${JOBS:-}"
 
 say() { printf '==> %s\n' "$*"; }
@@ -40,10 +43,12 @@ Builds ollama-stack (Release) from this checkout and installs the binary.
   1. Installs the build dependencies with the platform's package manager (apt, dnf, pacman or
      Homebrew). It lists what is missing and asks before installing; packages already present
      are skipped. sudo is used only for the package manager, and only when not running as root.
-  2. Configures and builds in a build directory (default: build-release in this checkout).
-  3. Installs the binary to ~/.local/bin (or PREFIX/bin), and its bash, zsh and fish completion
-     (from `ollama-stack completion SHELL`). It says where everything went and whether the bin
-     directory is on your PATH.
+  2. Configures and builds in a build directory (default: build-release in this checkout). A
+     build directory that is already configured is reused as it is (its build type is kept).
+  3. Installs the binary where your shell already looks for commands, so that `ollama-stack`
+     works at once: ~/.local/bin when that is on your PATH, else /usr/local/bin (with sudo when
+     not root). With neither on PATH it installs to ~/.local/bin, says how to add that to PATH,
+     and exits 1. Bash, zsh and fish completion (from `ollama-stack completion SHELL`) go with it.
 
 Every installed file is listed in PREFIX/share/ollama-stack/install-manifest.txt, which
 --uninstall uses to remove exactly those files again. Neither --uninstall nor anything else in
@@ -52,18 +57,23 @@ this script touches your Docker volumes (models, chats) or ~/.ollama-stack.
 Options:
   -y, --yes            Do not ask; install missing packages. Without a terminal to ask on, this
                        is required whenever packages are missing.
-  --prefix DIR         Install to DIR/bin (default: ~/.local, so ~/.local/bin).
+  --prefix DIR         Install to DIR/bin (default: ~/.local or /usr/local, see above).
+  --package            Debian/Ubuntu: build a .deb with cpack (binary, completions, man page)
+                       and install it with apt into /usr, so that `apt remove ollama-stack`
+                       removes it. With --uninstall: remove that package.
   --build-dir DIR      Build directory (default: build-release in this checkout).
   -j, --jobs N         Parallel build jobs (default: $JOBS, else the number of CPUs).
   --skip-deps          Do not check or install build dependencies.
   --binary PATH        Install this already-built ollama-stack instead of building one (implies
-                       --skip-deps; used by the test suite).
-  --uninstall          Remove what an earlier run installed into the prefix, then stop.
+                       --skip-deps; the test suite uses it). Also: OLLAMA_STACK_BINARY=PATH.
+  --uninstall          Remove what earlier runs installed (in ~/.local and /usr/local, or in
+                       --prefix DIR), then stop.
   -h, --help           Show this help.
 
 Examples:
-  ./install.sh && ollama-stack version
+  ./install.sh && ollama-stack start
   ./install.sh -y --prefix /opt/ollama-stack
+  ./install.sh --package
   ./install.sh --uninstall
   ./install.sh -y --prefix /tmp/try --binary build/ollama-stack
 EOF
@@ -76,6 +86,7 @@ while (($#)); do
     -y | --yes) ASSUME_YES=1 ;;
     --uninstall) UNINSTALL=1 ;;
     --skip-deps) SKIP_DEPS=1 ;;
+    --package) PACKAGE=1 ;;
     --prefix)
       (($# >= 2)) || die "--prefix needs a directory, e.g. --prefix ~/.local"
       PREFIX="$2"; shift ;;
@@ -111,37 +122,58 @@ absolute_path() {
   esac
 }
 
+on_path() {
+  case ":${PATH:-}:" in *":$1:"* | *":$1/:"*) return 0 ;; esac
+  return 1
+}
+
+# set_prefix DIR: the prefix and every path derived from it.
+# In the user's own ~/.local, completion goes where bash-completion and fish look for a user's
+# completions; elsewhere it stays inside the prefix (bash-completion also looks in
+# <dir of the command>/../share/bash-completion/completions, /usr/local/share is in every
+# shell's default search path). zsh: a file named _ollama-stack in a directory of $fpath.
+set_prefix() {
+  PREFIX="$1"
+  BIN_DIR="$PREFIX/bin"
+  SHARE_DIR="$PREFIX/share/$PROGRAM"
+  MANIFEST="$SHARE_DIR/$MANIFEST_NAME"
+  if [[ "$PREFIX" == "${HOME:-}/.local" ]]; then
+    COMPLETION_DIR="${BASH_COMPLETION_USER_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion}/completions"
+    FISH_COMPLETION_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions"
+  else
+    COMPLETION_DIR="$PREFIX/share/bash-completion/completions"
+    FISH_COMPLETION_DIR="$PREFIX/share/fish/vendor_completions.d"
+  fi
+  ZSH_COMPLETION_DIR="$PREFIX/share/zsh/site-functions"
+  MANIFEST_LINES=()
+}
+
+# Without --prefix, install where the shell that runs `./install.sh && ollama-stack start`
+# already looks (PATH is inherited from it): the user's ~/.local/bin when it is on PATH (no sudo),
+# else /usr/local/bin, which every Debian/Ubuntu PATH holds for root and for users alike.
 DEFAULT_PREFIX=0
+ON_PATH=1
 if [[ -z "$PREFIX" ]]; then
   [[ -n "${HOME:-}" ]] || die "HOME is not set; pass --prefix DIR"
-  PREFIX="$HOME/.local"
   DEFAULT_PREFIX=1
+  if on_path "$HOME/.local/bin"; then
+    PREFIX="$HOME/.local"
+  elif on_path /usr/local/bin; then
+    PREFIX=/usr/local
+  else
+    PREFIX="$HOME/.local"
+    ON_PATH=0
+  fi
 fi
 PREFIX="$(absolute_path "$PREFIX")"
 PREFIX="${PREFIX%/}"
 [[ -n "$PREFIX" ]] || die "--prefix / is not allowed; use --prefix /usr/local or similar"
+set_prefix "$PREFIX"
 BUILD_DIR="$(absolute_path "${BUILD_DIR:-$ROOT/build-release}")"
 if [[ -z "$JOBS" ]]; then
   JOBS="$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)"
 fi
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "--jobs must be a positive number, not \"$JOBS\""
-
-BIN_DIR="$PREFIX/bin"
-SHARE_DIR="$PREFIX/share/$PROGRAM"
-MANIFEST="$SHARE_DIR/$MANIFEST_NAME"
-# The default prefix is the user's own: completion goes where bash-completion looks for a user's
-# completions. With --prefix it stays inside the prefix (bash-completion also looks in
-# <dir of the command>/../share/bash-completion/completions).
-# zsh: a file named _ollama-stack in a directory of $fpath; fish: the user's completions directory
-# (always read), or a prefix's vendor_completions.d.
-if ((DEFAULT_PREFIX)); then
-  COMPLETION_DIR="${BASH_COMPLETION_USER_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion}/completions"
-  FISH_COMPLETION_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions"
-else
-  COMPLETION_DIR="$PREFIX/share/bash-completion/completions"
-  FISH_COMPLETION_DIR="$PREFIX/share/fish/vendor_completions.d"
-fi
-ZSH_COMPLETION_DIR="$PREFIX/share/zsh/site-functions"
 
 IS_ROOT=0
 [[ "$(id -u)" -eq 0 ]] && IS_ROOT=1
@@ -157,11 +189,12 @@ nearest_existing_dir() {
 }
 decide_prefix_sudo() {
   local existing
+  PREFIX_SUDO=""
   existing="$(nearest_existing_dir "$PREFIX")"
   if [[ -w "$existing" && ( ! -d "$BIN_DIR" || -w "$BIN_DIR" ) ]]; then return; fi
   ((IS_ROOT)) && return
   command -v sudo >/dev/null 2>&1 ||
-    die "$existing is not writable and sudo is not available; choose another --prefix (default ~/.local)"
+    die "$existing is not writable and sudo is not available; run as root, or choose a --prefix you can write (e.g. --prefix ~/.local, with ~/.local/bin added to your PATH)"
   warn "$existing is not writable by $(id -un); sudo will be used to write into $PREFIX"
   PREFIX_SUDO="sudo"
 }
@@ -169,8 +202,7 @@ in_prefix() { if [[ -n "$PREFIX_SUDO" ]]; then sudo "$@"; else "$@"; fi; }
 
 # Manifest lines: "dir PATH" for a directory this script created, "file PATH" for a file it
 # installed. Re-runs keep earlier lines, so directories created by the first run are still
-# removed (when empty) by --uninstall.
-MANIFEST_LINES=()
+# removed (when empty) by --uninstall. set_prefix empties MANIFEST_LINES.
 manifest_add() {
   local line="$1" existing
   for existing in ${MANIFEST_LINES[@]+"${MANIFEST_LINES[@]}"}; do
@@ -224,14 +256,9 @@ manifest_write() {
 
 # --- uninstall -----------------------------------------------------------------------------
 
-uninstall() {
-  if [[ ! -f "$MANIFEST" ]]; then
-    if [[ -e "$BIN_DIR/$PROGRAM" ]]; then
-      die "$BIN_DIR/$PROGRAM exists but $MANIFEST does not, so this script did not install it; remove it yourself if it is yours"
-    fi
-    say "nothing to uninstall: no $MANIFEST (was it installed with another --prefix?)"
-    return 0
-  fi
+# Removes the files listed in the current prefix's manifest, and the directories this script
+# created there when they are empty.
+uninstall_prefix() {
   decide_prefix_sudo
   manifest_load
   local line path removed=0 dirs=()
@@ -258,15 +285,32 @@ uninstall() {
       say "removed empty directory $path"
     fi
   done <<<"$sorted"
-  if ((removed == 1)); then say "uninstalled (1 file)"; else say "uninstalled ($removed files)"; fi
-  note "Kept: your settings and state in ~/.ollama-stack (or \$OLLAMA_STACK_HOME), the Docker"
-  note "volumes holding models and chats, and the build directory $BUILD_DIR."
+  if ((removed == 1)); then say "uninstalled from $PREFIX (1 file)"; else say "uninstalled from $PREFIX ($removed files)"; fi
 }
 
-if ((UNINSTALL)); then
-  uninstall
-  exit 0
-fi
+# Without --prefix: every default prefix that holds a manifest of ours.
+uninstall() {
+  local candidates=("$PREFIX") candidate found=0
+  ((DEFAULT_PREFIX)) && candidates=("$HOME/.local" /usr/local)
+  for candidate in "${candidates[@]}"; do
+    set_prefix "$candidate"
+    [[ -f "$MANIFEST" ]] || continue
+    uninstall_prefix
+    found=1
+  done
+  if ((found == 0)); then
+    for candidate in "${candidates[@]}"; do
+      [[ ! -e "$candidate/bin/$PROGRAM" ]] ||
+        die "$candidate/bin/$PROGRAM exists but no install manifest is beside it, so this script did not install it; remove it yourself if it is yours (or \`apt remove $PROGRAM\` for the package)"
+    done
+    say "nothing to uninstall: no $MANIFEST_NAME under ${candidates[*]} (was it installed with another --prefix?)"
+    return 0
+  fi
+  local kept="the Docker volumes holding models and chats"
+  [[ ! -d "$BUILD_DIR" ]] || kept+=", and the build directory $BUILD_DIR"
+  note "Kept: your settings and state in ~/.ollama-stack (or \$OLLAMA_STACK_HOME),"
+  note "$kept."
+}
 
 # --- build dependencies --------------------------------------------------------------------
 
@@ -405,8 +449,57 @@ ensure_dependencies() {
   install_packages "${missing[@]}"
 }
 
-# Before the long build: can we write the prefix, and do we need sudo for it?
-decide_prefix_sudo
+# --- package (Debian/Ubuntu) ----------------------------------------------------------------
+
+package_installed_by_dpkg() { dpkg-query -W -f='${Status}' "$PROGRAM" 2>/dev/null | grep -q "ok installed"; }
+
+uninstall_package() {
+  if package_installed_by_dpkg; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y "$PROGRAM"
+    say "removed the $PROGRAM package"
+  else
+    say "nothing to uninstall: the $PROGRAM package is not installed"
+  fi
+}
+
+# Packs the build with cpack (see cmake/packaging.cmake) and installs the .deb with apt, which
+# resolves its dependencies (found by dpkg-shlibdeps from the libraries the binary links).
+build_and_install_package() {
+  local package_dir="$BUILD_DIR/packages" debs deb
+  rm -f "$package_dir/${PROGRAM}_"*.deb
+  say "packing the .deb (cpack) into $package_dir"
+  (cd "$BUILD_DIR" && cpack -G DEB -B "$package_dir" >/dev/null) ||
+    die "cpack failed (run \`cpack -G DEB\` in $BUILD_DIR to see why)"
+  debs=("$package_dir/${PROGRAM}_"*.deb)
+  deb="${debs[0]}"
+  [[ -f "$deb" ]] || die "cpack finished but left no ${PROGRAM}_*.deb in $package_dir"
+  say "installing $deb with apt"
+  # --reinstall: the same version built again must still replace the installed files.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall "$deb" ||
+    die "apt could not install $deb (see its messages above)"
+  local found
+  found="$(command -v "$PROGRAM" 2>/dev/null || true)"
+  if [[ "$found" != "/usr/bin/$PROGRAM" ]]; then
+    warn "\`$PROGRAM\` on your PATH is ${found:-nothing}, not the package's /usr/bin/$PROGRAM; ./install.sh --uninstall removes an earlier install"
+  fi
+  say "done: the $PROGRAM package is installed (\`apt remove $PROGRAM\` or ./install.sh --uninstall --package removes it)"
+}
+
+if ((PACKAGE)); then
+  [[ "$PKG_MANAGER" == apt ]] || die "--package builds a .deb for Debian/Ubuntu (apt); on this system run ./install.sh without it"
+  [[ -z "$BINARY" ]] || die "--package packs a build directory; it cannot take --binary (or OLLAMA_STACK_BINARY)"
+  ((DEFAULT_PREFIX)) || die "--package installs into /usr; it cannot take --prefix"
+fi
+
+if ((UNINSTALL)); then
+  if ((PACKAGE)); then uninstall_package; else uninstall; fi
+  exit 0
+fi
+
+if ((PACKAGE == 0)); then
+  # Before the long build: can we write the prefix, and do we need sudo for it?
+  decide_prefix_sudo
+fi
 
 if [[ -n "$BINARY" ]]; then
   BUILT="$(absolute_path "$BINARY")"
@@ -431,9 +524,20 @@ if [[ "$PKG_MANAGER" == brew ]]; then
   [[ -z "$brew_prefixes" ]] || CMAKE_ARGS+=("-DCMAKE_PREFIX_PATH=$brew_prefixes")
 fi
 
-say "configuring (Release) in $BUILD_DIR"
-cmake -S "$ROOT" -B "$BUILD_DIR" "${CMAKE_ARGS[@]}" >/dev/null ||
-  die "configuring failed (see the CMake messages above); a missing package is the usual cause"
+# A build directory that is already configured is reused as it is: reconfiguring it as Release
+# without tests would throw away a developer's (or the test suite's) build.
+CACHE="$BUILD_DIR/CMakeCache.txt"
+if [[ -f "$CACHE" ]]; then
+  configured_source="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$CACHE")"
+  [[ "$configured_source" -ef "$ROOT" ]] ||
+    die "$BUILD_DIR is the build directory of ${configured_source:-another checkout}, not of $ROOT; choose another --build-dir"
+  configured_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$CACHE")"
+  say "reusing the build directory $BUILD_DIR (${configured_type:-no build type}, as configured there)"
+else
+  say "configuring (Release) in $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" "${CMAKE_ARGS[@]}" >/dev/null ||
+    die "configuring failed (see the CMake messages above); a missing package is the usual cause"
+fi
 say "building with $JOBS jobs (this takes a few minutes)"
 cmake --build "$BUILD_DIR" --target "$PROGRAM" -j "$JOBS" ||
   die "the build failed (see the compiler messages above)"
@@ -449,6 +553,11 @@ if ((status != 0)); then
 fi
 
 # --- install -------------------------------------------------------------------------------
+
+if ((PACKAGE)); then
+  build_and_install_package
+  exit 0
+fi
 
 manifest_load
 install_file "$BUILT" "$BIN_DIR/$PROGRAM" 0755
@@ -473,8 +582,10 @@ if "$BUILT" --help 2>/dev/null | grep -Eq '^[[:space:]]+completion([[:space:]]|$
   install_completion bash "$COMPLETION_DIR/$PROGRAM" bash
   install_completion zsh "$ZSH_COMPLETION_DIR/_$PROGRAM" zsh
   install_completion fish "$FISH_COMPLETION_DIR/$PROGRAM.fish" fish
-  note "bash and fish load completion in new shells; for zsh add this before compinit in ~/.zshrc:"
-  note "  fpath=($ZSH_COMPLETION_DIR \$fpath)"
+  if [[ "$PREFIX" != /usr/local ]]; then  # /usr/local/share/zsh/site-functions is on zsh's default fpath
+    note "bash and fish load completion in new shells; for zsh add this before compinit in ~/.zshrc:"
+    note "  fpath=($ZSH_COMPLETION_DIR \$fpath)"
+  fi
 else
   note "(this version has no \`completion\` command yet, so no shell completion was installed)"
 fi
@@ -484,22 +595,24 @@ uninstall_command="./install.sh --uninstall"
 ((DEFAULT_PREFIX)) || uninstall_command+=" --prefix $PREFIX"
 note "installed files are listed in $MANIFEST; \`$uninstall_command\` removes them"
 
-case ":${PATH:-}:" in
-  *":$BIN_DIR:"* | *":$BIN_DIR/:"*)
-    say "done: run \`$PROGRAM version\` to check that it reaches your Docker Engine" ;;
-  *)
-    shell_rc="$HOME/.profile"
-    case "${SHELL:-}" in
-      */zsh) shell_rc="$HOME/.zshrc" ;;
-      */bash) if [[ "$OS" == Darwin ]]; then shell_rc="$HOME/.bash_profile"; else shell_rc="$HOME/.bashrc"; fi ;;
-      */fish) shell_rc="" ;;
-    esac
-    warn "$BIN_DIR is not on your PATH, so \`$PROGRAM\` will not be found by name."
-    if [[ -n "$shell_rc" ]]; then
-      note "Add this line to $shell_rc and open a new terminal:"
-      note "  export PATH=\"$BIN_DIR:\$PATH\""
-    else
-      note "Run once in fish:  fish_add_path $BIN_DIR"
-    fi
-    note "Until then run it as $BIN_DIR/$PROGRAM (e.g. $BIN_DIR/$PROGRAM version)." ;;
+if on_path "$BIN_DIR"; then
+  say "done: run \`$PROGRAM start\` (or \`$PROGRAM version\` to check that it reaches your Docker Engine)"
+  exit 0
+fi
+shell_rc="$HOME/.profile"
+case "${SHELL:-}" in
+  */zsh) shell_rc="$HOME/.zshrc" ;;
+  */bash) if [[ "$OS" == Darwin ]]; then shell_rc="$HOME/.bash_profile"; else shell_rc="$HOME/.bashrc"; fi ;;
+  */fish) shell_rc="" ;;
 esac
+warn "$BIN_DIR is not on your PATH, so \`$PROGRAM\` will not be found by name."
+if [[ -n "$shell_rc" ]]; then
+  note "Add this line to $shell_rc and open a new terminal:"
+  note "  export PATH=\"$BIN_DIR:\$PATH\""
+else
+  note "Run once in fish:  fish_add_path $BIN_DIR"
+fi
+note "Until then run it as $BIN_DIR/$PROGRAM (e.g. $BIN_DIR/$PROGRAM start)."
+# Chosen by us, not by --prefix: neither ~/.local/bin nor /usr/local/bin is on PATH, so the
+# command after `./install.sh &&` would fail with "command not found"; stop it here instead.
+((ON_PATH)) || die "installed, but neither ~/.local/bin nor /usr/local/bin is on your PATH ($PATH); add one as shown above"

@@ -203,6 +203,10 @@ if [[ -x "$ROOT/bench/backup_rss.sh" ]]; then
   "$ROOT/bench/backup_rss.sh" "$BIN"
 fi
 
+say "peak RSS of logs over a 50 MB log, beside docker logs"
+LOGS_RSS_OK=1
+"$ROOT/bench/logs_rss.sh" "$BIN" 50 || LOGS_RSS_OK=0
+
 say "micro-benchmarks"
 "$BUILD_DIR/bench/micro_benchmarks" --benchmark_min_time=0.2
 
@@ -228,6 +232,8 @@ check "stop wall (ms) <= 1.15 x floor down (ms)" "${R[stop (2) wall_ms]}" "<=" \
   "$(awk -v f="${R[floor down wall_ms]}" 'BEGIN { print 1.15 * f }')"
 check "--version wall (ms) <= 5" "${R[ollama-stack --version wall_ms]}" "<=" 5
 check "--help wall (ms) <= 5" "${R[ollama-stack --help wall_ms]}" "<=" 5
+if ((LOGS_RSS_OK)); then echo "PASS  logs peak RSS <= 2 x docker logs peak RSS (50 MB log; figures above)"
+else echo "FAIL  logs peak RSS <= 2 x docker logs peak RSS (50 MB log; figures above)"; FAILED=1; fi
 echo "Growth (not targets): start 10/3 services $(printf %.2f "${R[start, 10 services/start, 3 services ratio]}")x," \
   "status 10/3 $(printf %.2f "${R[status --json, 10 services/status --json, 3 services ratio]}")x," \
   "status 30/3 $(printf %.2f "${R[status --json, 30 services/status --json, 3 services (2) ratio]}")x"

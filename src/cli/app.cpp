@@ -9,6 +9,7 @@
 
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/printable.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -22,8 +23,9 @@ void configure_logging(Context& context) {
 }
 
 int report(Context& context, ExitCode code, const std::string& message, const std::string& hint) {
-  context.err() << "ollama-stack: error: " << message << "\n";
-  if (!hint.empty()) context.err() << "  hint: " << hint << "\n";
+  // Messages quote files and engine answers: their control bytes are shown, never obeyed.
+  context.err() << "ollama-stack: error: " << util::printable(message, "\n\t") << "\n";
+  if (!hint.empty()) context.err() << "  hint: " << util::printable(hint, "\n\t") << "\n";
   if (context.json) {
     nlohmann::json document{{"schema_version", 1},
                             {"error", {{"message", message}, {"hint", hint}, {"exit_code", static_cast<int>(code)}}}};
@@ -66,7 +68,9 @@ void build_command_tree(CLI::App& app, Context& context) {
   register_restore(app, context);
   register_uninstall(app, context);
   register_update(app, context);
+  register_migrate(app, context);
   register_extensions(app, context);
+  register_man_page(app, context);
 }
 
 int run(const std::vector<std::string>& args, Context& context) {

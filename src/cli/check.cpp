@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/platform_json.hpp"
 #include "ollama_stack/cli/text_width.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/checks.hpp"
@@ -45,9 +46,14 @@ nlohmann::json to_json(const stack::CheckReport& report, const engine::Endpoint&
     checks.push_back({{"id", check.id}, {"name", check.name}, {"status", stack::to_string(check.status)},
                       {"message", check.message}, {"fix", check.fix}});
   }
+  nlohmann::json platform = platform_json(report.platform);
+  platform["facts"] = platform_facts_json(report.platform_facts);
   return with_schema_version({{"ok", report.ok()},
                               {"endpoint", endpoint_json(endpoint)},
-                              {"checks", checks}, {"fixed", report.fixed}, {"fix_errors", report.fix_failures}});
+                              {"platform", platform},
+                              {"checks", checks},
+                              {"fixed", report.fixed},
+                              {"fix_errors", report.fix_failures}});
 }
 
 void render_human(Context& context, const stack::CheckReport& report) {
@@ -104,7 +110,9 @@ void register_check(CLI::App& app, Context& context) {
   command->add_flag("--fix", options->fix,
                     "Repair what is safe to repair first: create the home and its missing files, generate a "
                     "missing WEBUI_SECRET_KEY (an existing one is kept)");
-  command->add_option("--platform", options->platform, "cpu, nvidia, apple or auto (default: auto)")
+  command
+      ->add_option("--platform", options->platform,
+                   "cpu, nvidia, amd, apple or auto (default: detect from the engine)")
       ->capture_default_str();
   command->callback([&context, options] { run_check(context, *options); });
 }

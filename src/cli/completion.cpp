@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ollama_stack/cli/verbs.hpp"
+#include "ollama_stack/stack/platform.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -71,7 +72,7 @@ void walk(const CLI::App& app, const std::string& path, const std::vector<std::s
 CompletionModel completion_model(const CLI::App& root) {
   CompletionModel model;
   walk(root, "", {}, model);
-  model.option_choices["--platform"] = {"auto", "cpu", "nvidia", "apple"};
+  model.option_choices["--platform"] = stack::platform_choices();
   for (const char* name : {"--home", "--compose-dir"})
     if (std::find(model.value_options.begin(), model.value_options.end(), name) !=
         model.value_options.end())

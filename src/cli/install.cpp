@@ -27,8 +27,7 @@ std::vector<std::string> paths(const std::vector<std::filesystem::path>& list) {
 void run_install(Context& context, const InstallOptions& options) {
   context.json = options.json;
   const stack::HomeLayout home{context.home()};
-  std::filesystem::create_directories(home.root);
-  auto lock = stack::lock_stack(home, "install", std::chrono::seconds(30), nullptr);
+  auto lock = stack::lock_stack(home, "install", std::chrono::seconds(30), nullptr);  // creates the home
   stack::EnsureHomeOptions ensure_options;
   ensure_options.force = options.force;
   auto result = stack::ensure_home(home.root, ensure_options);

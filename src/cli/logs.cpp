@@ -1,6 +1,6 @@
-// `ollama-stack logs [SERVICE...] [-f] [--tail N] [--since T] [--until T] [-t] [--no-prefix]
-// [--json]`: the stack's container logs, several services merged in time order, prefixed like
-// docker compose.
+// `ollama-stack logs [SERVICE...] [-f] [--tail N] [--since T] [--until T] [--level L] [-t]
+// [--no-prefix] [--json]`: the stack's container logs, several services merged in time order,
+// prefixed like docker compose.
 //
 // Exit codes: 0 (also after Ctrl-C ends -f: following until interrupted is the normal use),
 // 130 when Ctrl-C interrupts a fetch without -f (the output is incomplete), 2 for a bad argument
@@ -19,6 +19,7 @@
 #include "ollama_stack/cli/log_render.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/log_level.hpp"
 #include "ollama_stack/util/cancel.hpp"
 
 namespace ollama_stack::cli {
@@ -30,6 +31,7 @@ struct LogsOptions {
   std::string tail = "all";
   std::string since;
   std::string until;
+  std::string level;  // --level: only lines at this level or above
   bool timestamps = false;
   bool no_prefix = false;
   bool json = false;
@@ -74,6 +76,9 @@ std::vector<std::string> known_services(stack::Session& session) {
 void run_logs(Context& context, const LogsOptions& options) {
   context.json = options.json;
   const auto log_options = engine_options(options);  // usage errors before any engine call
+  const auto min_level = options.level.empty()
+                             ? std::nullopt
+                             : std::optional(stack::parse_log_level_argument(options.level));
   auto session = context.session();
   const auto project = session.project_name();
   const auto targets =
@@ -88,9 +93,14 @@ void run_logs(Context& context, const LogsOptions& options) {
                                 .prefix_width = log_prefix_width(shown)};
   JsonLinesWriter json_lines(context.out());
   auto& out = context.out();
+  stack::LogLevelTracker levels;  // emit is called one line at a time, in each container's order
   auto emit = [&](const stack::LogLine& line) {
+    const auto level = levels.level_of(line.container, line.text);
+    if (min_level && level < *min_level) return;
     if (options.json) {
-      json_lines.write(log_line_json(line));
+      auto object = log_line_json(line);
+      object["level"] = stack::log_level_name(level);
+      json_lines.write(object);
     } else {
       out << render_log_line(line, render);
       if (options.follow) out.flush();
@@ -105,11 +115,11 @@ void run_logs(Context& context, const LogsOptions& options) {
     if (!failures.empty()) throw_failures(failures);
     return;  // every followed container stopped, or Ctrl-C: both are a normal end
   }
-  const auto result = stack::fetch_logs(session.engine(), targets, log_options, cancelled);
-  if (cancel_requested()) throw Interrupted();
-  for (const auto& line : result.lines) emit(line);
+  // Streamed: lines are printed as they are placed in time order, so memory stays flat.
+  const auto failures = stack::fetch_logs(session.engine(), targets, log_options, emit, cancelled);
   out.flush();
-  if (!result.failures.empty()) throw_failures(result.failures);
+  if (cancel_requested()) throw Interrupted();
+  if (!failures.empty()) throw_failures(failures);
 }
 
 }  // namespace
@@ -131,6 +141,10 @@ void register_logs(CLI::App& app, Context& context) {
                       "Only lines since T: RFC 3339 (2024-01-02T15:04:05Z), Unix seconds, or a "
                       "duration ago (10m, 1h30m)");
   command->add_option("--until", options->until, "Only lines before T (same forms as --since)");
+  command->add_option(
+      "--level", options->level,
+      "Only lines at this level or above: debug, info, warn, error (a line without a level, "
+      "such as a traceback, has the level of the line before it)");
   command->add_flag("-t,--timestamps", options->timestamps,
                     "Show each line's time (RFC 3339, nanoseconds)");
   command->add_flag("--no-prefix", options->no_prefix, "Do not prefix lines with the service name");

@@ -43,9 +43,11 @@ void render(Context& context, const stack::RestoreResult& result, const RestoreV
                                                    {"restored_files", result.restored_files},
                                                    {"restored_volumes", result.restored_volumes},
                                                    {"was_running", result.was_running},
-                                                   {"restarted", result.was_running}}));
+                                                   {"restarted", result.was_running},
+                                                   {"warnings", result.warnings}}));
     return;
   }
+  for (const auto& warning : result.warnings) context.err() << "warning: " << warning << "\n";
   if (result.validated_only) {
     context.out() << fmt::format("Backup {} is valid: {} files and {} volumes match their checksums (made {} for {}).\n",
                                  options.path, manifest.files.size(), manifest.volumes.size(), manifest.created_at,
@@ -86,7 +88,6 @@ void run_restore(Context& context, const RestoreVerbOptions& options) {
     render(context, stack::restore_backup(session, options.path, restore), options);
     return;
   }
-  std::filesystem::create_directories(session.home().root);  // uninstall --remove-config may have removed it
   auto lock = lock_stack_for(context, session, "restore", options.lock_timeout);
   auto result = stack::restore_backup(session, options.path, restore);
   progress.finish();
@@ -103,7 +104,7 @@ void register_restore(CLI::App& app, Context& context) {
   command->add_flag("--validate-only", options->validate_only, "Only check the manifest and every checksum; change nothing");
   command->add_flag("--force", options->force, "Stop a running stack without asking");
   command->add_option("--timeout", options->timeout, "Seconds to wait for health when restarting (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_seconds(1));
   add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#restore)");
   command->callback([&context, options] { run_restore(context, *options); });

@@ -8,12 +8,14 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
+#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/tool_servers.hpp"
 #include "ollama_stack/util/cancel.hpp"
 
 namespace ollama_stack::cli {
@@ -63,8 +65,8 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
 void run_start(Context& context, const StartVerbOptions& options, bool restart) {
   context.json = options.json;
   auto session = context.session(options.platform);
-  stack::ensure_home(session.home().root);
   auto lock = lock_stack_for(context, session, restart ? "restart" : "start", options.lock_timeout);
+  stack::ensure_home(session.home().root);  // only under the lock: a concurrent uninstall may be removing it
   ProgressSink progress(context, !options.json && !context.global.quiet);
   for (const auto& warning : session.platform().warnings) context.err() << "warning: " << warning << "\n";
   // Compose keys accepted but ignored (file:line), unset variables, obsolete keys.
@@ -79,6 +81,10 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
     stop_options.progress = progress.callback();
     stack::stop_stack(session, stop_options);
   }
+  // The MCP config lists what will run before the core starts, so Open WebUI is created once with
+  // its final tool servers (a corrupt or empty config stops the start here, nothing changed).
+  stack::write_wired_config(session, options.no_extensions ? std::vector<stack::WiredServer>{}
+                                                           : stack::planned_wired_servers(session));
   stack::StartOptions start_options;
   start_options.wait = !options.no_wait;
   start_options.timeout = std::chrono::seconds(options.timeout);
@@ -99,17 +105,27 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
     extensions = stack::start_enabled_extensions(session, extension_start);
   }
   progress.finish();
+  if (!options.no_wait) {
+    // Open WebUI may keep a list an admin saved: then say what to add there.
+    if (const auto tools = stack::tool_servers_report(session); !tools.fix.empty())
+      context.err() << "warning: " << tools.fix << "\n";
+  }
   auto pulled = pull_after_start(context, session, options.pull, options.json);
   render_start(context, result, options.json, restart, pulled, extensions);
 }
 
 void add_start_options(CLI::App& command, StartVerbOptions& options) {
-  command.add_option("--platform", options.platform, "cpu, nvidia, apple or auto (default: detect)")
-      ->check(CLI::IsMember({"auto", "cpu", "nvidia", "apple"}));
+  command
+      .add_option("--platform", options.platform,
+                  "cpu, nvidia, amd, apple or auto (default: detect from the engine)")
+      ->check(CLI::IsMember(stack::platform_choices()));
   command.add_flag("--update", options.update, "Pull the newest images first and recreate what changed");
   command.add_flag("--no-wait", options.no_wait, "Return once the containers are started, without waiting for health");
-  command.add_option("--timeout", options.timeout, "Seconds to wait for every service to be healthy (default 300)")
-      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--timeout", options.timeout,
+                  "Seconds to wait for every service to be healthy (default 600: a first start of "
+                  "Open WebUI runs migrations and downloads models)")
+      ->check(whole_seconds(1));
   add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");

@@ -1,9 +1,13 @@
 // `ollama-stack status`: one row per service, as a table, as JSON, or redrawn with --watch.
+#include "ollama_stack/stack/status.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -11,12 +15,13 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/platform_json.hpp"
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/status.hpp"
+#include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -27,6 +32,7 @@ struct StatusOptions {
   bool json = false;
   bool watch = false;
   bool no_stats = false;
+  bool extensions_only = false;  // --extensions
   double interval = 2.0;
 };
 
@@ -42,7 +48,9 @@ std::optional<stack::ExtensionsOverview> extensions_of(stack::Session& session, 
   }
 }
 
-nlohmann::json status_json(const stack::StackStatus& status, const std::optional<stack::ExtensionsOverview>& extensions) {
+nlohmann::json status_json(const stack::StackStatus& status,
+                           const std::optional<stack::ExtensionsOverview>& extensions,
+                           const std::optional<stack::PlatformDecision>& platform) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& service : status.services) {
     nlohmann::json ports = nlohmann::json::array();
@@ -63,15 +71,20 @@ nlohmann::json status_json(const stack::StackStatus& status, const std::optional
                         {"uptime_seconds", optional_json(service.uptime_seconds)},
                         {"image", service.image}});
   }
-  return with_schema_version({{"project", status.project},
-                              {"running", status.running},
-                              {"healthy", status.healthy},
-                              {"services", services},
-                              {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
-                              {"warnings", status.warnings}});
+  return with_schema_version(
+      {{"project", status.project},
+       {"running", status.running},
+       {"platform", platform ? platform_json(*platform) : nlohmann::json(nullptr)},
+       {"healthy", status.healthy},
+       {"services", services},
+       {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
+       {"tool_servers",
+        extensions ? tool_servers_json(extensions->tools) : nlohmann::json(nullptr)},
+       {"warnings", status.warnings}});
 }
 
-std::string render_table(Context& context, const stack::StackStatus& status) {
+std::string render_table(Context& context, const stack::StackStatus& status,
+                         const std::optional<stack::PlatformDecision>& platform) {
   const auto caps = context.caps_out();
   Style style(caps);
   std::ostringstream out;
@@ -102,10 +115,58 @@ std::string render_table(Context& context, const stack::StackStatus& status) {
                    service.image.empty() ? "-" : service.image});
   }
   table.render(out, caps);
+  if (platform) out << "platform: " << stack::describe(*platform) << "\n";
   for (const auto& service : status.services)
     if (service.health != "healthy" && !service.reason.empty())
       out << fmt::format("{}: {}\n", service.name, service.reason);
   return out.str();
+}
+
+// --watch: `frame()` drawn every --interval seconds until Ctrl-C.
+void watch(Context& context, const StatusOptions& options,
+           const std::function<std::string()>& frame) {
+  const bool tty = context.caps_out().is_tty;
+  while (!cancel_requested()) {
+    const auto text = frame();
+    if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
+    context.out() << text;
+    if (!tty) context.out() << "\n";
+    context.out().flush();
+    for (int i = 0; i < static_cast<int>(options.interval * 10) && !cancel_requested(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// --extensions: only the extensions' table; a failure to read them is the command's failure.
+std::string render_extensions_only(Context& context, const stack::ExtensionsOverview& overview) {
+  const auto table = render_extension_statuses(context, overview);
+  if (table.empty())
+    return "No extension is enabled or running. `ollama-stack extensions list` shows the installed "
+           "ones.\n";
+  return table.substr(1);  // without the blank line that separates it from the services' table
+}
+
+// 4 when an enabled extension is not running or not healthy, else 0.
+int extensions_exit_code(const stack::ExtensionsOverview& overview) {
+  for (const auto& extension : overview.extensions)
+    if (extension.enabled &&
+        (!extension.running || (!extension.health.empty() && extension.health != "healthy")))
+      return static_cast<int>(ExitCode::unhealthy);
+  return 0;
+}
+
+void run_extensions_status(Context& context, stack::Session& session,
+                           const StatusOptions& options) {
+  auto overview = [&] { return stack::extensions_overview(session, {.health = true}); };
+  if (options.watch && !options.json)
+    return watch(context, options, [&] { return render_extensions_only(context, overview()); });
+  const auto extensions = overview();
+  if (options.json)
+    write_json(context.out(),
+               with_schema_version({{"extensions", extension_statuses_json(extensions)}}));
+  else
+    context.out() << render_extensions_only(context, extensions);
+  if (int code = extensions_exit_code(extensions); code != 0) throw ExitWith(code);
 }
 
 int exit_code_of(const stack::StackStatus& status) {
@@ -113,42 +174,49 @@ int exit_code_of(const stack::StackStatus& status) {
   return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
 }
 
-// The platform the stack was last started on: status describes what runs, and detecting it again
-// costs an engine /info call (10-20 ms) on every status. Read without load_state()'s handling of
-// a corrupt file: status must not write anything.
-std::string last_started_platform(const Context& context) {
-  std::ifstream in(stack::HomeLayout{context.home()}.state_file());
-  const auto state = nlohmann::json::parse(in, nullptr, false);
-  if (state.is_object() && state.contains("platform") && state["platform"].is_string() &&
-      stack::parse_platform(state["platform"].get<std::string>()))
-    return state["platform"].get<std::string>();
-  return "auto";
+// What the last start chose, from the state file: status describes what runs, and detecting it
+// again costs an engine /info call (10-20 ms) on every status. Read without load_state()'s
+// handling of a corrupt file: status must not write anything.
+std::optional<stack::PlatformDecision> last_started_platform(const Context& context) {
+  const auto path = stack::HomeLayout{context.home()}.state_file();
+  std::ifstream in(path);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  try {
+    auto state = stack::state_from_json(json, path.string(), text);
+    if (state.last_start) return stack::recorded_decision(*state.last_start);
+  } catch (const Error&) {
+  }
+  return std::nullopt;
 }
 
 void run_status(Context& context, const StatusOptions& options) {
   context.json = options.json;
-  auto session = context.session(last_started_platform(context));
+  const auto platform = last_started_platform(context);
+  auto session = context.session("auto");
+  if (platform) session.use_platform(*platform);
+  if (options.extensions_only) return run_extensions_status(context, session, options);
   stack::StatusOptions status_options;
   status_options.stats = !options.no_stats;
   if (options.watch && !options.json) {
-    const bool tty = context.caps_out().is_tty;
-    while (!cancel_requested()) {
+    return watch(context, options, [&] {
       auto status = stack::stack_status(session, status_options);
       auto extensions = extensions_of(session, status);
-      auto text = render_table(context, status) + (extensions ? render_extension_statuses(context, *extensions) : "");
-      if (tty) context.out() << "\x1b[H\x1b[2J";  // home + clear: redraw in place
-      context.out() << text;
-      if (!tty) context.out() << "\n";
-      context.out().flush();
-      for (int i = 0; i < static_cast<int>(options.interval * 10) && !cancel_requested(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return;
+      return render_table(context, status, platform) +
+             (extensions ? render_extension_statuses(context, *extensions) +
+                               render_tool_servers(context, extensions->tools)
+                         : "");
+    });
   }
   auto status = stack::stack_status(session, status_options);
   auto extensions = extensions_of(session, status);
-  if (options.json) write_json(context.out(), status_json(status, extensions));
-  else context.out() << render_table(context, status) << (extensions ? render_extension_statuses(context, *extensions) : "");
+  if (options.json)
+    write_json(context.out(), status_json(status, extensions, platform));
+  else
+    context.out() << render_table(context, status, platform)
+                  << (extensions ? render_extension_statuses(context, *extensions) +
+                                       render_tool_servers(context, extensions->tools)
+                                 : "");
   for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
   if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
 }
@@ -165,6 +233,9 @@ void register_status(CLI::App& app, Context& context) {
   command->add_option("--interval", options->interval, "Seconds between redraws with --watch (default 2)")
       ->check(CLI::Range(0.2, 3600.0));
   command->add_flag("--no-stats", options->no_stats, "Skip CPU and memory figures for the fastest answer");
+  command->add_flag("--extensions", options->extensions_only,
+                    "Only the extensions' table (and only their part of --json); exit 4 when an "
+                    "enabled extension is not running and healthy");
   command->callback([&context, options] { run_status(context, *options); });
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/cli/confirm.hpp"
@@ -79,14 +80,28 @@ void confirm_plan(Context& context, const stack::UninstallPlan& plan, const Unin
                 "run again without --remove-volumes to keep your data, or type the name exactly");
 }
 
+void write_result(Context& context, const stack::UninstallPlan& plan, const nlohmann::json& backup,
+                  const stack::UninstallResult& result) {
+  write_json(context.out(), with_schema_version({{"dry_run", false},
+                                                 {"plan", plan_json(plan)},
+                                                 {"backup", backup},
+                                                 {"removed", {{"containers", result.removed_containers},
+                                                              {"networks", result.removed_networks},
+                                                              {"volumes", result.removed_volumes},
+                                                              {"images", result.removed_images},
+                                                              {"config", result.removed_config}}},
+                                                 {"failures", result.failures}}));
+  context.json = false;  // the one document is out; an error after it goes to stderr only
+}
+
 void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   context.json = options.json;
   auto session = context.session();
   stack::UninstallOptions uninstall;
   uninstall.remove_volumes = options.remove_volumes || options.all;
   uninstall.remove_config = options.remove_config || options.all;
-  auto plan = stack::plan_uninstall(session, uninstall);
   if (options.dry_run) {
+    auto plan = stack::plan_uninstall(session, uninstall);
     if (options.json)
       write_json(context.out(), with_schema_version({{"dry_run", true}, {"plan", plan_json(plan)}}));
     else {
@@ -95,12 +110,17 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
     }
     return;
   }
+  // Planned under the lock: a `start` running now may still be creating what must go, and it
+  // reads the home (the project's name) that this removes.
+  const bool had_home = std::filesystem::exists(session.home().root);
+  auto lock = lock_stack_for(context, session, "uninstall", options.lock_timeout);
+  auto plan = stack::plan_uninstall(session, uninstall);
   if (!options.json && !(context.global.quiet && options.force)) print_plan(context, plan);
   if (plan.empty()) {
-    if (options.json) write_json(context.out(), with_schema_version({{"dry_run", false}, {"plan", plan_json(plan)}, {"removed", nlohmann::json::object()}, {"failures", nlohmann::json::array()}}));
+    if (!had_home) stack::remove_empty_home(session.home());  // made only to hold the lock
+    if (options.json) write_result(context, plan, nullptr, {});
     return;
   }
-  auto lock = lock_stack_for(context, session, "uninstall", options.lock_timeout);
   bool want_backup = options.backup;
   if (!want_backup && !plan.volumes.empty() && !options.force && can_ask(context))
     want_backup = confirm(context, "Back up the volumes first (a compressed backup in the current directory)?");
@@ -118,18 +138,12 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
     progress.note("Backup written and verified: " + written.path.string());
   }
   uninstall.progress = progress.callback();
+  uninstall.cancelled = [] { return cancel_requested(); };
   auto result = stack::carry_out_uninstall(session, plan, uninstall);
+  if (!had_home) stack::remove_empty_home(session.home());
   progress.finish();
   if (options.json) {
-    write_json(context.out(), with_schema_version({{"dry_run", false},
-                                                   {"plan", plan_json(plan)},
-                                                   {"backup", backup_done},
-                                                   {"removed", {{"containers", result.removed_containers},
-                                                                {"networks", result.removed_networks},
-                                                                {"volumes", result.removed_volumes},
-                                                                {"images", result.removed_images},
-                                                                {"config", result.removed_config}}},
-                                                   {"failures", result.failures}}));
+    write_result(context, plan, backup_done, result);
   } else {
     context.out() << fmt::format("Removed {} containers, {} networks, {} volumes, {} images{}.\n",
                                  result.removed_containers.size(), result.removed_networks.size(),

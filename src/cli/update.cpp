@@ -124,7 +124,7 @@ void register_update(CLI::App& app, Context& context) {
   command->add_flag("--no-restart", options->no_restart, "Only pull; leave a running stack as it is");
   command->add_flag("--backup", options->backup, "Write a compressed backup with the volumes first");
   command->add_option("--timeout", options->timeout, "Seconds to wait for recreated services to be healthy (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_seconds(1));
   add_lock_timeout_option(*command, options->lock_timeout);
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#update)");
   command->callback([&context, options] { run_update(context, *options); });

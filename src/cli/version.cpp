@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ollama_stack/cli/platform_json.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/platform.hpp"
 
@@ -19,7 +20,7 @@ void run_version(Context& context, const VersionOptions& options) {
   const auto version = engine.version();  // first call: throws exit 3 when the engine is unreachable
   const auto negotiated = engine.api_version();
   const auto info = engine.info();
-  const auto facts = stack::gather_platform_facts(&info);
+  const auto facts = stack::gather_platform_facts(&info, engine.describe());
   const auto platform = stack::decide_platform(facts);
 
   if (options.json) {
@@ -35,17 +36,21 @@ void run_version(Context& context, const VersionOptions& options) {
           {"arch", version.arch},
           {"endpoint", context.endpoint().url()},
           {"endpoint_source", context.endpoint().source},
-          {"endpoint_context", context.endpoint().context.empty() ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(context.endpoint().context)}}},
-        {"platform", {{"detected", stack::to_string(platform.platform)}, {"reason", platform.reason},
-                      {"warnings", platform.warnings}}}};
+          {"endpoint_context", context.endpoint().context.empty()
+                                   ? nlohmann::json(nullptr)
+                                   : nlohmann::json(context.endpoint().context)}}},
+        {"platform", platform_json(platform)}};
+    // `detected` predates `name`; kept for scripts that read it.
+    document["platform"]["detected"] = stack::to_string(platform.platform);
+    document["platform"]["facts"] = platform_facts_json(facts);
     context.out() << document.dump(2) << "\n";
     return;
   }
   context.out() << fmt::format("ollama-stack {}\n", OLLAMA_STACK_VERSION)
                 << fmt::format("engine:   Docker {} (API {}, using {}) at {}\n", version.version,
                                version.api_version, negotiated, context.endpoint().url())
-                << fmt::format("platform: {} ({})\n", stack::to_string(platform.platform), platform.reason);
+                << fmt::format("platform: {}\n", stack::describe(platform));
+  for (const auto& line : platform.evidence) context.out() << "  " << line << "\n";
   for (const auto& warning : platform.warnings) context.err() << "warning: " << warning << "\n";
 }
 

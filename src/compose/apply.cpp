@@ -9,40 +9,20 @@
 #include <mutex>
 #include <thread>
 
+#include "apply_journal.hpp"
 #include "ollama_stack/compose/build_context.hpp"
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/compose/resource_spec.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::compose {
 namespace {
 
 using State = ProgressUpdate::State;
 using namespace std::chrono_literals;
-
-// What this run created or set aside, so a failure can be undone.
-struct Journal {
-  struct Replaced {
-    std::string id;
-    std::string name;
-    bool was_running = false;
-  };
-  std::mutex mutex;
-  std::vector<std::string> containers;  // ids created by this run
-  std::vector<std::string> networks;    // names created by this run
-  std::vector<Replaced> replaced;       // old containers renamed aside during recreate
-
-  void add_container(const std::string& id) {
-    std::lock_guard lock(mutex);
-    containers.push_back(id);
-  }
-  void add_replaced(Replaced replaced_container) {
-    std::lock_guard lock(mutex);
-    replaced.push_back(std::move(replaced_container));
-  }
-};
 
 // Readiness of one service (all its replicas), awaited by the services that depend on it.
 class Readiness {
@@ -121,14 +101,17 @@ class Applier {
   void await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
                         const std::function<bool(const engine::ContainerInspect&)>& done);
   std::string create_and_connect(const Service& service, const ContainerSpec& spec);
-  void rollback();
+  // Undoes this run; returns what could not be undone.
+  std::vector<std::string> rollback();
+  // Undoes this run and throws Interrupted saying what the undo did.
+  [[noreturn]] void interrupted();
   void record_failure(const std::string& message, const std::string& hint);
 
   engine::Client& client_;
   const Project& project_;
   const ApplyOptions& options_;
   PlanOptions plan_options_;  // options_.plan with the negotiated API version and the time
-  Journal journal_;
+  ApplyJournal journal_;
   std::map<std::string, Readiness> readiness_;
   std::atomic<bool> failed_{false};
   std::mutex failures_mutex_;
@@ -148,6 +131,11 @@ std::string hint_for(const std::string& message) {
   if (message.find("could not select device driver") != std::string::npos)
     return "the NVIDIA Container Toolkit is missing: install nvidia-container-toolkit and restart Docker, or use "
            "--platform cpu";
+  if (message.find("error gathering device information") != std::string::npos)
+    return "a device the services map is missing on the engine's host (amd: /dev/kfd and "
+           "/dev/dri come with the amdgpu driver): run `ollama-stack check`, or use --platform cpu";
+  if (message.find("Unable to find group") != std::string::npos)
+    return "group_add names a group missing from the image's /etc/group: give its id instead";
   if (message.find("No such image") != std::string::npos)
     return "the image is not on this machine: pull it, or point the image variable at a local image";
   return {};
@@ -172,7 +160,7 @@ void Applier::create_networks_and_volumes(const Plan& plan, ApplyResult& result)
     network_labels[labels::kVersion] = labels::kComposeVersion;
     for (const auto& [label, value] : options_.plan.extra_labels) network_labels[label] = value;
     client_.create_network(network.name, network_options(network, network_labels, plan_options_.api_version));
-    journal_.networks.push_back(network.name);
+    journal_.add_network(network.name);
     result.created_networks.push_back(network.name);
     report(task, network.name, State::done, "network created");
   }
@@ -192,36 +180,32 @@ void Applier::create_networks_and_volumes(const Plan& plan, ApplyResult& result)
 
 void Applier::pull_and_build(const Plan& plan, ApplyResult& result) {
   // Pulls run in parallel, one thread an image; each reports bytes summed over its layers.
-  std::vector<std::thread> workers;
   std::mutex result_mutex;
-  for (const auto& reference : plan.images_to_pull) {
-    workers.emplace_back([&, reference] {
-      const std::string task = "image:" + reference;
-      std::map<std::string, std::pair<int64_t, int64_t>> layers;
-      report(task, reference, State::running, "pulling");
-      try {
-        client_.pull_image(
-            reference,
-            [&](const engine::ProgressEvent& event) {
-              if (event.id.empty() || event.total <= 0) return;
-              layers[event.id] = {event.current, event.total};
-              int64_t current = 0, total = 0;
-              for (const auto& [id, figures] : layers) current += figures.first, total += figures.second;
-              report(task, reference, State::running, "pulling", current, total);
-            },
-            [this] { return should_stop(); },
-            plan.pull_platforms.count(reference) ? plan.pull_platforms.at(reference) : std::string());
-        report(task, reference, State::done, "pulled");
-        std::lock_guard lock(result_mutex);
-        result.pulled_images.push_back(reference);
-      } catch (const engine::EngineError& error) {
-        if (error.kind() == engine::EngineError::Kind::cancelled) return;
-        report(task, reference, State::failed, error.what());
-        record_failure(error.what(), error.hint());
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
+  util::parallel_for_each(plan.images_to_pull, [&](const std::string& reference) {
+    const std::string task = "image:" + reference;
+    std::map<std::string, std::pair<int64_t, int64_t>> layers;
+    report(task, reference, State::running, "pulling");
+    try {
+      client_.pull_image(
+          reference,
+          [&](const engine::ProgressEvent& event) {
+            if (event.id.empty() || event.total <= 0) return;
+            layers[event.id] = {event.current, event.total};
+            int64_t current = 0, total = 0;
+            for (const auto& [id, figures] : layers) current += figures.first, total += figures.second;
+            report(task, reference, State::running, "pulling", current, total);
+          },
+          [this] { return should_stop(); },
+          plan.pull_platforms.count(reference) ? plan.pull_platforms.at(reference) : std::string());
+      report(task, reference, State::done, "pulled");
+      std::lock_guard lock(result_mutex);
+      result.pulled_images.push_back(reference);
+    } catch (const engine::EngineError& error) {
+      if (error.kind() == engine::EngineError::Kind::cancelled) return;
+      report(task, reference, State::failed, error.what());
+      record_failure(error.what(), error.hint());
+    }
+  });
   check_cancel();
   for (const auto& name : plan.images_to_build) {
     if (failed_.load()) break;
@@ -334,7 +318,7 @@ std::map<std::string, std::string> Applier::await_dependencies(const Service& se
 
 std::string Applier::create_and_connect(const Service& service, const ContainerSpec& spec) {
   const std::string id = client_.create_container(spec.name, spec.body, spec.platform);
-  journal_.add_container(id);
+  journal_.add_container(id, spec.name);
   for (const auto& [network, endpoint] : spec.extra_networks) client_.connect_network(network, id, endpoint);
   // Configs and secrets are copied in before start: the engine may not see the client's files.
   if (auto files = file_grants_tar(project_, service); !files.empty())
@@ -376,11 +360,13 @@ ServiceOutcome Applier::run_service(const ServicePlan& service_plan) {
     case ServiceAction::recreate: {
       report(task, label, State::running, fmt::format("recreating ({})", service_plan.reason));
       const bool was_running = service_plan.existing_state == "running";
-      if (was_running) client_.stop_container(service_plan.existing_id, service.stop_grace_period ? static_cast<int>(service.stop_grace_period->count()) : 10);
-      // Set the old container aside under another name, so it can be put back on failure.
+      // Set the old container aside under another name, so it can be put back on failure. It is
+      // journaled before it is stopped: whatever fails from here on, the undo starts it again.
       const std::string aside = fmt::format("{}_replaced_{}", service_plan.spec.name, service_plan.existing_id.substr(0, 12));
+      const size_t entry = journal_.add_replaced(service_plan.existing_id, service_plan.spec.name, aside, was_running);
+      if (was_running) client_.stop_container(service_plan.existing_id, service.stop_grace_period ? static_cast<int>(service.stop_grace_period->count()) : 10);
       client_.rename_container(service_plan.existing_id, aside);
-      journal_.add_replaced({service_plan.existing_id, service_plan.spec.name, was_running});
+      journal_.set_aside(entry);
       outcome.container_id = create_and_connect(service, spec);
       report(task, label, State::running, "starting");
       client_.start_container(outcome.container_id);
@@ -397,45 +383,51 @@ void Applier::run_services(Plan& plan, ApplyResult& result) {
   for (const auto& service_plan : plan.services) readiness_[service_plan.service].expect();
   for (auto& [name, readiness] : readiness_) readiness.start_if_empty();
   std::vector<ServiceOutcome> outcomes(plan.services.size());
-  std::vector<std::thread> workers;
-  for (size_t i = 0; i < plan.services.size(); ++i) {
-    workers.emplace_back([&, i] {
-      const auto& service_plan = plan.services[i];
-      auto& readiness = readiness_.at(service_plan.service);
-      try {
-        outcomes[i] = run_service(service_plan);
-        if (should_stop()) readiness.failed();
-        else readiness.started(service_plan.spec.number, outcomes[i].container_id);
-      } catch (const Error& error) {
-        readiness.failed();
-        if (cancelled()) return;
-        const auto label = progress_label(project_.services.at(service_plan.service), service_plan.spec.number);
-        report("service:" + label, label, State::failed, error.what());
-        record_failure(fmt::format("{}: {}", service_plan.service, error.what()), error.hint());
-      } catch (const std::exception& error) {
-        readiness.failed();
-        record_failure(fmt::format("{}: {}", service_plan.service, error.what()), {});
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
+  util::parallel_for_each(plan.services.size(), [&](size_t i) {
+    const auto& service_plan = plan.services[i];
+    auto& readiness = readiness_.at(service_plan.service);
+    // Every failure is recorded here, so the services waiting on this one are released.
+    try {
+      outcomes[i] = run_service(service_plan);
+      if (should_stop()) readiness.failed();
+      else readiness.started(service_plan.spec.number, outcomes[i].container_id);
+    } catch (const Error& error) {
+      readiness.failed();
+      if (cancelled()) return;
+      const auto label = progress_label(project_.services.at(service_plan.service), service_plan.spec.number);
+      report("service:" + label, label, State::failed, error.what());
+      record_failure(fmt::format("{}: {}", service_plan.service, error.what()), error.hint());
+    } catch (const std::exception& error) {
+      readiness.failed();
+      record_failure(fmt::format("{}: {}", service_plan.service, error.what()), {});
+    } catch (...) {
+      readiness.failed();
+      record_failure(fmt::format("{}: an unexpected failure", service_plan.service), {});
+    }
+  });
   result.services = std::move(outcomes);
 }
 
-void Applier::rollback() {
-  // Best effort: every step is tried even when an earlier one fails.
-  for (const auto& id : journal_.containers) {
-    try { client_.remove_container(id, true, false); } catch (const std::exception&) {}
-  }
-  for (const auto& replaced : journal_.replaced) {
-    try {
-      client_.rename_container(replaced.id, replaced.name);
-      if (replaced.was_running) client_.start_container(replaced.id);
-    } catch (const std::exception&) {}
-  }
-  for (const auto& network : journal_.networks) {
-    try { client_.remove_network(network); } catch (const std::exception&) {}
-  }
+std::vector<std::string> Applier::rollback() {
+  auto failures = journal_.undo(client_);
+  for (const auto& failure : failures) report("rollback", "rollback", State::failed, failure);
+  return failures;
+}
+
+// What the undo did, for the end of the error message.
+std::string undo_summary(const std::vector<std::string>& failures, bool replaced_any) {
+  if (failures.empty())
+    return replaced_any ? "everything this run created was removed and the containers it replaced were put back"
+                        : "everything this run created was removed";
+  std::string joined;
+  for (const auto& failure : failures) joined += (joined.empty() ? "" : "; ") + failure;
+  return "undoing it failed: " + joined;
+}
+
+void Applier::interrupted() {
+  const auto undo_failures = rollback();
+  throw Interrupted(fmt::format("interrupted ({})", undo_summary(undo_failures, journal_.replaced_any())),
+                    undo_failures.empty() ? "" : "remove what is listed by hand (or run `ollama-stack stop`)");
 }
 
 ApplyResult Applier::run() {
@@ -474,28 +466,28 @@ ApplyResult Applier::run() {
     }
     check_cancel();
   } catch (const Interrupted&) {
-    rollback();
-    throw;
+    interrupted();
   } catch (const Error& error) {
     record_failure(error.what(), error.hint());
+  } catch (const std::exception& error) {
+    record_failure(fmt::format("unexpected failure: {}", error.what()), {});
   }
-  if (cancelled()) {
-    rollback();
-    throw Interrupted();
-  }
+  if (cancelled()) interrupted();
   if (failed_.load()) {
-    rollback();
+    const auto undo_failures = rollback();
     std::string message = failures_.size() == 1 ? failures_.front() : "";
     if (failures_.size() > 1) {
       message = fmt::format("{} steps failed: ", failures_.size());
       for (size_t i = 0; i < failures_.size(); ++i) message += (i ? "; " : "") + failures_[i];
     }
-    throw Error(ExitCode::failed, message + " (everything this run created was removed)", first_hint_);
+    message += " (" + undo_summary(undo_failures, journal_.replaced_any()) + ")";
+    if (!undo_failures.empty())
+      throw Error(ExitCode::failed, message,
+                  "remove what is listed by hand (or run `ollama-stack stop`), then start again");
+    throw Error(ExitCode::failed, message, first_hint_);
   }
   // Success: the containers set aside during recreate are no longer needed.
-  for (const auto& replaced : journal_.replaced) {
-    try { client_.remove_container(replaced.id, true, false); } catch (const std::exception&) {}
-  }
+  (void)journal_.discard_replaced(client_);  // a leftover is an orphan that the next apply removes
   return result;
 }
 

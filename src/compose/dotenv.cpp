@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/printable.hpp"
 
 namespace ollama_stack::compose {
 namespace {
@@ -19,8 +20,8 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 class DotenvParser {
  public:
-  DotenvParser(std::string_view text, const std::string& path, const VariableLookup& lookup)
-      : text_(text), path_(path), lookup_(lookup) {}
+  DotenvParser(std::string_view text, const std::string& path, const VariableLookup& lookup, bool bare_keys)
+      : text_(text), path_(path), lookup_(lookup), bare_keys_(bare_keys) {}
 
   std::vector<DotenvEntry> run() {
     while (pos_ < text_.size()) parse_line();
@@ -55,9 +56,11 @@ class DotenvParser {
     while (pos_ < text_.size() && is_key_char(text_[pos_], pos_ == start)) ++pos_;
     std::string key(text_.substr(start, pos_ - start));
     if (key.empty())
-      fail(line, fmt::format("\"{}\" does not start with a variable name", rest_of_line(start)));
+      fail(line, fmt::format("\"{}\" does not start with a variable name", util::printable(rest_of_line(start))));
     skip_blanks();
     if (at_line_end() || peek() == '#') {  // bare KEY: take the caller's value
+      if (!bare_keys_)
+        fail(line, fmt::format("\"{}\" is not KEY=value (a name alone means nothing here)", util::printable(key)));
       next_line();
       if (auto value = lookup(key)) add(key, *value);
       return;
@@ -171,6 +174,7 @@ class DotenvParser {
   std::string_view text_;
   const std::string& path_;
   const VariableLookup& lookup_;
+  bool bare_keys_;
   size_t pos_ = 0;
   int line_ = 1;
   std::vector<DotenvEntry> entries_;
@@ -179,8 +183,8 @@ class DotenvParser {
 }  // namespace
 
 std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& path,
-                                      const VariableLookup& lookup) {
-  return DotenvParser(text, path, lookup).run();
+                                      const VariableLookup& lookup, bool bare_keys) {
+  return DotenvParser(text, path, lookup, bare_keys).run();
 }
 
 }  // namespace ollama_stack::compose

@@ -2,14 +2,15 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <mutex>
 #include <set>
-#include <thread>
 
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::compose {
 namespace {
@@ -64,35 +65,35 @@ DownResult down(engine::Client& client, const std::string& project_name, const D
       (blocked ? later : wave).push_back(container);
     }
     if (wave.empty()) wave.swap(later);  // a cycle in labels: just go on
-    std::vector<std::thread> workers;
-    for (const auto* container : wave) {
-      workers.emplace_back([&, container] {
-        const std::string task = "container:" + container->name;
-        try {
-          if (container->state == "running" || container->state == "restarting" || container->state == "paused") {
-            if (options.progress) options.progress({task, container->name, State::running, "stopping"});
-            int timeout = options.stop_timeout_seconds;
-            if (timeout < 0) {
-              auto inspected = client.inspect_container(container->id);
-              auto stop_timeout = inspected.raw["Config"].value("StopTimeout", nlohmann::json());
-              timeout = stop_timeout.is_number() ? stop_timeout.get<int>() : 10;
-            }
-            client.stop_container(container->id, timeout);
+    util::parallel_for_each(wave, [&](const engine::ContainerSummary* container) {
+      const std::string task = "container:" + container->name;
+      auto failed = [&](const std::string& why) {
+        if (options.progress) options.progress({task, container->name, State::failed, why});
+        std::lock_guard lock(mutex);
+        failures.push_back(fmt::format("{}: {}", container->name, why));
+      };
+      try {
+        if (container->state == "running" || container->state == "restarting" || container->state == "paused") {
+          if (options.progress) options.progress({task, container->name, State::running, "stopping"});
+          int timeout = options.stop_timeout_seconds;
+          if (timeout < 0) {
+            auto inspected = client.inspect_container(container->id);
+            auto stop_timeout = inspected.raw["Config"].value("StopTimeout", nlohmann::json());
+            timeout = stop_timeout.is_number() ? stop_timeout.get<int>() : 10;
           }
-          if (options.progress) options.progress({task, container->name, State::running, "removing"});
-          client.remove_container(container->id, true, false);
-          if (options.progress) options.progress({task, container->name, State::done, "removed"});
-          std::lock_guard lock(mutex);
-          result.removed_containers.push_back(container->name);
-        } catch (const engine::EngineError& error) {
-          if (error.kind() == engine::EngineError::Kind::not_found) return;  // already gone
-          if (options.progress) options.progress({task, container->name, State::failed, error.what()});
-          std::lock_guard lock(mutex);
-          failures.push_back(fmt::format("{}: {}", container->name, error.what()));
+          client.stop_container(container->id, timeout);
         }
-      });
-    }
-    for (auto& worker : workers) worker.join();
+        if (options.progress) options.progress({task, container->name, State::running, "removing"});
+        client.remove_container(container->id, true, false);
+        if (options.progress) options.progress({task, container->name, State::done, "removed"});
+        std::lock_guard lock(mutex);
+        result.removed_containers.push_back(container->name);
+      } catch (const engine::EngineError& error) {
+        if (error.kind() != engine::EngineError::Kind::not_found) failed(error.what());  // not_found: already gone
+      } catch (const std::exception& error) {
+        failed(error.what());
+      }
+    });
     remaining.swap(later);
   }
 

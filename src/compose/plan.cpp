@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ollama_stack/compose/drift.hpp"
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -169,6 +170,9 @@ Plan make_plan(const Project& project, const Observed& observed, const PlanOptio
         } else if (container.name != service_plan.spec.name) {
           service_plan.action = ServiceAction::recreate;
           service_plan.reason = "container name changed";
+        } else if (auto drift = drift_reason(service_plan.spec, container); !drift.empty()) {
+          service_plan.action = ServiceAction::recreate;  // changed behind the stack's back
+          service_plan.reason = drift;
         } else if (container.state != "running") {
           service_plan.action = ServiceAction::start;
           service_plan.reason = container.state;

@@ -40,6 +40,7 @@ std::string Client::api_version() {
                                     transport_->describe(), server, kMinApiVersion),
                         "upgrade Docker to 20.10 or newer");
     }
+    server_api_version_ = server;
     api_version_ = compare_api_versions(server, kMaxApiVersion) < 0 ? server : kMaxApiVersion;
   });
   return api_version_;
@@ -107,9 +108,15 @@ VersionInfo Client::version() {
 }
 
 EngineInfo Client::info() {
-  auto json = detail::parse_answer(call({.method = "GET", .path = versioned("/info")}, {200}).body, "/info");
+  // Only /info is asked at a newer API when the engine has it: the platform decision needs the
+  // devices it discovered (DiscoveredDevices, API 1.50+); every field read here is the same there.
+  std::string path = versioned("/info");
+  if (compare_api_versions(server_api_version_, kDevicesApiVersion) >= 0)
+    path = fmt::format("/v{}/info", kDevicesApiVersion);
+  auto json = detail::parse_answer(call({.method = "GET", .path = path}, {200}).body, "/info");
   EngineInfo info;
   info.server_version = json.value("ServerVersion", "");
+  info.name = json.value("Name", "");
   info.os_type = json.value("OSType", "");
   info.operating_system = json.value("OperatingSystem", "");
   info.architecture = json.value("Architecture", "");
@@ -122,6 +129,12 @@ EngineInfo Client::info() {
     for (const auto& [name, value] : json["Runtimes"].items()) info.runtimes.push_back(name);
   if (json.contains("CDISpecDirs") && json["CDISpecDirs"].is_array())
     for (const auto& dir : json["CDISpecDirs"]) info.cdi_spec_dirs.push_back(dir.get<std::string>());
+  if (json.contains("DiscoveredDevices") && json["DiscoveredDevices"].is_array()) {
+    info.discovered_devices.emplace();
+    for (const auto& device : json["DiscoveredDevices"])
+      if (device.is_object() && device.contains("ID") && device["ID"].is_string())
+        info.discovered_devices->push_back(device["ID"].get<std::string>());
+  }
   info.raw = std::move(json);
   return info;
 }
@@ -130,6 +143,14 @@ nlohmann::json Client::system_df() {
   HttpRequest request{.method = "GET", .path = versioned("/system/df")};
   request.timeout = std::chrono::milliseconds(120000);
   return detail::parse_answer(call(request, {200}).body, "/system/df");
+}
+
+std::map<std::string, int64_t> Client::volume_sizes() {
+  std::map<std::string, int64_t> sizes;
+  for (const auto& volume : system_df().value("Volumes", nlohmann::json::array()))
+    if (volume.contains("UsageData") && volume["UsageData"].is_object())
+      sizes[volume.value("Name", "")] = volume["UsageData"].value("Size", int64_t{-1});
+  return sizes;
 }
 
 // ---- Containers ------------------------------------------------------------------------------
@@ -153,6 +174,12 @@ std::vector<ContainerSummary> Client::list_containers(const Filters& filters, bo
       summary.ports.push_back(PortBinding{port.value("IP", ""), port.value("PrivatePort", uint16_t{0}),
                                           port.value("PublicPort", uint16_t{0}), port.value("Type", "")});
     }
+    if (auto settings = item.find("NetworkSettings"); settings != item.end() && settings->is_object())
+      if (auto networks = settings->find("Networks"); networks != settings->end() && networks->is_object())
+        for (const auto& [name, endpoint] : networks->items()) summary.networks.push_back(name);
+    for (const auto& mount : item.value("Mounts", nlohmann::json::array()))
+      summary.mounts.push_back(MountPoint{mount.value("Type", ""), mount.value("Name", ""), mount.value("Source", ""),
+                                          mount.value("Destination", ""), mount.value("RW", true)});
     result.push_back(std::move(summary));
   }
   return result;

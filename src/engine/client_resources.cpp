@@ -111,6 +111,13 @@ void Client::connect_network(const std::string& network, const std::string& cont
        {200});
 }
 
+void Client::disconnect_network(const std::string& network, const std::string& container, bool force) {
+  nlohmann::json body{{"Container", container}, {"Force", force}};
+  call({.method = "POST", .path = versioned("/networks/" + url_escape(network) + "/disconnect"), .body = body.dump(),
+        .content_type = "application/json"},
+       {200});
+}
+
 // ---- Volumes ---------------------------------------------------------------------------------
 
 VolumeInfo Client::create_volume(const std::string& name, const std::string& driver,

@@ -71,7 +71,7 @@ void Client::logs(const std::string& id, const LogOptions& options, bool tty,
     if (keep_going && !on_line(stream, line)) keep_going = false;
   };
   HttpRequest request{.method = "GET", .path = versioned(path)};
-  request.timeout = std::chrono::milliseconds(options.follow ? 0 : 120000);
+  request.timeout = std::chrono::milliseconds(0);  // a stream: its reader may pause it (logs streams with flat memory)
   request.cancelled = cancelled;
   request.on_data = [&](std::string_view bytes) {
     demuxer.feed(bytes, [&](LogStream stream, std::string_view payload) { lines.feed(stream, payload, deliver); });

@@ -197,14 +197,18 @@ std::vector<InstallationVolume> installation_volumes(Session& session) {
   return volumes;
 }
 
-std::optional<std::string> access_image(Session& session, const std::string& service) {
-  const auto& project = session.project().project;
+std::optional<std::string> access_image(engine::Client& engine, const compose::Project& project,
+                                        const std::string& service) {
   std::vector<std::string> candidates;
   if (auto it = project.services.find(service); it != project.services.end()) candidates.push_back(it->second.image);
   for (const auto& [name, definition] : project.services) candidates.push_back(definition.image);
   for (const auto& image : candidates)
-    if (session.engine().inspect_image(image)) return image;
+    if (engine.inspect_image(image)) return image;
   return std::nullopt;
+}
+
+std::optional<std::string> access_image(Session& session, const std::string& service) {
+  return access_image(session.engine(), session.project().project, service);
 }
 
 BackupResult create_backup(Session& session, const BackupOptions& options) {

@@ -53,6 +53,57 @@ bool is_safe_relative_path(const std::string& path) {
   return true;
 }
 
+namespace {
+
+// `path` with "." and ".." folded lexically; nullopt when it climbs above its start.
+std::optional<std::vector<std::string>> fold(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string part = path.substr(start, end - start);
+    start = end + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (parts.empty()) return std::nullopt;
+      parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::optional<std::string> why_entry_is_refused(const VolumeEntry& entry) {
+  const std::string root = kVolumeMountDir;
+  std::string path = entry.path;
+  if (entry.type == "dir" && path.size() > 1 && path.back() == '/') path.pop_back();
+  const bool inside = path == root || (path.starts_with(root + "/") && is_safe_relative_path(path));
+  if (!inside) return fmt::format("the entry '{}' is not a relative path inside the volume", entry.path);
+  const std::string name = volume_relative(entry.path);
+  if (entry.type == "file" || entry.type == "dir") return std::nullopt;
+  if (entry.type == "hardlink") {
+    if (entry.target.starts_with(root + "/") && is_safe_relative_path(entry.target)) return std::nullopt;
+    return fmt::format("the hard link '{}' points outside the volume ('{}')", name, entry.target);
+  }
+  if (entry.type == "symlink") {
+    // Resolved from the link's own directory, as the kernel would; it must stay in the volume.
+    const auto folded = entry.target.starts_with('/') ? std::nullopt : fold(path.substr(0, path.rfind('/') + 1) + entry.target);
+    if (folded && !folded->empty() && folded->front() == root) return std::nullopt;
+    return fmt::format("the symlink '{}' points outside the volume ('{}')", name, entry.target);
+  }
+  return fmt::format("'{}' is not a file, a directory or a link (devices, pipes and sockets are not restored)", name);
+}
+
+bool is_restorable_config(const std::string& relative) {
+  if (!is_safe_relative_path(relative)) return false;
+  return relative == ".env" || relative == ".ollama-stack.json" || relative == "mcp/config.json" ||
+         relative == "compose/docker-compose.override.yml" || relative.starts_with("extensions/");
+}
+
 std::string volume_relative(const std::string& entry_path) {
   const std::string prefix = std::string(kVolumeMountDir) + "/";
   if (entry_path.starts_with(prefix)) return entry_path.substr(prefix.size());
@@ -120,7 +171,7 @@ json to_json(const std::vector<VolumeEntry>& entries) {
       item["size"] = entry.size;
       item["sha256"] = entry.sha256;
     }
-    if (entry.type == "symlink") item["target"] = entry.target;
+    if (entry.type == "symlink" || entry.type == "hardlink") item["target"] = entry.target;
     out.push_back(std::move(item));
   }
   return out;
@@ -137,14 +188,15 @@ std::vector<VolumeEntry> entries_from_json(const json& document, const std::stri
       entry.size = member<uint64_t>(item, "size", where);
       entry.sha256 = member<std::string>(item, "sha256", where);
     }
-    if (entry.type == "symlink") entry.target = member<std::string>(item, "target", where);
+    if (entry.type == "symlink" || entry.type == "hardlink") entry.target = member<std::string>(item, "target", where);
     entries.push_back(std::move(entry));
   }
   return entries;
 }
 
 std::optional<std::string> first_difference(const std::vector<VolumeEntry>& expected,
-                                            const std::vector<VolumeEntry>& actual) {
+                                            const std::vector<VolumeEntry>& actual,
+                                            std::string_view origin) {
   std::map<std::string, const VolumeEntry*> found;
   for (const auto& entry : actual) found[entry.path] = &entry;
   for (const auto& want : expected) {
@@ -152,16 +204,19 @@ std::optional<std::string> first_difference(const std::vector<VolumeEntry>& expe
     const std::string name = volume_relative(want.path);
     if (it == found.end()) return fmt::format("the {} '{}' is missing", want.type == "dir" ? "directory" : "file", name);
     const auto& got = *it->second;
-    if (got.type != want.type) return fmt::format("'{}' is a {} where the backup had a {}", name, got.type, want.type);
+    if (got.type != want.type)
+      return fmt::format("'{}' is a {} where {} had a {}", name, got.type, origin, want.type);
     if (want.type == "file" && got.size != want.size)
-      return fmt::format("the file '{}' has {} bytes where the backup had {}", name, got.size, want.size);
+      return fmt::format("the file '{}' has {} bytes where {} had {}", name, got.size, origin,
+                         want.size);
     if (want.type == "file" && got.sha256 != want.sha256)
       return fmt::format("the file '{}' does not match its checksum", name);
-    if (want.type == "symlink" && got.target != want.target)
-      return fmt::format("the link '{}' points elsewhere than in the backup", name);
+    if ((want.type == "symlink" || want.type == "hardlink") && got.target != want.target)
+      return fmt::format("the link '{}' points elsewhere than in {}", name, origin);
     found.erase(it);
   }
-  if (!found.empty()) return fmt::format("'{}' is not listed in the backup's entries", volume_relative(found.begin()->first));
+  if (!found.empty())
+    return fmt::format("'{}' is not in {}", volume_relative(found.begin()->first), origin);
   return std::nullopt;
 }
 

@@ -115,7 +115,27 @@ void for_each_member(const fs::path& path, const BackupManifest& manifest,
   }
 }
 
-VerifiedBackup verify_backup(const fs::path& path, const ProgressCallback& progress) {
+namespace {
+
+[[noreturn]] void refused(const fs::path& path, const std::string& what) {
+  throw Error(ExitCode::failed, fmt::format("backup {} is refused: {}", path.string(), what),
+              "restore writes only the home's config files and plain files, directories and links that stay inside "
+              "each volume; this backup was not written by ollama-stack, or was altered. Nothing was changed");
+}
+
+// What restore would refuse in a member that matches its checksum.
+void check_restorable(const fs::path& path, const std::string& name, const Seen& seen) {
+  if (name.starts_with("config/") && !is_restorable_config(name.substr(7)))
+    refused(path, fmt::format("{} is not one of the home's files", name));
+  if (!is_volume_tar(name)) return;
+  if (!seen.entries) refused(path, fmt::format("{} is not a valid tar", name));
+  for (const auto& entry : *seen.entries)
+    if (auto why = why_entry_is_refused(entry)) refused(path, fmt::format("{}: {}", name, *why));
+}
+
+}  // namespace
+
+VerifiedBackup verify_backup(const fs::path& path, const ProgressCallback& progress, bool for_restore) {
   if (!fs::exists(path))
     throw Error(ExitCode::failed, fmt::format("backup {} does not exist", path.string()),
                 "give the directory or .tar.gz that `ollama-stack backup` wrote");
@@ -163,6 +183,7 @@ VerifiedBackup verify_backup(const fs::path& path, const ProgressCallback& progr
     };
     auto seen = look_at(name, counting);
     check(name, seen);
+    if (for_restore) check_restorable(path, name, seen);
     checked.insert(name);
   });
   for (const auto& file : manifest.files)

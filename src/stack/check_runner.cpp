@@ -9,7 +9,10 @@
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/checks.hpp"
 #include "ollama_stack/stack/health.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/platform_project.hpp"
 #include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/util/file_lock.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -54,19 +57,14 @@ CheckResult check_engine_api(engine::Client& engine) {
 }
 
 // The compose project as `start` would load it; nullopt (and a failed result) when it cannot load.
-std::optional<compose::Project> check_compose(Session& session, bool engine_reachable, std::vector<CheckResult>& out) {
+std::optional<compose::Project> check_compose(Session& session, const PlatformDecision& platform,
+                                              std::vector<CheckResult>& out) {
   const char* id = "compose";
   const char* name = "compose files";
   try {
-    StackProject loaded;
-    if (engine_reachable) {
-      loaded = session.project();
-    } else {  // no /info for GPU facts: --platform, else what the host alone says
-      const auto& options = session.options();
-      auto platform = parse_platform(options.platform);
-      if (!platform) platform = decide_platform(gather_platform_facts(nullptr)).platform;
-      loaded = load_stack_project(session.home(), options.env, *platform, options.compose_dir);
-    }
+    const auto& options = session.options();
+    StackProject loaded =
+        load_stack_project(session.home(), options.env, platform, options.compose_dir);
     std::string services;
     for (const auto& [service, unused] : loaded.project.services) services += (services.empty() ? "" : ", ") + service;
     std::string message = fmt::format("project {} for {}: {}", loaded.project.name, to_string(loaded.platform), services);
@@ -131,6 +129,15 @@ CheckResult evaluate_port(const PublishedPort& port, const std::optional<PortAss
 
 void apply_safe_fixes(const HomeLayout& home, CheckReport& report) {
   try {
+    // The home is written only under the stack lock, and a check does not wait for it.
+    util::FileLock lock(home.lock_file(), /*create_directory=*/true);
+    if (!lock.try_acquire("check --fix")) {
+      const auto holder = util::FileLock::read_holder(home.lock_file()).describe();
+      report.fix_failures.push_back(fmt::format(
+          "nothing was fixed: another ollama-stack{} is changing {}; run `ollama-stack check --fix` again once it is done",
+          holder.empty() ? "" : " (" + holder + ")", home.root.string()));
+      return;
+    }
     const auto done = ensure_home(home.root);
     for (const auto& path : done.created) report.fixed.push_back("created " + path.string());
     if (done.secret_generated) report.fixed.push_back("generated WEBUI_SECRET_KEY in " + home.env_file().string());
@@ -153,9 +160,18 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
   out.push_back(check_socket(endpoint));
   for (auto& home_check : check_home_files(session.home())) out.push_back(std::move(home_check));
 
-  const auto project = check_compose(session, reachable, out);
+  // The platform as `start` would choose it; without the engine, from what this host says.
+  const PlatformFacts facts =
+      reachable ? session.platform_facts() : gather_platform_facts(nullptr, engine.describe());
+  const auto chosen = parse_platform(session.options().platform);
+  const PlatformDecision decision =
+      chosen ? choose_platform(*chosen, facts) : decide_platform(facts);
+  const auto project = check_compose(session, decision, out);
   guarded(out, "ports", "ports", [&] { check_ports(engine, project, reachable, out); });
-  if (project) out.push_back(evaluate_remote_ports(engine.describe(), published_ports(*project)));
+  if (project) {
+    out.push_back(evaluate_remote_ports(engine.describe(), published_ports(*project)));
+    out.push_back(evaluate_remote_binds(engine.describe(), *project));
+  }
 
   std::optional<engine::EngineInfo> info;
   if (reachable) guarded(out, "engine_info", "engine info", [&] { info = engine.info(); });
@@ -164,12 +180,15 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
   } else {
     out.push_back({"disk", "disk space", CheckStatus::skip, kNoEngine, ""});
   }
-  std::optional<Platform> chosen;
-  guarded(out, "platform", "platform", [&] { chosen = parse_platform(session.options().platform); });
-  const auto facts = gather_platform_facts(info ? &*info : nullptr);
-  out.push_back(evaluate_nvidia(facts, chosen));
+  out.push_back(evaluate_platform(decision));
+  out.push_back(evaluate_nvidia(facts, decision));
+  guarded(out, "amd", "AMD GPU", [&] {
+    out.push_back(evaluate_amd(facts, decision, render_group_id(decision, session.variables())));
+  });
+  report.platform = decision;
+  report.platform_facts = facts;
 
-  const Platform platform = chosen.value_or(decide_platform(facts).platform);
+  const Platform platform = decision.platform;
   if (platform == Platform::apple) {
     std::string error;
     auto status = http_get_status("http://localhost:11434/api/version", std::chrono::milliseconds(2000), &error);
@@ -183,8 +202,19 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
       const std::string name = project ? project->name : session.project_name();
       out.push_back(check_webui_reaches_ollama(engine, name));
     });
+    guarded(out, "tool_servers", "WebUI to tool servers", [&] {
+      const std::string name = project ? project->name : session.project_name();
+      std::optional<nlohmann::json> config;
+      try {
+        config = read_mcp_config(session.home().mcp_config());
+      } catch (const ConfigError&) {
+        // the mcp_config check reports it
+      }
+      out.push_back(check_webui_tool_servers(engine, name, config));
+    });
   } else {
     out.push_back({"webui_to_ollama", "WebUI to Ollama", CheckStatus::skip, kNoEngine, ""});
+    out.push_back({"tool_servers", "WebUI to tool servers", CheckStatus::skip, kNoEngine, ""});
   }
   return report;
 }

@@ -12,6 +12,7 @@
 #include "ollama_stack/stack/env_defaults.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/migrate_home.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/json_text.hpp"
@@ -20,9 +21,6 @@ namespace ollama_stack::stack {
 namespace {
 
 constexpr const char* kFixHome = "run `ollama-stack check --fix` (or `ollama-stack install`) to create it";
-constexpr const char* kToolkitFix =
-    "install the NVIDIA Container Toolkit: `sudo apt-get install nvidia-container-toolkit && sudo nvidia-ctk "
-    "runtime configure --runtime=docker && sudo systemctl restart docker`";
 
 CheckResult result(std::string id, std::string name, CheckStatus status, std::string message,
                    std::string fix = {}) {
@@ -83,7 +81,15 @@ CheckResult check_mcp_config(const HomeLayout& home) {
   try {
     auto config = read_mcp_config(home.mcp_config());
     if (!config) {
-      return result(id, name, CheckStatus::fail, path + " does not exist (the MCP proxy mounts it)", kFixHome);
+      return result(id, name, CheckStatus::fail, path + " does not exist (the MCP proxy's config)",
+                    kFixHome);
+    }
+    if (config->at("mcpServers").empty()) {
+      try {
+        require_mcp_servers(config->at("mcpServers"), home.mcp_config());
+      } catch (const Error& error) {
+        return result(id, name, CheckStatus::fail, error.what(), error.hint());
+      }
     }
     return result(id, name, CheckStatus::pass,
                   fmt::format("{} is valid ({} MCP server{})", path, config->at("mcpServers").size(),
@@ -156,6 +162,30 @@ CheckResult evaluate_remote_ports(const std::string& engine_url, const std::vect
                             host, loopback),
                 "set BIND_ADDRESS=0.0.0.0 (or the server's address) in the home's .env, or reach the ports through "
                 "an ssh tunnel (ssh -L)");
+}
+
+CheckResult evaluate_remote_binds(const std::string& engine_url, const compose::Project& project) {
+  const char* id = "remote_binds";
+  const char* name = "remote engine mounts";
+  if (engine_is_local(engine_url))
+    return result(id, name, CheckStatus::skip, "the engine is on this machine");
+  std::string binds;
+  for (const auto& [service_name, service] : project.services)
+    for (const auto& mount : service.volumes)
+      if (mount.type == compose::Mount::Type::bind)
+        binds += fmt::format("{}{} ({})", binds.empty() ? "" : ", ", mount.source, service_name);
+  const std::string host = engine::url_host_of(engine_url);
+  if (binds.empty())
+    return result(
+        id, name, CheckStatus::pass,
+        fmt::format("no bind mount of this machine's paths: {} needs none of its files", host));
+  return result(
+      id, name, CheckStatus::warn,
+      fmt::format("the engine runs on {}, which cannot see this machine's files, yet these bind "
+                  "mounts name paths here: {}",
+                  host, binds),
+      "make sure those paths exist on the engine's host, or use volumes instead (the stack's own "
+      "files reach the engine through its API)");
 }
 
 CheckResult evaluate_engine_api(const engine::VersionInfo& version, const std::string& negotiated) {
@@ -237,25 +267,6 @@ CheckResult check_disk_space(const std::string& docker_root_dir, bool engine_loc
   return evaluate_disk_space(docker_root_dir, free_bytes);
 }
 
-CheckResult evaluate_nvidia(const PlatformFacts& facts, std::optional<Platform> chosen) {
-  const char* id = "nvidia";
-  const char* name = "NVIDIA GPU";
-  const auto decision = decide_platform(facts);
-  if (decision.platform == Platform::apple) return result(id, name, CheckStatus::skip, "not used on macOS");
-  if (!facts.nvidia_driver) {
-    if (chosen == Platform::nvidia) {
-      return result(id, name, CheckStatus::fail, "--platform nvidia was given but no NVIDIA driver was found",
-                    "install the NVIDIA driver (`nvidia-smi` must work), or use --platform cpu");
-    }
-    return result(id, name, CheckStatus::skip, "no NVIDIA GPU on this host");
-  }
-  if (decision.platform == Platform::nvidia) return result(id, name, CheckStatus::pass, decision.reason);
-  return result(id, name, CheckStatus::fail,
-                "an NVIDIA GPU is present but Docker cannot use it (no nvidia runtime, no NVIDIA CDI spec), so the "
-                "stack runs on the CPU",
-                kToolkitFix);
-}
-
 CheckResult evaluate_native_ollama(Platform platform, std::optional<int> status, const std::string& error) {
   const char* id = "native_ollama";
   const char* name = "native Ollama";
@@ -281,6 +292,7 @@ std::vector<CheckResult> check_home_files(const HomeLayout& home) {
   }
   results.push_back(check_env_file(home));
   results.push_back(check_state_file(home));
+  results.push_back(check_home_migration(home));
   results.push_back(check_mcp_config(home));
   return results;
 }

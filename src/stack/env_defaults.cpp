@@ -1,5 +1,7 @@
 #include "ollama_stack/stack/env_defaults.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 
 #include "ollama_stack/stack/env_file.hpp"
@@ -7,7 +9,7 @@
 namespace ollama_stack::stack {
 namespace {
 
-constexpr std::array<StackVariable, 10> kVariables{{
+constexpr std::array<StackVariable, 12> kVariables{{
     {"PROJECT_NAME", "ollama-stack",
      "Compose project name: prefixes the containers, network and volumes. Changing it on an\n"
      "installed stack starts a new, empty one (the old volumes keep their data under the old "
@@ -21,9 +23,14 @@ constexpr std::array<StackVariable, 10> kVariables{{
     {"MCP_PROXY_PORT", "8200", "Host port of the MCP proxy (mcpo)."},
     {"OLLAMA_IMAGE", "ollama/ollama:latest",
      "Images: pin versions here. On the nvidia platform WEBUI_IMAGE defaults to\n"
-     "ghcr.io/open-webui/open-webui:cuda."},
+     "ghcr.io/open-webui/open-webui:cuda, on the amd platform OLLAMA_IMAGE to ollama/ollama:rocm."},
     {"WEBUI_IMAGE", "ghcr.io/open-webui/open-webui:main", ""},
     {"MCP_PROXY_IMAGE", "ghcr.io/open-webui/mcpo:main", ""},
+    {"HSA_OVERRIDE_GFX_VERSION", "",
+     "amd platform: the ROCm target for a GPU that ROCm does not list (10.3.0 for an RX 5400)."},
+    {"RENDER_GID", "",
+     "amd platform: the id of the engine host's render group (`getent group render | cut -d: -f3`\n"
+     "there). Found by itself when the engine runs on this machine."},
     {"OLLAMA_KEEP_ALIVE", "5m",
      "How long Ollama keeps a model loaded after its last use (5m, 1h, -1 for ever, 0 to unload)."},
     {"WEBUI_SECRET_KEY", "",
@@ -48,24 +55,33 @@ void append_comment(std::string& text, std::string_view description) {
 
 std::span<const StackVariable> stack_variables() { return kVariables; }
 
+std::string env_header_text() {
+  return fmt::format("{}{} (`ollama-stack migrate` upgrades older files)\n", kEnvFormatPrefix,
+                     kEnvFormatVersion) +
+         "# ollama-stack settings, read for the stack's compose files. A variable set in the "
+         "shell\n"
+         "# environment wins over this file. Lines are KEY=value; '#' starts a comment.\n"
+         "# ollama-stack edits only the lines it has to and keeps the rest as you wrote it.\n";
+}
+
+std::string env_variable_text(const StackVariable& variable, bool active, std::string_view value) {
+  std::string text;
+  // Variables sharing one description (the images) stay together without a blank line.
+  if (!variable.description.empty()) {
+    text += '\n';
+    append_comment(text, variable.description);
+  }
+  text += (active ? "" : "# ") + format_env_assignment(variable.name, value) + "\n";
+  return text;
+}
+
 std::string default_env_text(std::string_view secret) {
-  std::string text =
-      "# ollama-stack settings, read for the stack's compose files. A variable set in the shell\n"
-      "# environment wins over this file. Lines are KEY=value; '#' starts a comment.\n"
-      "# ollama-stack edits only the lines it has to and keeps the rest as you wrote it.\n";
+  std::string text = env_header_text();
   for (const auto& variable : kVariables) {
-    // Variables sharing one description (the images) stay together without a blank line.
-    if (!variable.description.empty()) {
-      text += '\n';
-      append_comment(text, variable.description);
-    }
-    if (variable.name == kSecretKeyVariable) {
-      text += format_env_assignment(variable.name, secret) + "\n";
-    } else if (variable.set_in_new_file) {
-      text += format_env_assignment(variable.name, variable.default_value) + "\n";
-    } else {
-      text += "# " + format_env_assignment(variable.name, variable.default_value) + "\n";
-    }
+    if (variable.name == kSecretKeyVariable)
+      text += env_variable_text(variable, true, secret);
+    else
+      text += env_variable_text(variable, variable.set_in_new_file, variable.default_value);
   }
   return text;
 }

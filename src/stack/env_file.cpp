@@ -126,7 +126,8 @@ EnvFile read_env_file(const std::filesystem::path& path, const compose::Variable
   }
   if (!text) return file;
   file.exists = true;
-  file.entries = compose::parse_dotenv(*text, path.string(), lookup);
+  // The stack's own settings: a line without "=" is a mistake here, not Compose's "inherit".
+  file.entries = compose::parse_dotenv(*text, path.string(), lookup, /*bare_keys=*/false);
   return file;
 }
 

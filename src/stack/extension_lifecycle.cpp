@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "ollama_stack/stack/extension_project.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -46,7 +48,40 @@ std::string why_not_runnable(Session& session, const Extension& extension) {
   return {};
 }
 
+// The proxy's config is rewritten after the containers change: one that would be refused then
+// (corrupt, or left with no server once the extensions leave it) is refused before anything
+// changes.
+void refuse_corrupt_mcp_config(Session& session, bool extensions_leave = false) {
+  const auto path = session.home().mcp_config();
+  const auto current = read_mcp_config(path);
+  if (!extensions_leave) return;
+  std::set<std::string> names;
+  for (const auto& extension : discover_extensions(session.home()).extensions)
+    names.insert(extension.manifest.name);
+  for (const auto& name : load_state(session.home().state_file()).enabled_extensions)
+    names.insert(name);
+  require_mcp_servers(desired_mcp_servers(current, names, {}), path);
+}
+
 }  // namespace
+
+std::vector<WiredServer> planned_wired_servers(Session& session) {
+  std::vector<WiredServer> servers;
+  const auto state = load_state(session.home().state_file());
+  const auto catalog = discover_extensions(session.home());
+  const std::string core = session.project_name();
+  for (const auto& name : state.enabled_extensions) {
+    const auto* extension = catalog.find(name);
+    if (!extension || !why_not_runnable(session, *extension).empty()) continue;
+    const auto loaded = load_extension_project(*extension, session.home(), session.options().env,
+                                               session.platform().platform, core);
+    const auto& service = loaded.project.services.at(extension->manifest.mcp.service);
+    servers.push_back(
+        {name, extension->manifest.mcp.transport,
+         mcp_url(compose::container_name(loaded.project, service), extension->manifest.mcp)});
+  }
+  return servers;
+}
 
 EnableResult enable_extension(Session& session, const std::string& name) {
   const auto catalog = discover_extensions(session.home());
@@ -63,6 +98,14 @@ EnableResult enable_extension(Session& session, const std::string& name) {
 
 EnableResult disable_extension(Session& session, const std::string& name,
                                const DisableOptions& options) {
+  // The MCP config is rewritten last: a home that cannot hold it fails here, before the
+  // extension is stopped or the state changes.
+  if (!std::filesystem::is_directory(session.home().mcp_dir()))
+    throw Error(ExitCode::failed,
+                fmt::format("{} is missing, so the MCP config cannot be rewritten; nothing was changed",
+                            session.home().mcp_dir().string()),
+                "run `ollama-stack check --fix` (or `ollama-stack install`) to create it, then disable again");
+  refuse_corrupt_mcp_config(session, true);
   auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
   const std::string project = extension_project_name(session.project_name(), name);
@@ -121,11 +164,12 @@ void require_startable(Session& session, const std::string& name) {
 ExtensionStartResult start_extension(Session& session, const std::string& name,
                                      const ExtensionStartOptions& options) {
   require_startable(session, name);
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session);
   const auto catalog = discover_extensions(session.home());
   const auto& extension = require_extension(catalog, name);
   const std::string core = session.project_name();
   auto loaded = load_extension_project(extension, session.home(), session.options().env,
-                                       session.platform().platform, core);
+                                       session.platform(), core);
   materialize_extension(extension, session.home());
   compose::ApplyOptions apply_options;
   apply_options.plan.extra_labels = extension_labels(core, name);
@@ -140,13 +184,15 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
       wait_project_healthy(session.engine(), loaded.project.name, session.url_host(),
                            {options.timeout, options.progress, options.cancelled});
     } catch (const Interrupted&) {
-      if (result.applied.changed) compose::down(session.engine(), loaded.project.name, {});
-      throw;
+      leave_interrupted_wait(session.engine(), loaded.project.name, result.applied,
+                             "extension " + name);
     }
   }
   if (options.sync_proxy) {
     McpSyncOptions sync;
     sync.progress = options.progress;
+    sync.timeout = options.timeout;
+    sync.cancelled = options.cancelled;
     // A recreated MCP server drops the proxy's connection to it: reconnect even if the URL is the
     // same.
     for (const auto& service : result.applied.services)
@@ -160,6 +206,7 @@ ExtensionStartResult start_extension(Session& session, const std::string& name,
 
 ExtensionStopResult stop_extension(Session& session, const std::string& name,
                                    const ExtensionStopOptions& options) {
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session, true);
   ExtensionStopResult result;
   result.name = name;
   const std::string project = extension_project_name(session.project_name(), name);
@@ -210,6 +257,8 @@ EnabledStartReport start_enabled_extensions(Session& session,
   }
   McpSyncOptions sync;
   sync.progress = options.progress;
+  sync.timeout = options.timeout;
+  sync.cancelled = options.cancelled;
   sync.force_restart = recreated_server;
   report.mcp = sync_mcp_proxy(session, sync);
   return report;
@@ -217,6 +266,7 @@ EnabledStartReport start_enabled_extensions(Session& session,
 
 std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
                                                      const ExtensionStopOptions& options) {
+  if (options.sync_proxy) refuse_corrupt_mcp_config(session, true);
   const std::string core = session.project_name();
   std::set<std::string> names;
   for (const auto& container : session.engine().list_containers(
@@ -249,7 +299,7 @@ std::vector<UpdateTarget> extension_update_targets(Session& session) {
     const auto* extension = catalog.find(name);
     if (!extension || !why_not_runnable(session, *extension).empty()) continue;
     auto loaded = load_extension_project(*extension, session.home(), session.options().env,
-                                         session.platform().platform, session.project_name());
+                                         session.platform(), session.project_name());
     for (const auto& [service_name, service] : loaded.project.services) {
       if (service.image.empty() || service.build) continue;  // built here: nothing to pull
       auto& target = by_reference[service.image];

@@ -117,20 +117,16 @@ ExtensionRequirements parse_requirements(const FieldErrors& errors, const nlohma
 
 std::vector<Platform> parse_platforms(const FieldErrors& errors, const nlohmann::json& root) {
   const auto* list = member(root, "platforms");
-  if (!list) return {Platform::cpu, Platform::nvidia, Platform::apple};
+  if (!list) return {Platform::cpu, Platform::nvidia, Platform::amd, Platform::apple};
   if (!list->is_array() || list->empty())
-    errors.fail("platforms", "must be a non-empty list of cpu, nvidia, apple");
+    errors.fail("platforms", "must be a non-empty list of cpu, nvidia, amd, apple");
   std::vector<Platform> platforms;
   for (const auto& item : *list) {
     const std::string text = item.is_string() ? item.get<std::string>() : item.dump();
-    if (text == "cpu")
-      platforms.push_back(Platform::cpu);
-    else if (text == "nvidia")
-      platforms.push_back(Platform::nvidia);
-    else if (text == "apple")
-      platforms.push_back(Platform::apple);
-    else
-      errors.fail("platforms", fmt::format("{} is not one of cpu, nvidia, apple", text));
+    const auto& names = platform_choices();  // "auto" first: not a platform an extension names
+    if (std::find(names.begin() + 1, names.end(), text) == names.end())
+      errors.fail("platforms", fmt::format("{} is not one of cpu, nvidia, amd, apple", text));
+    platforms.push_back(parse_platform(text).value());
   }
   return platforms;
 }

@@ -2,18 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <set>
 #include <thread>
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp_volume.hpp"
+#include "ollama_stack/stack/stack_project.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/error.hpp"
-#include "ollama_stack/util/timestamp.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -56,33 +57,6 @@ bool config_serves(const nlohmann::json& document, const WiredServer& server) {
   if (!servers.is_object() || !servers.contains(server.name)) return false;
   return servers[server.name] ==
          nlohmann::json{{"type", to_string(server.transport)}, {"url", server.url}};
-}
-
-std::optional<std::chrono::system_clock::time_point> parse_engine_time(const std::string& text) {
-  auto seconds = util::parse_rfc3339(text);
-  if (!seconds) return std::nullopt;
-  std::chrono::system_clock::time_point point = *seconds;
-  const auto dot = text.find('.');
-  if (dot != std::string::npos) {
-    int64_t nanos = 0;
-    int digits = 0;
-    for (size_t i = dot + 1;
-         i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0; ++i) {
-      if (digits < 9) {
-        nanos = nanos * 10 + (text[i] - '0');
-        ++digits;
-      }
-    }
-    for (; digits < 9; ++digits) nanos *= 10;
-    point += std::chrono::duration_cast<std::chrono::system_clock::duration>(
-        std::chrono::nanoseconds(nanos));
-  }
-  return point;
-}
-
-bool proxy_has_config(std::chrono::system_clock::time_point proxy_started,
-                      std::chrono::system_clock::time_point config_written) {
-  return proxy_started >= config_written;
 }
 
 std::optional<engine::ContainerSummary> running_proxy(engine::Client& client,
@@ -135,45 +109,45 @@ nlohmann::json servers_without_extensions(const nlohmann::json& servers,
   return kept;
 }
 
-McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options) {
-  McpSyncResult result;
-  result.servers = running_wired_servers(session);
-  // The file's other servers (the core's tools, the user's own) stay; every extension entry is
-  // regenerated. A missing or unreadable file starts from the core's defaults.
-  nlohmann::json base = default_mcp_servers();
-  try {
-    if (auto current = read_mcp_config(session.home().mcp_config()))
-      base = (*current)["mcpServers"];
-  } catch (const ConfigError&) {
-  }
+nlohmann::json desired_mcp_servers(const std::optional<nlohmann::json>& current,
+                                   const std::set<std::string>& extension_names,
+                                   const std::vector<WiredServer>& servers,
+                                   std::vector<std::string>* warnings) {
+  const nlohmann::json base = current ? (*current)["mcpServers"] : default_mcp_servers();
+  return mcp_servers_with(servers_without_extensions(base, extension_names), servers, warnings);
+}
+
+bool write_wired_config(Session& session, const std::vector<WiredServer>& servers,
+                        std::vector<std::string>* warnings) {
+  const auto path = session.home().mcp_config();
+  // A corrupt file throws here, before anything changes.
+  const auto current = read_mcp_config(path);
   std::set<std::string> extension_names;
   for (const auto& extension : discover_extensions(session.home()).extensions)
     extension_names.insert(extension.manifest.name);
   for (const auto& name : load_state(session.home().state_file()).enabled_extensions)
     extension_names.insert(name);
-  auto servers = mcp_servers_with(servers_without_extensions(base, extension_names), result.servers,
-                                  &result.warnings);
-  std::erase_if(result.servers, [&](const WiredServer& server) {
-    return !servers.contains(server.name) || servers[server.name].value("url", "") != server.url;
-  });
-  result.config_changed =
-      write_mcp_config(session.home().mcp_config(), mcp_config_document(servers));
-  if (!options.restart_proxy || (!result.config_changed && !options.force_restart)) return result;
-  const std::string core = session.project_name();
-  auto proxy = running_proxy(session.engine(), core);
-  if (!proxy) return result;
+  auto document =
+      mcp_config_document(desired_mcp_servers(current, extension_names, servers, warnings));
+  return write_mcp_config(path, document);
+}
+
+namespace {
+
+void restart_proxy(Session& session, const engine::ContainerSummary& proxy,
+                   const McpSyncOptions& options) {
   if (options.progress)
     options.progress({"service:" + std::string(kMcpProxyService), kMcpProxyService,
                       ProgressUpdate::State::running, "restarting for the new MCP config"});
-  session.engine().stop_container(proxy->id, 5);
-  session.engine().start_container(proxy->id);
-  result.proxy_restarted = true;
+  session.engine().stop_container(proxy.id, 5);
+  session.engine().start_container(proxy.id);
   // Only the proxy is waited for: the rest of the core is not touched.
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
   HealthReport health;
   while (std::chrono::steady_clock::now() < deadline) {
-    health = assess_health(session.engine().inspect_container(proxy->id), host);
+    if (options.cancelled && options.cancelled()) throw Interrupted();
+    health = assess_health(session.engine().inspect_container(proxy.id), host);
     if (health.health == Health::healthy || health.health == Health::stopped) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -181,11 +155,65 @@ McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options) {
     throw Error(ExitCode::unhealthy,
                 fmt::format("the MCP proxy did not become healthy after its restart: {}",
                             health.reason.empty() ? to_string(health.health) : health.reason),
-                fmt::format("see `ollama-stack logs {}`; the config it reads is {}",
+                fmt::format("see `ollama-stack logs {}`; the config it reads is {} (copied into "
+                            "its volume)",
                             kMcpProxyService, session.home().mcp_config().string()));
   if (options.progress)
     options.progress({"service:" + std::string(kMcpProxyService), kMcpProxyService,
                       ProgressUpdate::State::done, "restarted"});
+}
+
+// Open WebUI reads TOOL_SERVER_CONNECTIONS when it starts: the core is applied again as it was
+// started (same platform), which recreates Open WebUI when its list changed and leaves every
+// unchanged service alone; then waited for.
+bool update_webui(Session& session, const compose::Project& project,
+                  const McpSyncOptions& options) {
+  compose::ApplyOptions apply_options;
+  apply_options.plan.extra_labels = core_labels(project.name);
+  apply_options.progress = options.progress;
+  apply_options.cancelled = options.cancelled;
+  const auto applied = compose::apply(session.engine(), project, apply_options);
+  if (!applied.changed) return false;
+  wait_project_healthy(session.engine(), project.name, session.url_host(),
+                       {options.timeout, options.progress, options.cancelled});
+  bool recreated = false;
+  for (const auto& service : applied.services)
+    if (service.service == kWebuiService && service.action != compose::ServiceAction::none)
+      recreated = true;
+  return recreated;
+}
+
+}  // namespace
+
+McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options) {
+  McpSyncResult result;
+  result.servers = running_wired_servers(session);
+  result.config_changed = write_wired_config(session, result.servers, &result.warnings);
+  const auto document = read_mcp_config(session.home().mcp_config()).value_or(nlohmann::json());
+  std::erase_if(result.servers,
+                [&](const WiredServer& server) { return !config_serves(document, server); });
+  if (!options.restart_proxy) return result;
+  const std::string core = session.project_name();
+  if (!core_running(session.engine(), core)) return result;
+
+  // The project as the stack was last started (its platform decides Open WebUI's image), read
+  // again: its TOOL_SERVER_CONNECTIONS is derived from the file just written.
+  const auto state = load_state(session.home().state_file());
+  const auto loaded = load_stack_project(session.home(), session.options().env,
+                                         state.platform.value_or(session.platform().platform),
+                                         session.options().compose_dir);
+  session.reload_project();
+  if (auto target = mcp_volume_target(loaded.project, core_labels(loaded.project.name))) {
+    const bool pushed =
+        push_mcp_config(session.engine(), *target, mcp_config_text(document), options.progress);
+    result.config_changed = result.config_changed || pushed;
+    auto proxy = running_proxy(session.engine(), core);
+    if (proxy && (pushed || options.force_restart)) {
+      restart_proxy(session, *proxy, options);
+      result.proxy_restarted = true;
+    }
+  }
+  result.webui_recreated = update_webui(session, loaded.project, options);
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/platform_project.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -60,15 +61,17 @@ std::vector<compose::ComposeSource> select_extension_files(const Extension& exte
 
 ExtensionProject load_extension_project(const Extension& extension, const HomeLayout& home,
                                         const compose::VariableLookup& process_env,
-                                        Platform platform, const std::string& core_project) {
+                                        const PlatformDecision& platform,
+                                        const std::string& core_project) {
   compose::LoadOptions options;
-  options.sources = select_extension_files(extension, platform, home);
+  options.sources = select_extension_files(extension, platform.platform, home);
   options.lookup =
       make_stack_lookup(process_env, read_env_file(home.env_file(), process_env), home.root);
   options.project_name = extension_project_name(core_project, extension.manifest.name);
   options.working_dir = extension_working_dir(extension, home).string();
   auto loaded = compose::load_project(options);
   auto& project = loaded.project;
+  adapt_to_platform(project, platform, options.lookup);
 
   // Every service that would use the extension's own default network joins the core's instead.
   compose::Network network;

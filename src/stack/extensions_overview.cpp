@@ -11,24 +11,16 @@
 #include "ollama_stack/stack/health.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
 #include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/tool_servers.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
 namespace labels = compose::labels;
-namespace fs = std::filesystem;
 
 std::string label_of(const engine::ContainerSummary& container, const char* key) {
   auto it = container.labels.find(key);
   return it == container.labels.end() ? std::string() : it->second;
-}
-
-std::optional<std::chrono::system_clock::time_point> config_written(const fs::path& path) {
-  std::error_code error;
-  const auto written = fs::last_write_time(path, error);
-  if (error) return std::nullopt;
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-      std::chrono::file_clock::to_sys(written));
 }
 
 }  // namespace
@@ -59,14 +51,10 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
   try {
     config = read_mcp_config(session.home().mcp_config());
   } catch (const ConfigError&) {
-    // A broken config serves nothing; `check` and `install` report it.
+    // A broken config serves nothing; `check` reports it.
   }
-  bool proxy_current = false;
-  if (proxy) {
-    const auto started = parse_engine_time(client.inspect_container(proxy->id).state.started_at);
-    const auto written = config_written(session.home().mcp_config());
-    proxy_current = started && written && proxy_has_config(*started, *written);
-  }
+  overview.tools = tool_servers_report(session);
+  const auto& tools = overview.tools;
   const auto wired = running_wired_servers(session);
   const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
   const Platform platform = session.platform().platform;
@@ -94,7 +82,12 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
       if (server.name != status.name) continue;
       status.mcp_url = server.url;
       status.wired = config && config_serves(*config, server);
-      status.served = status.wired && proxy_current;
+    }
+    for (const auto& tool : tools.servers) {
+      if (tool.name != status.name || !status.wired) continue;
+      status.served = tool.served.value_or(false);
+      status.webui_configured = tool.webui;
+      if (status.served && tool.webui == false) status.fix = tools.fix;
     }
   };
 

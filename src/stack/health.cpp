@@ -65,13 +65,13 @@ HealthReport assess_health(const engine::ContainerInspect& container, const std:
     report.reason = "restarting";
     return report;
   }
-  if (state.health == "unhealthy") {
-    report.health = Health::unhealthy;
-    report.reason = "Docker healthcheck failing";
-    if (!state.health_log.empty()) report.reason += ": " + state.health_log.back().output;
-    while (!report.reason.empty() && (report.reason.back() == '\n' || report.reason.back() == ' ')) report.reason.pop_back();
-    return report;
-  }
+  const bool docker_unhealthy = state.health == "unhealthy";
+  auto docker_failing = [&] {
+    std::string reason = "Docker healthcheck failing";
+    if (!state.health_log.empty()) reason += ": " + state.health_log.back().output;
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    return reason;
+  };
   const bool docker_pending = state.health == "starting";
   auto probe = probe_for(container.labels, container.ports, host);
   if (container.labels.count(kHealthPortLabel) != 0 && probe.url.empty()) {
@@ -84,8 +84,11 @@ HealthReport assess_health(const engine::ContainerInspect& container, const std:
     std::string error;
     auto status = http_get_status(probe.url, probe_timeout, &error);
     if (!status) {
+      // Nothing answers yet: still starting, whatever Docker's healthcheck (which gives up long
+      // before a slow first start is over) says.
       report.health = Health::starting;
-      report.reason = fmt::format("{} does not answer yet ({})", probe.url, error);
+      report.reason = fmt::format("{} does not answer yet ({}){}", probe.url, error,
+                                  docker_unhealthy ? "; Docker's healthcheck fails meanwhile" : "");
       return report;
     }
     if (*status < 200 || *status >= 300) {
@@ -93,6 +96,11 @@ HealthReport assess_health(const engine::ContainerInspect& container, const std:
       report.reason = fmt::format("health probe {} answered {}", probe.url, *status);
       return report;
     }
+  }
+  if (docker_unhealthy) {
+    report.health = Health::unhealthy;
+    report.reason = docker_failing();
+    return report;
   }
   if (docker_pending) {
     report.health = Health::starting;

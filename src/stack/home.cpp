@@ -75,7 +75,10 @@ void ensure_mcp_config(const HomeLayout& home, bool force, EnsureHomeResult& res
     result.kept.push_back(path);
     return;
   }
-  bool wrote = write_mcp_config(path, mcp_config_document(default_mcp_servers()));
+  // --force is the user asking for the default file back, so a corrupt one is replaced too.
+  const std::string text = mcp_config_text(mcp_config_document(default_mcp_servers()));
+  const bool wrote = util::read_file_if_exists(path) != text;
+  if (wrote) util::write_file_atomic(path, text, {.mode = 0644});
   if (!existed) {
     result.created.push_back(path);
   } else if (wrote) {

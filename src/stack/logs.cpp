@@ -116,26 +116,50 @@ TimestampedText split_timestamp(std::string_view raw) {
   return result;
 }
 
-std::vector<LogLine> merge_log_lines(std::vector<std::vector<LogLine>> lists) {
-  struct Keyed {
-    int64_t key;
-    size_t list;
-    size_t index;
-  };
-  std::vector<Keyed> order;
-  for (size_t list = 0; list < lists.size(); ++list) {
-    int64_t previous = std::numeric_limits<int64_t>::min();
-    for (size_t index = 0; index < lists[list].size(); ++index) {
-      if (lists[list][index].time_ns) previous = *lists[list][index].time_ns;
-      order.push_back({previous, list, index});
+void LogMerge::push(size_t list, LogLine line) {
+  auto& queue = lists_[list];
+  if (line.time_ns) queue.last_key = *line.time_ns;
+  queue.lines.push_back({queue.last_key, std::move(line)});
+}
+
+void LogMerge::finish(size_t list) { lists_[list].finished = true; }
+
+std::optional<LogLine> LogMerge::pop() {
+  List* next = nullptr;
+  for (auto& list : lists_) {
+    if (list.lines.empty()) {
+      if (!list.finished) return std::nullopt;  // its next line may come first
+      continue;
     }
+    if (next == nullptr || list.lines.front().key < next->lines.front().key) next = &list;
   }
-  // Stable: equal keys stay in list order, then line order.
-  std::stable_sort(order.begin(), order.end(),
-                   [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+  if (next == nullptr) return std::nullopt;
+  LogLine line = std::move(next->lines.front().line);
+  next->lines.pop_front();
+  return line;
+}
+
+bool LogMerge::ready() const {
+  bool any = false;
+  for (const auto& list : lists_) {
+    if (list.lines.empty() && !list.finished) return false;
+    any = any || !list.lines.empty();
+  }
+  return any;
+}
+
+bool LogMerge::done() const {
+  return std::all_of(lists_.begin(), lists_.end(), [](const List& list) { return list.finished && list.lines.empty(); });
+}
+
+std::vector<LogLine> merge_log_lines(std::vector<std::vector<LogLine>> lists) {
+  LogMerge merge(lists.size());
+  for (size_t list = 0; list < lists.size(); ++list) {
+    for (auto& line : lists[list]) merge.push(list, std::move(line));
+    merge.finish(list);
+  }
   std::vector<LogLine> merged;
-  merged.reserve(order.size());
-  for (const auto& entry : order) merged.push_back(std::move(lists[entry.list][entry.index]));
+  while (auto line = merge.pop()) merged.push_back(std::move(*line));
   return merged;
 }
 

@@ -1,18 +1,20 @@
 // `logs` against the engine: finding the stack's containers, choosing the requested ones, and
-// reading their logs in parallel (merged afterwards) or following them (one thread each).
+// reading their logs in parallel (merged in time order as they stream) or following them (one thread each).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <exception>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
-#include <thread>
 #include <tuple>
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/logs.hpp"
+#include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -33,32 +35,24 @@ LogLine make_line(const LogTarget& target, engine::LogStream stream, std::string
                  target.prefix};
 }
 
-// Runs read(target) for every target on its own thread; an exception becomes a LogFailure
-// unless it is the cancellation the caller asked for.
-std::vector<LogFailure> for_each_target(const std::vector<LogTarget>& targets,
-                                        const std::function<void(size_t)>& read,
-                                        const std::function<bool()>& cancelled) {
-  std::vector<std::optional<LogFailure>> failures(targets.size());
-  std::vector<std::thread> threads;
-  threads.reserve(targets.size());
-  for (size_t i = 0; i < targets.size(); ++i) {
-    threads.emplace_back([&, i] {
-      const auto& target = targets[i];
-      try {
-        read(i);
-      } catch (const engine::EngineError& error) {
-        if (error.kind() == engine::EngineError::Kind::cancelled && cancelled && cancelled())
-          return;
-        failures[i] = LogFailure{target.service, target.container_name, error.code(), error.what()};
-      } catch (const Error& error) {
-        failures[i] = LogFailure{target.service, target.container_name, error.code(), error.what()};
-      } catch (const std::exception& error) {
-        failures[i] =
-            LogFailure{target.service, target.container_name, ExitCode::failed, error.what()};
-      }
-    });
+// Runs read(i) for target i; an exception becomes its LogFailure unless it is the cancellation
+// the caller asked for.
+std::optional<LogFailure> read_guarded(const LogTarget& target, const std::function<void()>& read,
+                                       const std::function<bool()>& cancelled) {
+  try {
+    read();
+  } catch (const engine::EngineError& error) {
+    if (error.kind() == engine::EngineError::Kind::cancelled && cancelled && cancelled()) return std::nullopt;
+    return LogFailure{target.service, target.container_name, error.code(), error.what()};
+  } catch (const Error& error) {
+    return LogFailure{target.service, target.container_name, error.code(), error.what()};
+  } catch (const std::exception& error) {
+    return LogFailure{target.service, target.container_name, ExitCode::failed, error.what()};
   }
-  for (auto& thread : threads) thread.join();
+  return std::nullopt;
+}
+
+std::vector<LogFailure> present(std::vector<std::optional<LogFailure>>& failures) {
   std::vector<LogFailure> result;
   for (auto& failure : failures)
     if (failure) result.push_back(std::move(*failure));
@@ -129,26 +123,66 @@ std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets,
   return selected;
 }
 
-LogFetchResult fetch_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
-                          engine::LogOptions options, const std::function<bool()>& cancelled) {
+std::vector<LogFailure> fetch_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
+                                   engine::LogOptions options, const std::function<void(const LogLine&)>& on_line,
+                                   const std::function<bool()>& cancelled) {
   options.timestamps = true;  // they order the merge; the CLI strips them unless asked
   options.follow = false;
-  std::vector<std::vector<LogLine>> lists(targets.size());
-  LogFetchResult result;
-  result.failures = for_each_target(
-      targets,
-      [&](size_t i) {
-        engine.logs(
-            targets[i].container_id, options, targets[i].tty,
-            [&](engine::LogStream stream, std::string_view raw) {
-              lists[i].push_back(make_line(targets[i], stream, raw));
-              return true;
-            },
-            cancelled);
-      },
-      cancelled);
-  result.lines = merge_log_lines(std::move(lists));
-  return result;
+  constexpr size_t kWindow = 256;  // lines a container may have waiting before its reader pauses
+  const size_t count = targets.size();
+  std::mutex mutex;
+  std::condition_variable changed;
+  LogMerge merge(count);
+  bool consumer_gone = false;
+  std::vector<std::optional<LogFailure>> failures(count);
+  // Tasks 0…count-1 read one container each; the last one hands the merged lines to on_line.
+  util::parallel_for_each(count + 1, [&](size_t i) {
+    if (i == count) {
+      try {
+        std::unique_lock lock(mutex);
+        for (;;) {
+          // Polled: a cancel comes from a signal, not from a notify.
+          while (!merge.done() && !merge.ready() && !(cancelled && cancelled()))
+            changed.wait_for(lock, std::chrono::milliseconds(100));
+          auto line = merge.pop();
+          if (!line) break;  // done, or cancelled
+          lock.unlock();
+          changed.notify_all();
+          on_line(*line);
+          lock.lock();
+        }
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        consumer_gone = true;
+        changed.notify_all();
+        throw;
+      }
+      std::lock_guard lock(mutex);
+      consumer_gone = true;  // readers still going have no one to read for (Ctrl-C)
+      changed.notify_all();
+      return;
+    }
+    failures[i] = read_guarded(
+        targets[i],
+        [&] {
+          engine.logs(
+              targets[i].container_id, options, targets[i].tty,
+              [&](engine::LogStream stream, std::string_view raw) {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return consumer_gone || merge.waiting(i) < kWindow; });
+                if (consumer_gone) return false;
+                merge.push(i, make_line(targets[i], stream, raw));
+                changed.notify_all();
+                return true;
+              },
+              cancelled);
+        },
+        cancelled);
+    std::lock_guard lock(mutex);
+    merge.finish(i);
+    changed.notify_all();
+  });
+  return present(failures);
 }
 
 std::vector<LogFailure> follow_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
@@ -158,22 +192,26 @@ std::vector<LogFailure> follow_logs(engine::Client& engine, const std::vector<Lo
   options.timestamps = true;
   options.follow = true;
   std::mutex mutex;
-  return for_each_target(
-      targets,
-      [&](size_t i) {
-        engine.logs(
-            targets[i].container_id, options, targets[i].tty,
-            [&](engine::LogStream stream, std::string_view raw) {
-              auto line = make_line(targets[i], stream, raw);
-              {
-                std::lock_guard lock(mutex);
-                on_line(line);
-              }
-              return !(cancelled && cancelled());
-            },
-            cancelled);
-      },
-      cancelled);
+  std::vector<std::optional<LogFailure>> failures(targets.size());
+  util::parallel_for_each(targets.size(), [&](size_t i) {
+    failures[i] = read_guarded(
+        targets[i],
+        [&] {
+          engine.logs(
+              targets[i].container_id, options, targets[i].tty,
+              [&](engine::LogStream stream, std::string_view raw) {
+                auto line = make_line(targets[i], stream, raw);
+                {
+                  std::lock_guard lock(mutex);
+                  on_line(line);
+                }
+                return !(cancelled && cancelled());
+              },
+              cancelled);
+        },
+        cancelled);
+  });
+  return present(failures);
 }
 
 }  // namespace ollama_stack::stack

@@ -14,12 +14,19 @@ namespace labels = compose::labels;
 
 constexpr int kOllamaContainerPort = 11434;
 
-bool requests_gpu(const engine::ContainerInspect& container) {
+// What the container was given: GPU device requests (nvidia, also through CDI), or /dev/kfd (amd).
+Platform platform_of(const engine::ContainerInspect& container) {
   const auto& raw = container.raw;
   auto host_config = raw.find("HostConfig");
-  if (host_config == raw.end() || !host_config->is_object()) return false;
+  if (host_config == raw.end() || !host_config->is_object()) return Platform::cpu;
   auto requests = host_config->find("DeviceRequests");
-  return requests != host_config->end() && requests->is_array() && !requests->empty();
+  if (requests != host_config->end() && requests->is_array() && !requests->empty())
+    return Platform::nvidia;
+  auto devices = host_config->find("Devices");
+  if (devices != host_config->end() && devices->is_array())
+    for (const auto& device : *devices)
+      if (device.is_object() && device.value("PathOnHost", "") == "/dev/kfd") return Platform::amd;
+  return Platform::cpu;
 }
 
 std::string not_running_hint(const std::string& project) {
@@ -69,7 +76,7 @@ OllamaEndpoint resolve_ollama_endpoint(Session& session, const std::string& over
       endpoint.url = fmt::format("http://{}:{}", host, port.public_port);
       endpoint.source = "container";
       endpoint.container = container.name;
-      endpoint.platform = requests_gpu(container) ? Platform::nvidia : Platform::cpu;
+      endpoint.platform = platform_of(container);
       return endpoint;
     }
     throw Error(ExitCode::failed,
@@ -94,12 +101,12 @@ std::string processor_of(const RunningModel& model) {
 }
 
 std::string cpu_fallback_warning(const RunningModel& model, Platform platform) {
-  if (platform != Platform::nvidia || model.size_vram > 0) return "";
+  if ((platform != Platform::nvidia && platform != Platform::amd) || model.size_vram > 0) return "";
   return fmt::format(
-      "{} is loaded with no GPU memory, so it runs on the CPU: the GPU was lost or is not visible to the "
-      "container. Check `nvidia-smi` on the host, then run `ollama-stack restart` (and `ollama-stack check` if it "
-      "persists)",
-      model.name);
+      "{} is loaded with no GPU memory, so it runs on the CPU: the GPU was lost or is not "
+      "visible to the container. Check `{}` on the host, then run `ollama-stack restart` (and "
+      "`ollama-stack check` if it persists)",
+      model.name, platform == Platform::amd ? "rocm-smi" : "nvidia-smi");
 }
 
 std::string license_summary(const std::string& license, std::size_t width) {

@@ -40,15 +40,20 @@ ModelDetails details_of(const json& model) {
 
 const json& models_array(const json& answer, const char* path) {
   static const json empty = json::array();
-  if (!answer.is_object()) throw Error(ExitCode::failed, fmt::format("unexpected answer from Ollama's {}: not a JSON object", path));
+  if (!answer.is_object())
+    throw Error(ExitCode::failed,
+                fmt::format("unexpected answer from Ollama's {}: not a JSON object", path));
   auto it = answer.find("models");
   if (it == answer.end() || it->is_null()) return empty;
-  if (!it->is_array()) throw Error(ExitCode::failed, fmt::format("unexpected answer from Ollama's {}: \"models\" is not a list", path));
+  if (!it->is_array())
+    throw Error(ExitCode::failed,
+                fmt::format("unexpected answer from Ollama's {}: \"models\" is not a list", path));
   return *it;
 }
 
 std::string unreachable_hint() {
-  return "check that the stack runs (`ollama-stack status`), or the address given with --ollama-url";
+  return "check that the stack runs (`ollama-stack status`), or the address given with "
+         "--ollama-url";
 }
 
 }  // namespace
@@ -57,8 +62,8 @@ std::vector<LocalModel> parse_tags(const json& answer) {
   std::vector<LocalModel> models;
   for (const auto& entry : models_array(answer, "/api/tags")) {
     if (!entry.is_object()) continue;
-    models.push_back({text(entry, "name"), text(entry, "model"), text(entry, "modified_at"), integer(entry, "size"),
-                      text(entry, "digest"), details_of(entry)});
+    models.push_back({text(entry, "name"), text(entry, "model"), text(entry, "modified_at"),
+                      integer(entry, "size"), text(entry, "digest"), details_of(entry)});
   }
   return models;
 }
@@ -83,7 +88,8 @@ std::vector<RunningModel> parse_ps(const json& answer) {
 }
 
 ModelShow parse_show(const json& answer) {
-  if (!answer.is_object()) throw Error(ExitCode::failed, "unexpected answer from Ollama's /api/show: not a JSON object");
+  if (!answer.is_object())
+    throw Error(ExitCode::failed, "unexpected answer from Ollama's /api/show: not a JSON object");
   ModelShow show;
   show.license = text(answer, "license");
   show.modelfile = text(answer, "modelfile");
@@ -91,7 +97,8 @@ ModelShow parse_show(const json& answer) {
   show.template_text = text(answer, "template");
   show.modified_at = text(answer, "modified_at");
   show.details = details_of(answer);
-  if (auto it = answer.find("model_info"); it != answer.end() && it->is_object()) show.model_info = *it;
+  if (auto it = answer.find("model_info"); it != answer.end() && it->is_object())
+    show.model_info = *it;
   if (auto it = answer.find("capabilities"); it != answer.end() && it->is_array())
     for (const auto& capability : *it)
       if (capability.is_string()) show.capabilities.push_back(capability.get<std::string>());
@@ -101,11 +108,13 @@ ModelShow parse_show(const json& answer) {
 std::string ollama_error_message(int status, std::string_view body) {
   auto parsed = json::parse(body, nullptr, false);
   if (parsed.is_object()) {
-    if (auto it = parsed.find("error"); it != parsed.end() && it->is_string() && !it->get<std::string>().empty())
+    if (auto it = parsed.find("error");
+        it != parsed.end() && it->is_string() && !it->get<std::string>().empty())
       return it->get<std::string>();
   }
   std::string trimmed(body);
-  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back())))
+    trimmed.pop_back();
   if (trimmed.empty()) return fmt::format("HTTP {}", status);
   constexpr std::size_t kMax = 200;
   if (trimmed.size() > kMax) trimmed = trimmed.substr(0, kMax) + "…";
@@ -117,21 +126,29 @@ OllamaApi::OllamaApi(std::string base_url, std::chrono::milliseconds timeout)
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
-json OllamaApi::call(const std::string& method, const std::string& path, const json& body, const std::string& what) {
+json OllamaApi::call(const std::string& method, const std::string& path, const json& body,
+                     const std::string& what, const std::function<bool()>& cancelled) {
   HttpRequestOptions options;
   options.method = method;
-  options.timeout = timeout_;
+  options.timeout = cancelled ? std::chrono::milliseconds(0) : timeout_;
+  options.cancelled = cancelled;
   if (!body.is_null()) options.body = body.dump();
   auto result = http_request(base_url_ + path, options);
+  if (result.cancelled) throw Interrupted();
   if (result.status == 0)
-    throw Error(ExitCode::failed, fmt::format("cannot reach Ollama at {}: {}", base_url_, result.error), unreachable_hint());
+    throw Error(ExitCode::failed,
+                fmt::format("cannot reach Ollama at {}: {}", base_url_, result.error),
+                unreachable_hint());
   if (result.status < 200 || result.status >= 300)
-    throw Error(ExitCode::failed, fmt::format("{}: {}", what, ollama_error_message(result.status, result.body)));
+    throw Error(ExitCode::failed,
+                fmt::format("{}: {}", what, ollama_error_message(result.status, result.body)));
   if (result.body.empty()) return json();
   auto parsed = json::parse(result.body, nullptr, false);
   if (parsed.is_discarded())
-    throw Error(ExitCode::failed, fmt::format("{}: Ollama at {} answered something that is not JSON", what, base_url_),
-                "is --ollama-url pointing at an Ollama server?");
+    throw Error(
+        ExitCode::failed,
+        fmt::format("{}: Ollama at {} answered something that is not JSON", what, base_url_),
+        "is --ollama-url pointing at an Ollama server?");
   return parsed;
 }
 
@@ -139,18 +156,36 @@ std::string OllamaApi::version() {
   return text(call("GET", "/api/version", json(), "cannot read Ollama's version"), "version");
 }
 
-std::vector<LocalModel> OllamaApi::tags() { return parse_tags(call("GET", "/api/tags", json(), "cannot list the models")); }
+std::vector<LocalModel> OllamaApi::tags() {
+  return parse_tags(call("GET", "/api/tags", json(), "cannot list the models"));
+}
 
 std::vector<RunningModel> OllamaApi::ps() {
   return parse_ps(call("GET", "/api/ps", json(), "cannot list the loaded models"));
 }
 
-ModelShow OllamaApi::show(const std::string& name) {
-  return parse_show(call("POST", "/api/show", json{{"model", name}}, fmt::format("cannot show {}", name)));
+ModelShow OllamaApi::show(const std::string& name, const std::string& what) {
+  return parse_show(call("POST", "/api/show", json{{"model", name}},
+                         what.empty() ? fmt::format("cannot show {}", name) : what));
 }
 
 void OllamaApi::remove(const std::string& name) {
   call("DELETE", "/api/delete", json{{"model", name}}, fmt::format("cannot remove {}", name));
+}
+
+void OllamaApi::load(const std::string& name, const json& keep_alive,
+                     const std::function<bool()>& cancelled) {
+  json body{{"model", name}, {"stream", false}};
+  if (!keep_alive.is_null()) body["keep_alive"] = keep_alive;
+  // A function, even one that never cancels, is what lifts the timeout.
+  call(
+      "POST", "/api/generate", body, fmt::format("cannot load {}", name),
+      cancelled ? cancelled : [] { return false; });
+}
+
+void OllamaApi::unload(const std::string& name) {
+  call("POST", "/api/generate", json{{"model", name}, {"keep_alive", 0}, {"stream", false}},
+       fmt::format("cannot unload {}", name));
 }
 
 void OllamaApi::pull(const std::string& name, const std::function<void(const PullEvent&)>& on_event,
@@ -171,13 +206,17 @@ void OllamaApi::pull(const std::string& name, const std::function<void(const Pul
   auto result = http_request(base_url_ + "/api/pull", options);
   if (result.cancelled || (cancelled && cancelled())) throw Interrupted();
   if (result.status == 0)
-    throw Error(ExitCode::failed, fmt::format("cannot reach Ollama at {}: {}", base_url_, result.error), unreachable_hint());
+    throw Error(ExitCode::failed,
+                fmt::format("cannot reach Ollama at {}: {}", base_url_, result.error),
+                unreachable_hint());
   if (result.status < 200 || result.status >= 300)
-    throw Error(ExitCode::failed, fmt::format("cannot pull {}: {}", name, ollama_error_message(result.status, head)),
+    throw Error(ExitCode::failed,
+                fmt::format("cannot pull {}: {}", name, ollama_error_message(result.status, head)),
                 "check the model's name and tag (https://ollama.com/library)");
   if (!result.error.empty())
-    throw Error(ExitCode::failed, fmt::format("pulling {} stopped: the connection to Ollama at {} broke ({})", name,
-                                              base_url_, result.error),
+    throw Error(ExitCode::failed,
+                fmt::format("pulling {} stopped: the connection to Ollama at {} broke ({})", name,
+                            base_url_, result.error),
                 "pull again: Ollama keeps what it downloaded and continues from there");
   for (const auto& event : parser.finish()) on_event(event);
 }

@@ -1,6 +1,7 @@
 #include "ollama_stack/stack/session.hpp"
 
 #include "ollama_stack/engine/endpoint.hpp"
+#include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 
@@ -9,28 +10,48 @@ namespace ollama_stack::stack {
 Session::Session(engine::Client& engine, SessionOptions options)
     : engine_(engine), options_(std::move(options)), home_{options_.home} {}
 
+const PlatformFacts& Session::platform_facts() {
+  if (!facts_) {
+    std::optional<engine::EngineInfo> info;
+    try {
+      info = engine_.info();
+    } catch (const engine::EngineError&) {
+      engine_error_ = std::current_exception();
+    }
+    facts_ = gather_platform_facts(info ? &*info : nullptr, engine_.describe());
+  }
+  return *facts_;
+}
+
 const PlatformDecision& Session::platform() {
   if (!platform_) {
-    if (auto chosen = parse_platform(options_.platform)) {
-      platform_ = PlatformDecision{*chosen, "chosen with --platform", {}};
-    } else {
-      const auto info = engine_.info();
-      platform_ = decide_platform(gather_platform_facts(&info));
-    }
+    const auto chosen = parse_platform(options_.platform);
+    const auto& facts = platform_facts();
+    // Detection needs the engine; a named platform only refines with it.
+    if (!chosen && engine_error_) std::rethrow_exception(engine_error_);
+    platform_ = chosen ? choose_platform(*chosen, facts) : decide_platform(facts);
   }
   return *platform_;
 }
 
+void Session::use_platform(PlatformDecision decision) {
+  platform_ = std::move(decision);
+  project_.reset();
+}
+
 const StackProject& Session::project() {
   if (!project_)
-    project_ = load_stack_project(home_, options_.env, platform().platform, options_.compose_dir);
+    project_ = load_stack_project(home_, options_.env, platform(), options_.compose_dir);
   return *project_;
 }
 
 std::string Session::project_name() {
   if (project_) return project_->project.name;
-  auto env_file = read_env_file(home_.env_file(), options_.env);
-  return stack::project_name(make_stack_lookup(options_.env, std::move(env_file), home_.root));
+  return stack::project_name(variables());
+}
+
+compose::VariableLookup Session::variables() const {
+  return make_stack_lookup(options_.env, read_env_file(home_.env_file(), options_.env), home_.root);
 }
 
 std::string Session::url_host() { return engine::url_host_of(engine_.describe()); }

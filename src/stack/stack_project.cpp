@@ -4,6 +4,7 @@
 
 #include "ollama_stack/compose/embedded.hpp"
 #include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/platform_project.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -43,10 +44,10 @@ ComposeSelection select_compose_files(Platform platform, const std::string& comp
 }
 
 StackProject load_stack_project(const HomeLayout& home, const compose::VariableLookup& process_env,
-                                Platform platform, const std::string& compose_dir,
+                                const PlatformDecision& platform, const std::string& compose_dir,
                                 const std::vector<std::string>& profiles) {
   auto env_file = read_env_file(home.env_file(), process_env);
-  auto selection = select_compose_files(platform, compose_dir, home);
+  auto selection = select_compose_files(platform.platform, compose_dir, home);
   compose::LoadOptions options;
   options.sources = selection.sources;
   options.lookup = make_stack_lookup(process_env, std::move(env_file), home.root);
@@ -54,9 +55,17 @@ StackProject load_stack_project(const HomeLayout& home, const compose::VariableL
   options.profiles = profiles;
   options.working_dir = selection.working_dir;
   auto loaded = compose::load_project(options);
-  StackProject result{std::move(loaded.project), std::move(loaded.warnings), {}, platform};
+  adapt_to_platform(loaded.project, platform, options.lookup);
+  StackProject result{std::move(loaded.project), std::move(loaded.warnings), {}, platform.platform};
   for (const auto& source : selection.sources) result.files.push_back(source.path);
   return result;
+}
+
+StackProject load_stack_project(const HomeLayout& home, const compose::VariableLookup& process_env,
+                                Platform platform, const std::string& compose_dir,
+                                const std::vector<std::string>& profiles) {
+  return load_stack_project(home, process_env, PlatformDecision{.platform = platform}, compose_dir,
+                            profiles);
 }
 
 }  // namespace ollama_stack::stack

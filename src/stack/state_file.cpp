@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/json_text.hpp"
 #include "ollama_stack/util/timestamp.hpp"
@@ -46,10 +48,11 @@ class Reader {
   Platform platform(const nlohmann::json& value,
                     std::initializer_list<std::string_view> keys) const {
     std::string text = string(value, keys);
-    if (text == "cpu") return Platform::cpu;
-    if (text == "nvidia") return Platform::nvidia;
-    if (text == "apple") return Platform::apple;
-    fail(keys, fmt::format("\"{}\" is not a platform (cpu, nvidia or apple)", text));
+    try {
+      if (auto platform = parse_platform(text)) return *platform;
+    } catch (const Error&) {
+    }
+    fail(keys, fmt::format("\"{}\" is not a platform (cpu, nvidia, amd or apple)", text));
   }
 
  private:
@@ -73,6 +76,22 @@ LastStart last_start_from_json(const nlohmann::json& json, const Reader& reader)
   }
   if (auto it = json.find("services"); it != json.end()) {
     last.services = reader.strings(*it, {"last_start", "services"});
+  }
+  if (auto it = json.find("platform_record"); it != json.end() && !it->is_null()) {
+    if (!it->is_object())
+      reader.fail({"last_start", "platform_record"},
+                  fmt::format("must be an object, not {}", it->type_name()));
+    PlatformRecord record;
+    auto text = [&](const char* key, std::string& out) {
+      if (auto member = it->find(key); member != it->end())
+        out = reader.string(*member, {"last_start", "platform_record"});
+    };
+    text("chosen_by", record.chosen_by);
+    text("reason", record.reason);
+    text("gpu_request", record.gpu_request);
+    if (auto evidence = it->find("evidence"); evidence != it->end())
+      record.evidence = reader.strings(*evidence, {"last_start", "platform_record"});
+    last.platform_record = std::move(record);
   }
   return last;
 }
@@ -107,7 +126,51 @@ std::optional<std::filesystem::path> keep_copy(const std::filesystem::path& path
   return copy;
 }
 
+// Members only the Python ollama-stack's AppConfig wrote (schemas.py of that tool).
+bool has_python_members(const nlohmann::json& json) {
+  auto is = [&](const char* key, auto&& test) { return json.contains(key) && test(json[key]); };
+  return is("version", [](const auto& v) { return v.is_string(); }) ||
+         is("extensions", [](const auto& v) { return v.is_object(); }) ||
+         is("platform", [](const auto& v) { return v.is_object(); }) ||
+         is("services", [](const auto& v) { return v.is_object(); }) ||
+         json.contains("docker_compose_file") || json.contains("data_directory") ||
+         json.contains("backup_directory");
+}
+
 }  // namespace
+
+PlatformRecord record_of(const PlatformDecision& decision) {
+  return {decision.chosen_by, decision.reason, decision.evidence,
+          decision.platform == Platform::nvidia ? to_string(decision.nvidia_request) : ""};
+}
+
+PlatformDecision recorded_decision(const LastStart& last) {
+  PlatformDecision decision;
+  decision.platform = last.platform;
+  if (const auto& record = last.platform_record) {
+    decision.chosen_by = record->chosen_by;
+    decision.reason = record->reason;
+    decision.evidence = record->evidence;
+    if (record->gpu_request == "cdi") decision.nvidia_request = NvidiaRequest::cdi;
+  }
+  return decision;
+}
+
+int state_schema_of(const nlohmann::json& json) {
+  if (!json.is_object()) return kStateSchemaVersion;
+  if (auto it = json.find("schema_version"); it != json.end() && it->is_number_integer())
+    return static_cast<int>(std::clamp<long long>(it->get<long long>(), 0, 1000000));
+  return has_python_members(json) ? 0 : 1;
+}
+
+std::string describe_state_schema(const nlohmann::json& json) {
+  const int schema = state_schema_of(json);
+  if (schema != 0) return fmt::format("ollama-stack state schema {}", schema);
+  const auto version = json.find("version");
+  return version != json.end() && version->is_string()
+             ? fmt::format("the Python ollama-stack {}", version->get<std::string>())
+             : "the Python ollama-stack";
+}
 
 nlohmann::json to_json(const StackState& state) {
   nlohmann::json json = nlohmann::json::object();
@@ -118,6 +181,11 @@ nlohmann::json to_json(const StackState& state) {
     json["last_start"] = {{"at", util::format_rfc3339(state.last_start->at)},
                           {"platform", to_string(state.last_start->platform)},
                           {"services", state.last_start->services}};
+    if (const auto& record = state.last_start->platform_record)
+      json["last_start"]["platform_record"] = {{"chosen_by", record->chosen_by},
+                                               {"reason", record->reason},
+                                               {"evidence", record->evidence},
+                                               {"gpu_request", record->gpu_request}};
   }
   if (state.other_members.is_object()) {
     for (const auto& [key, value] : state.other_members.items()) {
@@ -133,6 +201,13 @@ StackState state_from_json(const nlohmann::json& json, const std::string& path,
   if (!json.is_object()) {
     throw ConfigError(fmt::format("{}: must hold a JSON object, not {}", path, json.type_name()),
                       std::string(kRemoveHint));
+  }
+  if (const int schema = state_schema_of(json);
+      schema < kStateSchemaVersion && (schema >= 1 || !json.contains("schema_version"))) {
+    throw MigrationDueError(
+        fmt::format("{}: written by {} (state schema {}); this ollama-stack reads schema {}", path,
+                    describe_state_schema(json), schema, kStateSchemaVersion),
+        "run `ollama-stack migrate`: it upgrades the file and keeps a copy of the old one");
   }
   StackState state;
   for (const auto& [key, value] : json.items()) {
@@ -171,6 +246,8 @@ StackState load_state(const std::filesystem::path& path) {
   try {
     auto json = util::parse_json_text(*text, path.string(), std::string(kRemoveHint));
     return state_from_json(json, path.string(), *text);
+  } catch (const MigrationDueError&) {
+    throw;  // not corrupt: nothing to copy aside
   } catch (const ConfigError& error) {
     std::string problem;
     auto copy = keep_copy(path, *text, problem);

@@ -121,6 +121,10 @@ UninstallResult carry_out_uninstall(Session& session, const UninstallPlan& plan,
   UninstallResult result;
   auto attempt = [&](const std::string& task, const std::string& label, const std::function<void()>& step,
                      std::vector<std::string>& removed) {
+    if (options.cancelled && options.cancelled())
+      throw Interrupted(fmt::format("uninstall interrupted before it removed {}; what was removed before stays removed",
+                                    label),
+                        "run `ollama-stack uninstall` again to remove the rest");
     report(options, task, label, State::running, "removing");
     try {
       step();
@@ -169,12 +173,19 @@ UninstallResult carry_out_uninstall(Session& session, const UninstallPlan& plan,
             result.removed_images);
   for (const auto& path : plan.config)
     attempt("config:" + path.string(), path.string(), [&] { fs::remove_all(path); }, result.removed_config);
-  if (!plan.config.empty()) {
-    std::error_code ignored;
-    fs::remove(session.home().lock_file(), ignored);
-    fs::remove(session.home().root, ignored);  // only when nothing else is left in it
-  }
+  if (!plan.config.empty()) remove_empty_home(session.home());
   return result;
+}
+
+void remove_empty_home(const HomeLayout& home) {
+  std::error_code error;
+  for (const auto& item : fs::directory_iterator(home.root, error))
+    if (item.path() != home.lock_file()) return;  // something else lives here: keep the home
+  if (error) return;
+  // The lock file goes while it is held: FileLock's waiters notice that the file they locked is
+  // gone and lock the one at the path instead (util/file_lock.hpp).
+  fs::remove(home.lock_file(), error);
+  fs::remove(home.root, error);
 }
 
 }  // namespace ollama_stack::stack

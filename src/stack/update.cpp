@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
@@ -13,6 +12,7 @@
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -124,22 +124,19 @@ UpdateResult update_stack(Session& session, const UpdateOptions& options) {
       if (auto local = client.inspect_image(image.reference)) image.old_id = local->id;
   }
   {
-    std::vector<std::thread> workers;
     std::mutex interrupted_mutex;
     bool interrupted = false;
-    for (auto& image : result.images)
-      workers.emplace_back([&, target = &image] {
-        try {
-          pull_one(session, *target, options);
-        } catch (const Interrupted&) {
-          std::lock_guard lock(interrupted_mutex);
-          interrupted = true;
-        } catch (const std::exception& error) {
-          target->outcome = ImageUpdate::Outcome::failed;
-          target->error = error.what();
-        }
-      });
-    for (auto& worker : workers) worker.join();
+    util::parallel_for_each(result.images, [&](ImageUpdate& target) {
+      try {
+        pull_one(session, target, options);
+      } catch (const Interrupted&) {
+        std::lock_guard lock(interrupted_mutex);
+        interrupted = true;
+      } catch (const std::exception& error) {
+        target.outcome = ImageUpdate::Outcome::failed;
+        target.error = error.what();
+      }
+    });
     if (interrupted) throw Interrupted();
   }
   for (auto& image : result.images) {

@@ -1,6 +1,8 @@
 #include "ollama_stack/stack/variable_lookup.hpp"
 
 #include "ollama_stack/stack/env_defaults.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
 
 namespace ollama_stack::stack {
 
@@ -11,6 +13,11 @@ compose::VariableLookup make_stack_lookup(compose::VariableLookup process_env, E
   return [process_env = std::move(process_env), env_file = std::move(env_file),
           home_text = std::move(home_text)](std::string_view name) -> std::optional<std::string> {
     if (name == kHomeVariable) return home_text;
+    if (name == kToolServersVariable) {
+      auto config = read_mcp_config(HomeLayout{home_text}.mcp_config());
+      return tool_server_connections(config ? (*config)["mcpServers"] : nlohmann::json::object())
+          .dump();
+    }
     if (process_env) {
       if (auto value = process_env(name)) return value;
     }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,8 +21,19 @@ namespace {
 
 constexpr auto poll_interval = std::chrono::milliseconds(50);
 
-int open_lock_file(const std::filesystem::path& path) {
+int open_lock_file(const std::filesystem::path& path, bool create_directory) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR) && create_directory && path.has_parent_path()) {
+    // The directory is missing (never made, or removed by `uninstall --all` while we waited).
+    const auto dir = path.parent_path();
+    std::error_code error;
+    const bool created = std::filesystem::create_directories(dir, error);
+    if (error)
+      throw Error(ExitCode::failed, fmt::format("cannot create {}: {}", dir.string(), error.message()),
+                  "choose another --home (or OLLAMA_STACK_HOME), or fix the permissions of its parent directory");
+    if (created) ::chmod(dir.c_str(), 0700);  // it holds the WebUI secret
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  }
   if (fd < 0) {
     throw Error(
         ExitCode::failed,
@@ -29,6 +41,15 @@ int open_lock_file(const std::filesystem::path& path) {
         "check that the ollama-stack home exists and is writable by you");
   }
   return fd;
+}
+
+// Whether `fd` is still the file at `path`. A holder may remove the lock file (uninstall removes
+// the home) before it releases: whoever then locks the old, unlinked file holds nothing, since a
+// newcomer creates and locks a new one.
+bool is_current(int fd, const std::filesystem::path& path) {
+  struct stat open_file {}, named {};
+  if (::fstat(fd, &open_file) != 0 || ::stat(path.c_str(), &named) != 0) return false;
+  return open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
 }
 
 // true: locked; false: busy. Throws on other failures.
@@ -62,9 +83,11 @@ std::string LockHolder::describe() const {
   return fmt::format("pid {}, `{}`", *pid, verb);
 }
 
-FileLock::FileLock(std::filesystem::path path) : path_(std::move(path)) {}
+FileLock::FileLock(std::filesystem::path path, bool create_directory)
+    : path_(std::move(path)), create_directory_(create_directory) {}
 
-FileLock::FileLock(FileLock&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) {
+FileLock::FileLock(FileLock&& other) noexcept
+    : path_(std::move(other.path_)), create_directory_(other.create_directory_), fd_(other.fd_) {
   other.fd_ = -1;
 }
 
@@ -72,6 +95,7 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept {
   if (this != &other) {
     release();
     path_ = std::move(other.path_);
+    create_directory_ = other.create_directory_;
     fd_ = other.fd_;
     other.fd_ = -1;
   }
@@ -80,16 +104,26 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept {
 
 FileLock::~FileLock() { release(); }
 
+bool FileLock::lock_current(int& fd) {
+  while (try_flock(fd, path_)) {
+    if (is_current(fd, path_)) return true;
+    ::close(fd);  // a removed lock file: the lock is whatever file is at the path now
+    fd = -1;
+    fd = open_lock_file(path_, create_directory_);
+  }
+  return false;
+}
+
 bool FileLock::try_acquire(std::string_view verb) {
   if (held()) return true;
-  int fd = open_lock_file(path_);
+  int fd = open_lock_file(path_, create_directory_);
   try {
-    if (!try_flock(fd, path_)) {
+    if (!lock_current(fd)) {
       ::close(fd);
       return false;
     }
   } catch (...) {
-    ::close(fd);
+    if (fd >= 0) ::close(fd);
     throw;
   }
   fd_ = fd;
@@ -100,11 +134,11 @@ bool FileLock::try_acquire(std::string_view verb) {
 void FileLock::acquire(std::string_view verb, std::chrono::milliseconds timeout,
                        const OnWait& on_wait) {
   if (held()) return;
-  int fd = open_lock_file(path_);
+  int fd = open_lock_file(path_, create_directory_);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool waited = false;
   try {
-    while (!try_flock(fd, path_)) {
+    while (!lock_current(fd)) {
       if (!waited) {
         waited = true;
         if (on_wait) on_wait(read_holder(path_));
@@ -123,7 +157,7 @@ void FileLock::acquire(std::string_view verb, std::chrono::milliseconds timeout,
       std::this_thread::sleep_for(poll_interval);
     }
   } catch (...) {
-    ::close(fd);
+    if (fd >= 0) ::close(fd);
     throw;
   }
   fd_ = fd;

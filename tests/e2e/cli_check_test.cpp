@@ -165,6 +165,7 @@ TEST_F(CliCheckTest, ARunningStackHoldsItsOwnPortsAndWebuiReachesOllama) {
   auto project = stack::load_stack_project({home_path_}, lookup, stack::Platform::cpu, "").project;
   compose::ApplyOptions options;
   options.plan.extra_labels = {{labels::kInstallation, project_}, {labels::kComponent, "core"}};
+  push_home_mcp_config(project, options.plan.extra_labels, home_path_);
   compose::apply(test_engine(), project, options);
 
   auto result = check({"--json"});

@@ -142,7 +142,7 @@ TEST_F(CliDataTest, BackupUninstallRestoreIsByteIdenticalAndStartsHealthy) {
   auto backed_up = nlohmann::json::parse(backup.out);
   EXPECT_EQ(backed_up["verified"], true);
   EXPECT_EQ(backed_up["compressed"], true);
-  EXPECT_EQ(backed_up["volumes"].size(), 2u) << backup.out;
+  EXPECT_EQ(backed_up["volumes"].size(), 3u) << backup.out;  // ollama_data, webui_data, mcp_config
   EXPECT_TRUE(fs::is_regular_file(archive));
   EXPECT_FALSE(fs::exists(archive + ".partial")) << "no staging left behind";
 
@@ -158,7 +158,7 @@ TEST_F(CliDataTest, BackupUninstallRestoreIsByteIdenticalAndStartsHealthy) {
   auto restore = cli({"restore", archive, "--include-volumes", "--json"});
   ASSERT_EQ(restore.exit_code, 0) << restore.err << restore.out;
   auto restored = nlohmann::json::parse(restore.out);
-  EXPECT_EQ(restored["restored_volumes"].size(), 2u);
+  EXPECT_EQ(restored["restored_volumes"].size(), 3u) << "models, chats and the MCP config";
   EXPECT_EQ(slurp(home_.path() + "/.env"), env_before) << "the secret and settings come back";
   EXPECT_EQ(read_files(project_ + "_ollama_data"), ollama_before);
   EXPECT_EQ(read_files(project_ + "_webui_data"), webui_before);
@@ -245,20 +245,20 @@ TEST_F(CliDataTest, UninstallLeavesAnotherInstallationAlone) {
   auto other_start = cli({"start"}, other_env);
   ASSERT_EQ(other_start.exit_code, 0) << other_start.err;
   const auto other_before = count_labelled(labels::kInstallation, other);
-  EXPECT_GE(other_before, 6u);  // 3 containers, a network, 2 volumes
+  EXPECT_GE(other_before, 7u);  // 3 containers, a network, 3 volumes (models, chats, the MCP config)
 
   auto dry = cli({"uninstall", "--all", "--dry-run", "--json"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   auto plan = nlohmann::json::parse(dry.out)["plan"];
   EXPECT_EQ(plan["containers"].size(), 3u);
-  EXPECT_EQ(plan["volumes"].size(), 2u);
+  EXPECT_EQ(plan["volumes"].size(), 3u);
   EXPECT_TRUE(plan["volumes"][0]["size_bytes"].is_number()) << plan.dump();
-  EXPECT_EQ(count_labelled(labels::kInstallation, project_), 6u) << "a dry run changes nothing";
+  EXPECT_EQ(count_labelled(labels::kInstallation, project_), 7u) << "a dry run changes nothing";
 
   auto refused = cli({"uninstall", "--remove-volumes"});
   EXPECT_EQ(refused.exit_code, 2) << "no terminal and no --force";
   EXPECT_NE(refused.err.find("--force"), std::string::npos);
-  EXPECT_EQ(count_labelled(labels::kInstallation, project_), 6u);
+  EXPECT_EQ(count_labelled(labels::kInstallation, project_), 7u);
 
   auto removed = cli({"uninstall", "--all", "--force"});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;

@@ -50,6 +50,7 @@ class CliLogsTest : public ::testing::Test {
         stack::load_stack_project({home_.path()}, lookup, stack::Platform::cpu, "").project;
     compose::ApplyOptions options;
     options.plan.extra_labels = {{labels::kInstallation, project_}, {labels::kComponent, "core"}};
+    push_home_mcp_config(project, options.plan.extra_labels, home_.path());
     compose::apply(test_engine(), project, options);
   }
 

@@ -17,6 +17,13 @@ TEST(CliVersion, JsonNamesTheEngineVersionAndApi) {
   EXPECT_EQ(json["engine"]["version"], test_engine().version().version);
   EXPECT_EQ(json["engine"]["negotiated_api_version"], test_engine().api_version());
   EXPECT_TRUE(json["platform"]["detected"] == "cpu" || json["platform"]["detected"] == "nvidia");
+  EXPECT_EQ(json["platform"]["name"], json["platform"]["detected"]);
+  EXPECT_EQ(json["platform"]["chosen_by"], "detected");
+  // The test engine runs here: its /info names this host, so this host's GPU facts count.
+  const auto& facts = json["platform"]["facts"];
+  EXPECT_EQ(facts["engine"]["name"], test_engine().info().name);
+  EXPECT_EQ(facts["engine_runs_here"], facts["endpoint_local"]) << facts.dump();
+  EXPECT_EQ(facts["local"].is_object(), facts["engine_runs_here"].get<bool>()) << facts.dump();
   EXPECT_EQ(json["cli"]["version"], OLLAMA_STACK_VERSION);
 }
 

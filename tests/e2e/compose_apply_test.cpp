@@ -1,10 +1,12 @@
 // The compose engine applied to the real Docker Engine: the stack's embedded files with images
-// pointed at the stand-ins.
+// pointed at the stand-ins. Its undo tells the truth: a recreate that fails after the old
+// container was stopped puts it back running, and what the undo cannot remove is reported.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 
 #include "ollama_stack/compose/apply.hpp"
@@ -29,7 +31,9 @@ class ComposeApplyTest : public ::testing::Test {
     variables_ = standin_stack_env(project_);
   }
   void TearDown() override {
-    if (!project_.empty()) remove_labelled(labels::kProject, project_);
+    if (project_.empty()) return;
+    remove_labelled("ollama-stack.test", project_);  // what a test put in the stack's way
+    remove_labelled(labels::kProject, project_);
   }
 
   compose::Project load() {
@@ -54,11 +58,12 @@ class ComposeApplyTest : public ::testing::Test {
     return test_engine().list_containers({{"label", {std::string(labels::kProject) + "=" + project_}}}, true);
   }
 
-  std::string container_id(const std::string& service) {
+  engine::ContainerSummary container_of(const std::string& service) {
     for (const auto& container : containers())
-      if (container.labels.at(labels::kService) == service) return container.id;
+      if (container.labels.at(labels::kService) == service) return container;
     return {};
   }
+  std::string container_id(const std::string& service) { return container_of(service).id; }
 
   // Index of the first progress event of `task` with `message`, or -1.
   int event_index(const std::string& task, const std::string& message) {
@@ -78,6 +83,7 @@ class ComposeApplyTest : public ::testing::Test {
 TEST_F(ComposeApplyTest, AppliesTheStackRecreatesOnlyWhatChangedAndDownKeepsVolumes) {
   auto& engine = test_engine();
   auto project = load();
+  push_home_mcp_config(project, options().plan.extra_labels, home_.path());
   auto result = compose::apply(engine, project, options());
   EXPECT_TRUE(result.changed);
   ASSERT_EQ(result.services.size(), 3u);
@@ -194,7 +200,7 @@ services:
       web: {{condition: service_healthy}}
 )",
                                        name, standin_image("ollama"), job_exit_code, standin_image("webui"),
-                                       standin_image("mcpo"));
+                                       standin_image("ollama"));
   compose::LoadOptions options;
   options.sources = {{"dependencies/docker-compose.yml", yaml}};
   options.working_dir = "/tmp";
@@ -220,6 +226,84 @@ TEST_F(ComposeApplyTest, AFailedDependencyStopsTheServiceThatNeedsIt) {
     EXPECT_NE(std::string(error.what()).find("dependency job exited with code 3"), std::string::npos) << error.what();
   }
   EXPECT_TRUE(container_id("app").empty()) << "what this run created is removed when it fails";
+}
+
+TEST_F(ComposeApplyTest, ARecreateThatFailsAfterStoppingTheOldContainerPutsItBackRunning) {
+  auto& engine = test_engine();
+  compose::apply(engine, load(), options());
+  const auto before = container_of("ollama");
+  ASSERT_EQ(before.state, "running");
+  // The name the old container is set aside under is taken, so the recreate fails right after
+  // the old container was stopped.
+  nlohmann::json blocker{{"Image", standin_image("ollama")},
+                         {"Labels", {{"ollama-stack.test", project_}}}};
+  engine.create_container(fmt::format("{}_replaced_{}", before.name, before.id.substr(0, 12)),
+                          blocker);
+
+  variables_["OLLAMA_KEEP_ALIVE"] = "10m";  // ollama's configuration changes: it is recreated
+  try {
+    compose::apply(engine, load(), options());
+    FAIL() << "the recreate cannot set the old container aside";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("the containers it replaced were put back"),
+              std::string::npos)
+        << error.what();
+  }
+  const auto after = container_of("ollama");
+  EXPECT_EQ(after.id, before.id);
+  EXPECT_EQ(after.name, before.name);
+  EXPECT_EQ(after.state, "running") << "the old container is running again";
+}
+
+TEST_F(ComposeApplyTest, WhatTheUndoCannotRemoveIsReportedNotHidden) {
+  auto& engine = test_engine();
+  // `app` waits for `web` to be healthy, which it never becomes: the apply fails once web's
+  // healthcheck has failed three times, and undoes what it created.
+  const std::string yaml = fmt::format(R"(name: {}
+services:
+  web:
+    image: {}
+    environment: {{STANDIN_FAIL_HEALTH: "1"}}
+  app:
+    image: {}
+    depends_on:
+      web: {{condition: service_healthy}}
+)",
+                                       project_, standin_image("webui"), standin_image("ollama"));
+  compose::LoadOptions load;
+  load.sources = {{"undo/docker-compose.yml", yaml}};
+  load.working_dir = "/tmp";
+  load.lookup = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+  auto project = compose::load_project(load).project;
+  auto applied =
+      std::async(std::launch::async, [&] { compose::apply(engine, project, options()); });
+
+  // Meanwhile something else starts a container on the network this run created.
+  const std::string network = project_ + "_default";
+  ASSERT_TRUE(wait_until([&] { return engine.inspect_network(network).has_value(); },
+                         std::chrono::seconds(60)));
+  nlohmann::json body{{"Image", standin_image("ollama")},
+                      {"Labels", {{"ollama-stack.test", project_}}},
+                      {"HostConfig", {{"NetworkMode", network}}}};
+  const std::string squatter = engine.create_container(unique_name("osk-e2e-squat"), body);
+  engine.start_container(squatter);
+
+  try {
+    applied.get();
+    FAIL() << "web never becomes healthy";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("dependency web is unhealthy"), std::string::npos) << message;
+    EXPECT_NE(message.find("undoing it failed: network " + network +
+                           " (created by this run) could not be removed"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("everything this run created was removed"), std::string::npos)
+        << message;
+  }
+  EXPECT_TRUE(container_of("web").id.empty()) << "the rest of the undo still ran";
+  engine.remove_container(squatter, true, false);
+  engine.remove_network(network);
 }
 
 }  // namespace

@@ -48,8 +48,8 @@ services:
         mode: 0400
   sidecar:
     image: ${IMAGE}
-    # It shares main's network namespace: another port than main's 11434.
-    environment: {OLLAMA_HOST: "127.0.0.1:11500"}
+    # It shares main's network namespace: another port than main's 8000.
+    command: ["--port", "8001"]
     ipc: "service:main"
     network_mode: "service:main"
   worker:
@@ -77,7 +77,7 @@ secrets:
     options.sources = {{path, std::string(std::istreambuf_iterator<char>(in), {})}};
     options.project_name = project_;
     options.lookup = [](std::string_view name) -> std::optional<std::string> {
-      if (name == "IMAGE") return standin_image("ollama");
+      if (name == "IMAGE") return standin_image("mcp-ext");  // it has /standin
       if (name == "TOKEN") return std::string("token-from-the-environment");
       return std::nullopt;
     };

@@ -91,10 +91,11 @@ TEST_F(EngineClientTest, CreateStartLogsStatsStopRemoveAStandIn) {
     if (binding.private_port == 11434 && binding.public_port == port) published = true;
   EXPECT_TRUE(published) << "port 11434 published on " << port;
 
-  // The engine's exec reaches the service from inside the container.
-  auto probe = engine.exec(id, {"/standin", "probe", "http://127.0.0.1:11434/api/version"});
+  // The engine's exec reaches the service from inside the container (the image, like Ollama's,
+  // has no curl: its own `ollama list` asks the server).
+  auto probe = engine.exec(id, {"ollama", "list"});
   EXPECT_EQ(probe.exit_code, 0) << probe.out << probe.err;
-  ASSERT_TRUE(wait_until([&] { return log_contains(id, "/api/version"); }, std::chrono::seconds(5)));
+  ASSERT_TRUE(wait_until([&] { return log_contains(id, "/api/tags"); }, std::chrono::seconds(5)));
 
   auto first = engine.stats_once(id);
   EXPECT_GT(first.memory_usage, 0u);

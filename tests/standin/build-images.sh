@@ -45,35 +45,38 @@ work=""
 cleanup() { [[ -z $work ]] || rm -rf "$work"; }
 trap cleanup EXIT
 
-# The root filesystem shared by the three images: the binary, the names each image runs it by,
-# /tmp, and an /etc/passwd with root.
+# The root filesystem of one image: the binary under the names that image runs it by (and only
+# those: the Ollama image has no HTTP client, like the real one, while Open WebUI's and mcpo's
+# have curl), /tmp, and an /etc/passwd with root.
+#   rootfs_tar NAME BINARY_PATH LINK...   -> $work/NAME.tar
 rootfs_tar() {
-    if [[ -n $work ]]; then return; fi
-    work=$(mktemp -d "${TMPDIR:-/tmp}/standin-rootfs.XXXXXX")
-    local root=$work/rootfs
+    local name=$1 binary_path=$2
+    shift 2
+    [[ -n $work ]] || work=$(mktemp -d "${TMPDIR:-/tmp}/standin-rootfs.XXXXXX")
+    local root=$work/$name
     mkdir -p "$root"/{bin,usr/bin,usr/local/bin,etc,tmp,root/.ollama,app/backend/data,proc,sys,dev}
-    install -m 0755 "$binary" "$root/standin"
+    install -m 0755 "$binary" "$root$binary_path"
     local link
-    for link in bin/ollama usr/bin/ollama usr/local/bin/open-webui usr/local/bin/mcpo \
-                usr/local/bin/standin usr/local/bin/probe; do
-        ln -s /standin "$root/$link"
+    for link in "$@"; do
+        ln -s "$binary_path" "$root/$link"
     done
     chmod 1777 "$root/tmp"
     printf 'root:x:0:0:root:/root:/standin\nnobody:x:65534:65534:nobody:/nonexistent:/standin\n' >"$root/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-    tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$work/rootfs.tar" .
+    tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$work/$name.tar" .
 }
 
-# build NAME [docker import --change ...]
+# build NAME "BINARY_PATH LINK..." [docker import --change ...]
 build() {
-    local name=$1
-    shift
+    local name=$1 layout=$2
+    shift 2
     local image=ollama-stack-standin/$name:$tag
     if up_to_date "$image"; then
         echo "reused $image ($(docker image inspect --format '{{.Id}}' "$image" | cut -c1-19))"
         return
     fi
-    rootfs_tar
+    # shellcheck disable=SC2086 # the layout is a list of words
+    rootfs_tar "$name" $layout
     local id old
     old=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
     id=$(docker import --message "ollama-stack stand-in ($name), standin sha256 $sha" \
@@ -82,7 +85,7 @@ build() {
         -c "ENV STANDIN_IMAGE_REV=$rev" \
         -c "LABEL org.opencontainers.image.title=ollama-stack-standin-$name" \
         -c 'LABEL org.opencontainers.image.version=0.0.0-standin' \
-        "$@" "$work/rootfs.tar" "$image")
+        "$@" "$work/$name.tar" "$image")
     echo "built $image (${id:0:19})"
     # The image this one replaced is ours and now untagged: drop it unless a container still uses it.
     if [[ -n $old && $old != "$id" ]]; then
@@ -90,25 +93,26 @@ build() {
     fi
 }
 
-# Like ollama/ollama: ENTRYPOINT /bin/ollama, CMD serve, OLLAMA_HOST, no healthcheck.
-build ollama \
+# Like ollama/ollama: ENTRYPOINT /bin/ollama, CMD serve, OLLAMA_HOST, no healthcheck, and no
+# curl, wget or any other HTTP client (the binary is there only as `ollama`).
+build ollama "/bin/ollama usr/bin/ollama usr/bin/nvidia-smi" \
     -c 'ENTRYPOINT ["/bin/ollama"]' \
     -c 'CMD ["serve"]' \
     -c 'ENV OLLAMA_HOST=0.0.0.0:11434' \
     -c 'EXPOSE 11434'
 
-# Like open-webui: CMD only, WORKDIR /app/backend, PORT/DATA_DIR, and an image healthcheck on
-# /health (the real one curls it every 30 s; this one probes every 2 s so tests stay fast).
-build webui \
+# Like open-webui: CMD only, WORKDIR /app/backend, PORT/DATA_DIR, curl and python3, and an image
+# healthcheck that curls /health (the real one every 30 s; this one every 2 s so tests stay fast).
+build webui "/standin usr/local/bin/open-webui usr/local/bin/standin usr/bin/curl usr/bin/python3" \
     -c 'CMD ["/usr/local/bin/open-webui"]' \
     -c 'WORKDIR /app/backend' \
     -c 'ENV PORT=8080' \
     -c 'ENV DATA_DIR=/app/backend/data' \
     -c 'EXPOSE 8080' \
-    -c 'HEALTHCHECK --interval=2s --timeout=2s --retries=3 CMD ["/standin", "probe", "http://127.0.0.1:8080/health"]'
+    -c 'HEALTHCHECK --interval=2s --timeout=2s --retries=3 CMD ["curl", "--silent", "--fail", "http://127.0.0.1:8080/health"]'
 
-# Like open-webui/mcpo: ENTRYPOINT mcpo, so a compose `command:` passes mcpo's flags.
-build mcpo \
+# Like open-webui/mcpo: ENTRYPOINT mcpo, so a compose `command:` passes mcpo's flags; curl.
+build mcpo "/standin usr/local/bin/mcpo usr/local/bin/standin usr/bin/curl" \
     -c 'ENTRYPOINT ["/usr/local/bin/mcpo"]' \
     -c 'CMD ["--host", "0.0.0.0", "--port", "8000", "--config", "/app/config.json"]' \
     -c 'WORKDIR /app' \
@@ -116,7 +120,7 @@ build mcpo \
 
 # An extension's MCP server over SSE (role mcp-sse), for the test extension in tests/extensions/:
 # GET /sse, POST /messages, and a healthcheck on /health (the extension publishes no port).
-build mcp-ext \
+build mcp-ext "/standin usr/local/bin/standin usr/local/bin/probe" \
     -c 'ENTRYPOINT ["/standin", "--role", "mcp-sse"]' \
     -c 'CMD ["--port", "8000"]' \
     -c 'EXPOSE 8000' \

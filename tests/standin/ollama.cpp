@@ -208,9 +208,14 @@ Store& store() {
     return s;
 }
 
-// Loaded models for /api/ps: name → expiry.
+// Loaded models for /api/ps: name → expiry, and when an unload asked for finishes. Ollama's
+// scheduler unloads in the background, so /api/ps lists the model a moment longer.
+struct Loaded {
+    SysClock::time_point expires;
+    SysClock::time_point gone;
+};
 std::mutex loaded_mu;
-std::map<std::string, SysClock::time_point> loaded;
+std::map<std::string, Loaded> loaded;
 
 // keep_alive: a number of seconds or a Go duration ("5m", "1h30m", "500ms"); negative = forever.
 std::optional<SysClock::duration> parse_keep_alive(const json& v) {
@@ -231,6 +236,7 @@ std::optional<SysClock::duration> parse_keep_alive(const json& v) {
         pos += used;
         std::string unit;
         while (pos < s.size() && std::isalpha(static_cast<unsigned char>(s[pos]))) unit += s[pos++];
+        if (unit.empty() && n != 0) return std::nullopt;  // Go: only "0" needs no unit
         if (unit.empty() || unit == "s") total += n;
         else if (unit == "ms") total += n / 1000;
         else if (unit == "m") total += n * 60;
@@ -380,11 +386,19 @@ void handle_delete(const Request& req, Responder& res) {
 void handle_generate(const Request& req, Responder& res, bool chat) {
     auto body = object_body(req, res);
     if (!body) return;
+    std::optional<SysClock::duration> keep;
+    if (body->contains("keep_alive")) {
+        // Ollama decodes keep_alive with the request: a bad one is a 400 (api/types.go)
+        keep = parse_keep_alive((*body)["keep_alive"]);
+        if (!keep) return send_error(res, 400, "time: invalid duration " + (*body)["keep_alive"].dump());
+    }
     std::string raw = str_field(*body, "model");
     if (raw.empty()) return send_error(res, 400, "model is required");
     std::string name = normalize(raw);
     if (!store().get(name)) return send_error(res, 404, "model '" + raw + "' not found");
-    auto keep = body->contains("keep_alive") ? parse_keep_alive((*body)["keep_alive"]) : std::nullopt;
+    // Only a keep_alive 0 in the request takes Ollama's unload path; the server's default of 0
+    // loads the model and lets it expire at once.
+    const bool asked_unload = keep && *keep == SysClock::duration::zero();
     if (!keep) keep = parse_keep_alive(json(env_or("OLLAMA_KEEP_ALIVE", "5m")));
     if (!keep) keep = std::chrono::minutes(5);
     bool empty = chat ? !(body->contains("messages") && (*body)["messages"].is_array() && !(*body)["messages"].empty())
@@ -392,13 +406,15 @@ void handle_generate(const Request& req, Responder& res, bool chat) {
     std::string done_reason = "stop";
     {
         std::lock_guard lock(loaded_mu);
+        const auto now = SysClock::now();
         if (*keep == SysClock::duration::zero()) {
-            loaded.erase(name);
-            done_reason = "unload";
+            if (auto it = loaded.find(name); it != loaded.end())
+                it->second = {now, now + std::chrono::milliseconds(env_number("STANDIN_UNLOAD_MS", 300))};
+            if (empty) done_reason = asked_unload ? "unload" : "load";
         } else {
             // "forever" (negative keep_alive), kept within the nanosecond clock's range
-            auto far = SysClock::now() + std::chrono::hours(24 * 365 * 200);
-            loaded[name] = *keep < SysClock::duration::zero() ? far : SysClock::now() + *keep;
+            auto expires = *keep < SysClock::duration::zero() ? now + std::chrono::hours(24 * 365 * 200) : now + *keep;
+            loaded[name] = {expires, expires};
             if (empty) done_reason = "load";
         }
     }
@@ -441,8 +457,8 @@ json ps_json() {
         std::lock_guard lock(loaded_mu);
         auto now = SysClock::now();
         for (auto it = loaded.begin(); it != loaded.end();)
-            it = it->second <= now ? loaded.erase(it) : std::next(it);
-        now_loaded.assign(loaded.begin(), loaded.end());
+            it = it->second.gone <= now ? loaded.erase(it) : std::next(it);
+        for (const auto& [name, state] : loaded) now_loaded.emplace_back(name, state.expires);
     }
     std::sort(now_loaded.begin(), now_loaded.end(), [](auto& a, auto& b) { return a.second > b.second; });
     const bool gpu = env_number("STANDIN_GPU", 0) != 0;

@@ -1,7 +1,9 @@
 // The Open WebUI and mcpo stand-ins.
 #include "standin.hpp"
 
+#include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -38,7 +40,37 @@ struct WebuiState {
     std::string secret_fingerprint;
     std::string secret_source;
     std::string db_created;
+    std::mutex mutex;
+    json tool_servers = json::array();  // what it uses: the saved list, else the environment's
+    std::string tool_servers_source;    // "env" or "database"
 };
+
+fs::path stored_config_path(const std::string& data_dir) { return fs::path(data_dir) / "standin-config.json"; }
+
+// Open WebUI's PersistentConfig (backend/open_webui/config.py): the value saved in the database
+// wins; the environment only seeds it; ENABLE_PERSISTENT_CONFIG=false makes the environment win.
+void load_tool_servers(WebuiState& st) {
+    json seeded = json::array();
+    if (const char* env = std::getenv("TOOL_SERVER_CONNECTIONS")) {
+        seeded = json::parse(env, nullptr, false);
+        if (!seeded.is_array()) {
+            log_error("Error loading TOOL_SERVER_CONNECTIONS: not a JSON list");
+            seeded = json::array();
+        }
+    }
+    const bool persistent = env_or("ENABLE_PERSISTENT_CONFIG", "True") != "False" &&
+                            env_or("ENABLE_PERSISTENT_CONFIG", "true") != "false";
+    auto stored = webui_stored_tool_servers(options().data_dir);
+    if (stored && persistent) {
+        log_line("'TOOL_SERVER_CONNECTIONS' loaded from the latest database entry");
+        st.tool_servers = *stored;
+        st.tool_servers_source = "database";
+    } else {
+        st.tool_servers = seeded;
+        st.tool_servers_source = "env";
+    }
+    log_line("tool servers: " + std::to_string(st.tool_servers.size()) + " (from " + st.tool_servers_source + ")");
+}
 
 WebuiState& webui_state() {
     static WebuiState s;
@@ -80,6 +112,26 @@ void webui_init() {
         }
     }
     st.secret_fingerprint = fake_sha256_hex("webui-secret:" + key).substr(0, 16);
+    load_tool_servers(st);
+}
+
+// POST /api/v1/configs/tool_servers (an admin saving the list in the UI): stored, then used.
+void save_tool_servers(const Request& req, Responder& res) {
+    auto body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("TOOL_SERVER_CONNECTIONS") || !body["TOOL_SERVER_CONNECTIONS"].is_array())
+        return send_error(res, 422, "body must be {\"TOOL_SERVER_CONNECTIONS\": [...]}");
+    auto& st = webui_state();
+    std::lock_guard lock(st.mutex);
+    const auto path = stored_config_path(options().data_dir);
+    bool existed = false;
+    json config = json::parse(read_file(path, existed), nullptr, false);
+    if (!config.is_object()) config = json::object();
+    config["tool_server"]["connections"] = body["TOOL_SERVER_CONNECTIONS"];
+    if (!write_file(path, config.dump(2))) return send_error(res, 500, "cannot write " + path.string());
+    st.tool_servers = body["TOOL_SERVER_CONNECTIONS"];
+    st.tool_servers_source = "database";
+    log_line("Saving 'TOOL_SERVER_CONNECTIONS' to the database");
+    res.send_json(200, {{"TOOL_SERVER_CONNECTIONS", st.tool_servers}});
 }
 
 void webui_route(const Request& req, Responder& res) {
@@ -97,9 +149,17 @@ void webui_route(const Request& req, Responder& res) {
     if (p == "/api/version") {
         return allow_methods(req, res, {"GET"}) ? res.send_json(200, {{"version", "0.0.0-standin"}}) : void();
     }
+    if (p == "/api/v1/configs/tool_servers") {
+        if (!allow_methods(req, res, {"GET", "POST"})) return;
+        if (req.method == "POST") return save_tool_servers(req, res);
+        auto& st = webui_state();
+        std::lock_guard lock(st.mutex);
+        return res.send_json(200, {{"TOOL_SERVER_CONNECTIONS", st.tool_servers}});
+    }
     if (p == "/api/config") {
         if (!allow_methods(req, res, {"GET"})) return;
-        const auto& st = webui_state();
+        auto& st = webui_state();
+        std::lock_guard lock(st.mutex);
         return res.send_json(200, {{"status", true},
                                    {"name", "Open WebUI"},
                                    {"version", "0.0.0-standin"},
@@ -108,7 +168,9 @@ void webui_route(const Request& req, Responder& res) {
                                    {"x-standin", {{"ollama_base_url", env_or("OLLAMA_BASE_URL", "")},
                                                   {"secret_key_fingerprint", st.secret_fingerprint},
                                                   {"secret_key_source", st.secret_source},
-                                                  {"db_created", st.db_created}}}});
+                                                  {"db_created", st.db_created},
+                                                  {"tool_servers_source", st.tool_servers_source},
+                                                  {"tool_servers", st.tool_servers}}}});
     }
     // Open WebUI proxies /ollama/* to OLLAMA_BASE_URL: a GET here really reaches Ollama.
     if (p == "/ollama" || p.rfind("/ollama/", 0) == 0) {
@@ -123,112 +185,21 @@ void webui_route(const Request& req, Responder& res) {
     send_error(res, 404, "Not Found");
 }
 
-// ---- mcpo ---------------------------------------------------------------------------------------
-
-using ojson = json;
-
-// Reads --config afresh; the servers in file order, or an error message.
-std::optional<ojson> load_servers(std::string& error) {
-    const auto& path = options().config_path;
-    if (path.empty()) {
-        error = "no --config given";
-        return std::nullopt;
-    }
-    bool ok = false;
-    std::string text = read_file(path, ok);
-    if (!ok) {
-        error = "cannot read config file " + path;
-        return std::nullopt;
-    }
-    ojson cfg = ojson::parse(text, nullptr, false);
-    if (cfg.is_discarded()) {
-        error = "config file " + path + " is not valid JSON";
-        return std::nullopt;
-    }
-    if (!cfg.is_object() || !cfg.contains("mcpServers") || !cfg["mcpServers"].is_object()) {
-        error = "config file " + path + " has no \"mcpServers\" object";
-        return std::nullopt;
-    }
-    for (const auto& [name, server] : cfg["mcpServers"].items()) {
-        bool has_cmd = server.is_object() && server.contains("command") && server["command"].is_string();
-        bool has_url = server.is_object() && server.contains("url") && server["url"].is_string();
-        if (!has_cmd && !has_url) {
-            error = "server \"" + name + "\" in " + path + " needs a \"command\" or a \"url\"";
-            return std::nullopt;
-        }
-    }
-    return cfg["mcpServers"];
-}
-
-void mcpo_route(const Request& req, Responder& res) {
-    const auto& p = req.path;
-    if (p == "/openapi.json" || p == "/docs") {
-        if (!allow_methods(req, res, {"GET"})) return;
-        if (options().fail_health && p == "/openapi.json")
-            return send_error(res, 500, "standin: unhealthy (STANDIN_FAIL_HEALTH=1)");
-        std::string error;
-        auto servers = load_servers(error);
-        if (!servers) return send_error(res, 500, error);
-        ojson names = ojson::array();
-        ojson paths = ojson::object();
-        std::string links;
-        for (const auto& [name, server] : servers->items()) {
-            names.push_back(name);
-            paths["/" + name + "/openapi.json"] = {
-                {"get", {{"summary", "OpenAPI document of MCP server '" + name + "'"},
-                         {"operationId", "openapi_" + name},
-                         {"responses", {{"200", {{"description", "Successful Response"}}}}}}}};
-            links += "<li><a href=\"/" + name + "/docs\">" + name + "</a></li>";
-        }
-        if (p == "/docs")
-            return res.send(200, "text/html; charset=utf-8", html_page("MCP OpenAPI Proxy (stand-in)", "<ul>" + links + "</ul>"));
-        ojson doc = {{"openapi", "3.1.0"},
-                     {"info", {{"title", "MCP OpenAPI Proxy"},
-                               {"description", "Automatically generated API from MCP Tool Schemas (stand-in)"},
-                               {"version", "1.0"}}},
-                     {"paths", paths},
-                     {"x-standin-servers", names}};
-        return res.send(200, "application/json", doc.dump());
-    }
-    // /<server>/openapi.json and /<server>/docs for each configured server.
-    auto slash = p.find('/', 1);
-    if (slash != std::string::npos) {
-        std::string name = p.substr(1, slash - 1), sub = p.substr(slash);
-        if (sub == "/openapi.json" || sub == "/docs") {
-            if (!allow_methods(req, res, {"GET"})) return;
-            std::string error;
-            auto servers = load_servers(error);
-            if (!servers) return send_error(res, 500, error);
-            if (!servers->contains(name)) return send_error(res, 404, "Not Found");
-            const auto& server = (*servers)[name];
-            auto field = [&](const char* key) {
-                return server.contains(key) && server[key].is_string() ? server[key].get<std::string>() : std::string();
-            };
-            std::string type = field("type");
-            if (sub == "/docs") return res.send(200, "text/html; charset=utf-8", html_page(name + " (stand-in)", ""));
-            ojson doc = {{"openapi", "3.1.0"},
-                         {"info", {{"title", name}, {"description", name + " MCP server (stand-in)"}, {"version", "1.0"}}},
-                         {"paths", ojson::object()},
-                         {"x-standin-server", {{"name", name},
-                                               {"type", !type.empty() ? type : server.contains("url") ? "sse" : "stdio"},
-                                               {"command", field("command")},
-                                               {"url", field("url")}}}};
-            return res.send(200, "application/json", doc.dump());
-        }
-    }
-    send_error(res, 404, "Not Found");
-}
-
 }  // namespace
+
+std::optional<json> webui_stored_tool_servers(const std::string& data_dir) {
+    bool ok = false;
+    json config = json::parse(read_file(stored_config_path(data_dir), ok), nullptr, false);
+    if (!ok || !config.is_object() || !config.contains("tool_server") || !config["tool_server"].is_object())
+        return std::nullopt;
+    const auto& connections = config["tool_server"]["connections"];
+    if (!connections.is_array()) return std::nullopt;
+    return connections;
+}
 
 Handler make_webui_handler() {
     webui_init();
     return webui_route;
-}
-
-Handler make_mcpo_handler() {
-    if (options().config_path.empty()) log_error("no --config given: /openapi.json will answer 500");
-    return mcpo_route;
 }
 
 }  // namespace standin

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -50,6 +51,7 @@ int usage(int code) {
            "       standin --role mcpo --config PATH [--hot-reload] [other mcpo flags]\n"
            "       standin probe URL          (GET, 2 s timeout; exit 0 on 2xx)\n"
            "       standin inspect [PATH...]  (the container seen from inside, as JSON; see inspect.cpp)\n"
+           "       curl [-fsS] [-o FILE] [-m SECS] URL, python3 -c SCRIPT   (through links of those names)\n"
            "       ollama [serve|list|ps|--version]   (invoked through an `ollama` link)\n"
            "The role also follows from argv[0]: ollama, open-webui/webui, mcpo.\n";
     return code;
@@ -160,10 +162,21 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     const std::string self = base_name(argc > 0 ? argv[0] : nullptr);
     // `docker run IMAGE standin probe URL` works whatever the image's entrypoint is.
-    if (!args.empty() && args[0] == "standin") args.erase(args.begin());
-    if (self == "probe") args.insert(args.begin(), "probe");
-    if (!args.empty() && args[0] == "probe") return probe(args);
-    if (!args.empty() && args[0] == "inspect") return inspect_self(args);
+    if (self == "nvidia-smi") return nvidia_smi(args);
+    // The Ollama image holds the binary only as `ollama`: like the real image, no HTTP client.
+    if (self == "ollama") {
+        if (!args.empty() && (args[0] == "standin" || args[0] == "probe")) {
+            std::cerr << "Error: unknown command \"" << args[0] << "\" for \"ollama\"\n";
+            return 1;
+        }
+    } else {
+        if (!args.empty() && args[0] == "standin") args.erase(args.begin());
+        if (self == "curl") return curl_cli(args);
+        if (self == "python3" || self == "python") return python_cli(args);
+        if (self == "probe") args.insert(args.begin(), "probe");
+        if (!args.empty() && args[0] == "probe") return probe(args);
+        if (!args.empty() && args[0] == "inspect") return inspect_self(args);
+    }
     if (!args.empty() && (args[0] == "--help" || args[0] == "help")) return usage(0);
 
     Options& o = g_options;
@@ -233,8 +246,9 @@ int main(int argc, char** argv) {
             if (!take(o.data_dir)) return usage(2);
         } else if (mcpo && (a == "--config" || a == "-c")) {
             if (!take(o.config_path)) return usage(2);
-        } else if (mcpo && (a == "--hot-reload" || a == "--strict-auth")) {
-            // accepted: the stand-in re-reads the config on every request anyway
+        } else if (mcpo && a == "--hot-reload") {
+            o.hot_reload = true;
+        } else if (mcpo && a == "--strict-auth") {
         } else if (mcpo && a.size() > 1 && a[0] == '-') {
             // any other mcpo flag (--api-key K, --cors-allow-origins X, -e K=V, ...): skip its value
             if (!has_value && i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0) ++i;
@@ -264,6 +278,11 @@ int main(int argc, char** argv) {
         }).detach();
     }
     log_line("starting (pid " + std::to_string(::getpid()) + ")");
+    if (o.role == "ollama") {  // a (re)started container has its GPUs again
+        std::error_code ignored;
+        std::filesystem::remove(kGpuLostMarker, ignored);
+    }
+    if (env_number("STANDIN_LEVEL_LINES", 0) != 0) print_level_samples(o.role);
     const long long chatty = env_number("STANDIN_CHATTY_LINES", 0);
     for (long long n = 1; n <= chatty; ++n) {
         std::string text = "chatty line " + std::to_string(n) + "/" + std::to_string(chatty);
@@ -271,14 +290,24 @@ int main(int argc, char** argv) {
         else log_error(text + " (stderr)");
     }
     if (auto delay = env_number("STANDIN_START_DELAY_MS", 0); delay > 0) {
+        // Like Open WebUI's first start (migrations, model downloads): a log line now and then.
         log_line("slow start: waiting " + std::to_string(delay) + " ms before listening");
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        const auto ready = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
+        for (int step = 1;; ++step) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ready - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(left, std::chrono::milliseconds(2000)));
+            if (std::chrono::steady_clock::now() < ready)
+                log_line("slow start: step " + std::to_string(step) + ", still preparing (" +
+                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(ready - std::chrono::steady_clock::now()).count()) +
+                         " s left)");
+        }
     }
     try {
         Handler handler = o.role == "ollama" ? make_ollama_handler()
                           : o.role == "webui" ? make_webui_handler()
                           : o.role == "mcp-sse" ? make_mcp_sse_handler()
-                                              : make_mcpo_handler();
+                                              : make_mcpo_handler(o.hot_reload);
         return serve(o.host, o.port, handler);
     } catch (const std::exception& e) {
         log_error(std::string("fatal: ") + e.what());

@@ -28,6 +28,7 @@ struct Options {
     std::string data_dir;
     std::string config_path;   // mcpo --config
     bool fail_health = false;  // STANDIN_FAIL_HEALTH=1
+    bool hot_reload = false;   // mcpo --hot-reload
 };
 
 const Options& options();
@@ -115,13 +116,30 @@ HttpResult http_get(const std::string& url, int timeout_ms);
 
 Handler make_ollama_handler();
 Handler make_webui_handler();
-Handler make_mcpo_handler();
+Handler make_mcpo_handler(bool hot_reload);  // exits 1 when the config cannot be served
 Handler make_mcp_sse_handler();  // role mcp-sse: an extension's MCP server over SSE
+
+// Open WebUI's tool servers as its database holds them after an admin saved them (DATA_DIR's
+// standin-config.json, the shape of Open WebUI's config row: {"tool_server": {"connections"}}).
+std::optional<json> webui_stored_tool_servers(const std::string& data_dir);
+
+// `curl` (the subset ollama-stack and the healthchecks use: -f -s -S -o FILE -m/--max-time N
+// URL) and `python3 -c SCRIPT` (only ollama-stack's own marked scripts) inside the images that
+// have them. Return the exit code.
+int curl_cli(const std::vector<std::string>& args);
+int python_cli(const std::vector<std::string>& args);
 
 // `ollama list|ls|ps|--version` inside the stand-in ollama image. Returns the exit code.
 int ollama_cli(const std::vector<std::string>& args);
 
 // `standin inspect [PATH...]`: the container seen from inside, as JSON (inspect.cpp).
 int inspect_self(const std::vector<std::string>& args);
+
+// `nvidia-smi [-L]` (nvidia_smi.cpp); fails with the NVML error while kGpuLostMarker exists.
+int nvidia_smi(const std::vector<std::string>& args);
+extern const char* const kGpuLostMarker;
+
+// STANDIN_LEVEL_LINES=1: lines of every level in the role's upstream log format (log_formats.cpp).
+void print_level_samples(const std::string& role);
 
 }  // namespace standin

@@ -29,6 +29,12 @@ nlohmann::json extension_statuses_json(const stack::ExtensionsOverview& overview
 // The extensions table under `status` ("" when there are no extensions).
 std::string render_extension_statuses(Context& context, const stack::ExtensionsOverview& overview);
 
+// The `tool_servers` object of `status --json`: Open WebUI's source and each server of the MCP
+// config (served by mcpo, configured in Open WebUI), with the fix when they disagree.
+nlohmann::json tool_servers_json(const stack::ToolServersReport& report);
+// The tool-server table under `status` ("" when there is none).
+std::string render_tool_servers(Context& context, const stack::ToolServersReport& report);
+
 // What `start` reports about the enabled extensions it started (null: --no-extensions).
 nlohmann::json enabled_start_json(const std::optional<stack::EnabledStartReport>& report);
 void render_enabled_start(Context& context, const std::optional<stack::EnabledStartReport>& report);

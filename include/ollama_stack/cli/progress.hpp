@@ -3,13 +3,15 @@
 // stderr. Every method is thread-safe: events arrive from worker threads.
 //
 // On a terminal (caps.is_tty) it keeps one line per task at the bottom of the screen and
-// redraws them in place (cursor up + clear line): a spinner, the message, and when the total
-// size is known a bar, percentage, bytes, rate and ETA. State changes redraw at once; byte
+// redraws them in place (cursor up + clear line): a spinner, the time it has run (from 1 s on,
+// when there are no bytes to count), the message, and when the total size is known a bar,
+// percentage, bytes, rate and ETA. State changes redraw at once; byte
 // updates at most every 100 ms. tick() (or start_ticker()) keeps spinners moving when no
 // events come.
 //
 // Elsewhere (pipes, CI logs) it prints one plain line per change, never per byte:
 //   ollama: pulling                       start, or a new message for a running task
+//   webui: starting | log: migrations (12.0s)   a new message after a second: with the time so far
 //   ollama: pulling 45% (1.2 GiB / 2.6 GiB)   the first update past each 25 % step
 //   webui: healthy (2.1s)                 done, with the time since it started
 //   mcpo: failed: port 8000 is in use     failed

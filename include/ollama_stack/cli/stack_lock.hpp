@@ -15,6 +15,10 @@ util::FileLock lock_stack_for(Context& context, const stack::Session& session, c
 
 // --lock-timeout S: how long lock_stack_for() waits (the caller's default, 120).
 void add_lock_timeout_option(CLI::App& command, int& seconds);
+// Whole seconds from `minimum` to a year, refused with a sentence that says so (CLI11's number
+// checks print their range to 310 digits).
+CLI::Validator whole_seconds(int minimum);
+
 // --timeout S for verbs that stop containers: each container's grace before it is killed
 // (the caller's default, -1, keeps each service's stop_grace_period).
 void add_stop_timeout_option(CLI::App& command, int& seconds);

@@ -11,7 +11,7 @@ struct StartVerbOptions {
   std::string platform = "auto";
   bool update = false;
   bool no_wait = false;
-  int timeout = 300;
+  int timeout = 600;
   int lock_timeout = 120;
   bool json = false;
   std::vector<std::string> pull;  // models to pull once the stack is healthy

@@ -18,8 +18,10 @@ struct DotenvEntry {
 };
 
 // Entries in file order; a repeated key keeps its first position and its last value. A bare
-// KEY the lookup does not know is left out. Throws ConfigError "path:line: ..." on bad syntax.
+// KEY takes the lookup's value (left out when it has none), as in Compose's env_file; with
+// `bare_keys` false it is an error instead. Throws ConfigError "path:line: ..." on bad syntax,
+// showing the line's control bytes as \xNN.
 std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& path,
-                                      const VariableLookup& lookup = nullptr);
+                                      const VariableLookup& lookup = nullptr, bool bare_keys = true);
 
 }  // namespace ollama_stack::compose

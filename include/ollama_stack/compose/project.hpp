@@ -181,6 +181,8 @@ struct Service {
   std::vector<DeviceMapping> devices;
   std::vector<Ulimit> ulimits;
   std::vector<std::string> cap_add;
+  // Supplementary groups: names from the image's /etc/group, or ids.
+  std::vector<std::string> group_add;
   std::vector<std::string> security_opt;
   std::vector<std::string> profiles;
   std::optional<std::chrono::seconds> stop_grace_period;
@@ -208,7 +210,6 @@ struct Service {
   bool read_only = false;
   std::string runtime;
   std::string isolation;
-  std::vector<std::string> group_add;
   std::vector<std::string> cap_drop;
   std::vector<std::string> device_cgroup_rules;
   std::map<std::string, std::string> sysctls;

@@ -3,6 +3,7 @@
 // typed errors (EngineError). Thread-safe: calls may run in parallel.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +21,8 @@ namespace ollama_stack::engine {
 // The oldest API this client speaks, and the newest it asks for.
 inline constexpr const char* kMinApiVersion = "1.41";
 inline constexpr const char* kMaxApiVersion = "1.45";
+// /info lists the engine's discovered devices (CDI GPUs) only when asked at API 1.50 or newer.
+inline constexpr const char* kDevicesApiVersion = "1.50";
 
 struct LogOptions {
   bool stdout_ = true;
@@ -45,6 +48,8 @@ class Client {
   VersionInfo version();
   EngineInfo info();
   nlohmann::json system_df();
+  // Each volume's size in bytes as /system/df measures it (-1 where the engine does not say).
+  std::map<std::string, int64_t> volume_sizes();
 
   // Containers
   std::vector<ContainerSummary> list_containers(const Filters& filters, bool all = true);
@@ -96,6 +101,7 @@ class Client {
   // `endpoint` is the EndpointSettings object (Aliases, IPAMConfig, Links, DriverOpts, ...).
   void connect_network(const std::string& network, const std::string& container,
                        const nlohmann::json& endpoint);
+  void disconnect_network(const std::string& network, const std::string& container, bool force = false);
 
   // Volumes
   VolumeInfo create_volume(const std::string& name, const std::string& driver, const Labels& labels,
@@ -139,6 +145,7 @@ class Client {
   std::unique_ptr<Transport> transport_;
   std::once_flag negotiated_;
   std::string api_version_;
+  std::string server_api_version_;
 };
 
 // Splits an image reference into repository and tag ("ollama/ollama:0.3" -> {"ollama/ollama",

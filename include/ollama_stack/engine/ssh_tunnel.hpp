@@ -4,9 +4,15 @@
 // stdin/stdout. libcurl speaks to a Unix socket, so SshTunnel listens on a private socket (in a
 // fresh 0700 temp dir) and hands every accepted connection, as stdin and stdout, to a new dial
 // process. Nothing is relayed by this process; the kernel joins curl and ssh directly.
+//
+// Each dial process runs in a session of its own, so the terminal's Ctrl-C does not cut the
+// connections that the undo after a first Ctrl-C needs. A small forked guardian process makes
+// sure they still end with ollama-stack: when this process dies in any way (a second Ctrl-C,
+// kill -9), the guardian kills every dial process and removes the socket and its directory.
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -41,6 +47,8 @@ class SshTunnel {
   void reap(bool wait_all);
   bool wait_for_children(std::chrono::milliseconds limit);  // true when all have exited
   void signal_children(int signal_number);
+  void start_guardian();
+  void tell_guardian(int32_t message);  // a dial pid (+), a reaped one (-), or 0: done
 
   std::vector<std::string> dial_;
   std::string dir_;
@@ -52,6 +60,8 @@ class SshTunnel {
   mutable std::mutex mutex_;
   std::vector<pid_t> children_;
   int connections_ = 0;
+  pid_t guardian_ = -1;
+  int guardian_link_ = -1;
   std::thread thread_;
 };
 

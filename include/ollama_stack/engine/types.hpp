@@ -32,6 +32,7 @@ struct VersionInfo {
 
 struct EngineInfo {
   std::string server_version;
+  std::string name;  // the engine host's name
   std::string os_type;
   std::string operating_system;
   std::string architecture;
@@ -41,7 +42,8 @@ struct EngineInfo {
   std::string docker_root_dir;
   std::string default_runtime;
   std::vector<std::string> runtimes;
-  std::vector<std::string> cdi_spec_dirs;
+  std::vector<std::string> cdi_spec_dirs;                      // API 1.44+
+  std::optional<std::vector<std::string>> discovered_devices;  // CDI device names, API 1.50+
   nlohmann::json raw;
 };
 
@@ -50,6 +52,15 @@ struct PortBinding {
   uint16_t private_port = 0;
   uint16_t public_port = 0;  // 0 = not published
   std::string type;          // "tcp"
+};
+
+// A mount as the engine reports it on a container.
+struct MountPoint {
+  std::string type;         // "volume", "bind", "tmpfs"
+  std::string name;         // volumes: the volume's name
+  std::string source;       // binds: the host path
+  std::string destination;  // path in the container
+  bool read_write = true;
 };
 
 struct ContainerSummary {
@@ -62,6 +73,8 @@ struct ContainerSummary {
   int64_t created = 0;
   Labels labels;
   std::vector<PortBinding> ports;
+  std::vector<std::string> networks;  // names of the networks it is connected to
+  std::vector<MountPoint> mounts;
 };
 
 struct HealthLogEntry {

@@ -52,6 +52,8 @@ std::vector<InstallationVolume> installation_volumes(Session& session);
 
 // An image on this machine that can carry a volume-access container for `volume`: its service's
 // image first, then the project's other images. nullopt when none is present.
+std::optional<std::string> access_image(engine::Client& engine, const compose::Project& project,
+                                        const std::string& service);
 std::optional<std::string> access_image(Session& session, const std::string& service);
 
 }  // namespace ollama_stack::stack

@@ -20,6 +20,10 @@ using ByteReader = std::function<size_t(char* buffer, size_t size)>;
 // reading before the reader's end (tar padding); callers that checksum the stream drain it.
 std::vector<VolumeEntry> scan_tar(const ByteReader& reader, const std::string& where);
 
+// The paths of a tar stream's first `limit` entries (headers only: file contents are skipped and
+// the stream is not read past the last header wanted). Throws Error(failed) "<where>: damaged tar".
+std::vector<std::string> first_tar_entries(const ByteReader& reader, size_t limit, const std::string& where);
+
 // A ByteReader over a file; throws Error(failed) naming the file when it cannot be read.
 ByteReader file_reader(const std::filesystem::path& path);
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -59,24 +60,37 @@ BackupManifest manifest_from_json(const nlohmann::json& json, const std::string&
 // One entry of a volume's tar.
 struct VolumeEntry {
   std::string path;     // as in the tar, "ollama-stack-volume/models/x.bin"
-  std::string type;     // "file", "dir", "symlink", "other"
+  std::string type;     // "file", "dir", "symlink", "hardlink", "other"
   uint64_t size = 0;    // files only
   std::string sha256;   // files only
-  std::string target;   // symlinks only
+  std::string target;   // links only: a symlink's target as written, a hard link's entry path
   bool operator==(const VolumeEntry&) const = default;
 };
 
 nlohmann::json to_json(const std::vector<VolumeEntry>& entries);
 std::vector<VolumeEntry> entries_from_json(const nlohmann::json& json, const std::string& where);
 
-// The first way `actual` differs from `expected`, as a sentence naming the entry ("the file
-// 'models/a b.bin' does not match its checksum"); nullopt when they are the same.
+// The first way `actual` differs from `expected` (what `origin` holds: "the backup", "the source
+// volume"), as a sentence naming the entry ("the file 'models/a b.bin' does not match its
+// checksum"); nullopt when they are the same.
 std::optional<std::string> first_difference(const std::vector<VolumeEntry>& expected,
-                                            const std::vector<VolumeEntry>& actual);
+                                            const std::vector<VolumeEntry>& actual,
+                                            std::string_view origin = "the backup");
 
 // True for a relative path that stays inside the backup: no leading '/', no ".." component, no
 // empty component.
 bool is_safe_relative_path(const std::string& path);
+
+// Why restore refuses a volume tar entry, or nullopt when it may be written: the entry must be
+// the volume's directory or a relative path inside it (no "..", "." or empty parts, not
+// absolute), and a file, a directory, a symlink whose target stays inside the volume, or a hard
+// link to another entry of the volume.
+std::optional<std::string> why_entry_is_refused(const VolumeEntry& entry);
+
+// Whether `relative` (under the backup's "config/") is one of the home's files that backup
+// saves and restore writes back: .env, .ollama-stack.json, mcp/config.json,
+// compose/docker-compose.override.yml, extensions/...
+bool is_restorable_config(const std::string& relative);
 
 // The entry's path without the mount directory ("ollama-stack-volume/a/b" -> "a/b"), for messages.
 std::string volume_relative(const std::string& entry_path);

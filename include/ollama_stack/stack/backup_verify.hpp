@@ -20,8 +20,11 @@ struct VerifiedBackup {
 };
 
 // Throws Error(failed) "backup <path> is corrupt: <file>: <what>" naming the first bad file (and
-// inside a volume tar, the bad entry), or "… is not a backup" when there is no manifest.
-VerifiedBackup verify_backup(const std::filesystem::path& path, const ProgressCallback& progress = {});
+// inside a volume tar, the bad entry), or "… is not a backup" when there is no manifest. With
+// `for_restore`, also "backup <path> is refused: …" naming a volume tar that is not a tar, an
+// entry restore would not write (why_entry_is_refused) or a config file that is not the home's.
+VerifiedBackup verify_backup(const std::filesystem::path& path, const ProgressCallback& progress = {},
+                             bool for_restore = false);
 
 // Calls `on_member` for every file of the backup, in the manifest's order for a directory and in
 // archive order for a .tar.gz; `data` streams the member's bytes.

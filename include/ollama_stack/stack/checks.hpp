@@ -5,6 +5,7 @@
 // functions gather their facts from the home, /proc, the engine; run_checks runs them all and
 // never stops at the first failure.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ struct CheckReport {
   bool engine_reachable = true;
   std::string engine_error;  // why not, when unreachable
   std::string engine_hint;
+  PlatformDecision platform;     // as `start` would choose it
+  PlatformFacts platform_facts;  // what it was chosen from
 
   // Every required check passed (warnings and skips do not fail).
   bool ok() const;
@@ -82,8 +85,14 @@ inline constexpr uint64_t kDiskFailBytes = 2ULL << 30;
 CheckResult evaluate_disk_space(const std::string& path, std::optional<uint64_t> free_bytes);
 CheckResult check_disk_space(const std::string& docker_root_dir, bool engine_local);
 
-// `chosen`: the platform given with --platform (nullopt = auto).
-CheckResult evaluate_nvidia(const PlatformFacts& facts, std::optional<Platform> chosen);
+// The platform in use, how it was chosen and from which facts; warns with the decision's warning.
+CheckResult evaluate_platform(const PlatformDecision& decision);
+// NVIDIA: the driver and the engine's way to GPUs, on the engine's host (check_platform.cpp).
+CheckResult evaluate_nvidia(const PlatformFacts& facts, const PlatformDecision& decision);
+// AMD: /dev/kfd, /dev/dri and the render group on the engine's host. `render_gid`: the id the
+// stack adds (RENDER_GID, else the one found here).
+CheckResult evaluate_amd(const PlatformFacts& facts, const PlatformDecision& decision,
+                         std::optional<unsigned> render_gid);
 
 // The native Ollama app on macOS: `status` is what GET /api/version answered (nullopt = nothing).
 CheckResult evaluate_native_ollama(Platform platform, std::optional<int> status, const std::string& error);
@@ -101,5 +110,13 @@ std::vector<std::vector<std::string>> reachability_probes(const std::string& url
 enum class ProbeOutcome { reached, failed, missing };  // missing: the command does not exist
 ProbeOutcome classify_probe(const engine::ExecResult& result);
 CheckResult check_webui_reaches_ollama(engine::Client& engine, const std::string& project_name);
+// Each tool-server connection Open WebUI uses answers its OpenAPI document from inside the webui
+// container (exec of curl, else python3); warns when a server of `mcp_config` is missing from it.
+CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& project_name,
+                                     const std::optional<nlohmann::json>& mcp_config);
+
+// A remote engine cannot see this machine's files: every bind mount whose source is a path here
+// is a warning (the user's own mounts are kept as written). Passes for a local engine.
+CheckResult evaluate_remote_binds(const std::string& engine_url, const compose::Project& project);
 
 }  // namespace ollama_stack::stack

@@ -23,7 +23,8 @@ struct EnvFile {
 
 // A missing file gives exists=false and no entries. `lookup` serves ${VAR} references to
 // variables the file does not define (the process environment, as Docker Compose does).
-// Throws ConfigError "<path>:<line>: ..." on bad syntax, ConfigError when it cannot be read.
+// Throws ConfigError "<path>:<line>: ..." on bad syntax (a line that is not KEY=value included),
+// ConfigError when it cannot be read.
 EnvFile read_env_file(const std::filesystem::path& path,
                       const compose::VariableLookup& lookup = nullptr);
 

@@ -1,9 +1,11 @@
 #pragma once
-// Wiring extensions into the MCP proxy: <home>/mcp/config.json holds the core's default tools
-// plus every running enabled extension, reached by its container's URL on the stack network.
-// The proxy (the core's mcp_proxy service) is restarted only when that file changed (or when a
-// server it serves was recreated, which drops the proxy's connection to it), once per change.
+// Wiring extensions into the MCP proxy and Open WebUI: <home>/mcp/config.json holds the core's
+// default tools plus every running enabled extension, reached by its container's URL on the stack
+// network; the proxy reads a copy in its volume (mcp_volume.hpp) and is restarted only when that
+// changed (or when a server it serves was recreated, which drops the proxy's connection to it);
+// Open WebUI gets one tool-server connection per server (TOOL_SERVER_CONNECTIONS).
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -18,6 +20,7 @@
 namespace ollama_stack::stack {
 
 inline constexpr const char* kMcpProxyService = "mcp_proxy";
+inline constexpr const char* kWebuiService = "webui";
 
 // One extension's MCP server as the proxy reaches it.
 struct WiredServer {
@@ -44,23 +47,26 @@ nlohmann::json servers_without_extensions(const nlohmann::json& servers,
 // The names `document` (a config file) lists under mcpServers with exactly `server`'s entry.
 bool config_serves(const nlohmann::json& document, const WiredServer& server);
 
-// "2024-05-01T12:34:56.123456789Z" -> time point with the fraction kept; nullopt when invalid.
-std::optional<std::chrono::system_clock::time_point> parse_engine_time(const std::string& text);
-
-// Whether a proxy started at `proxy_started` has read a config last written at `config_written`.
-bool proxy_has_config(std::chrono::system_clock::time_point proxy_started,
-                      std::chrono::system_clock::time_point config_written);
+// The servers `document` should hold: its non-extension servers (the core's tools, the user's
+// own; the core's defaults when `current` is nullopt) plus `servers`. `extension_names` are the
+// names whose {"type", "url"} entries are regenerated. Throws ConfigError when no server is left.
+nlohmann::json desired_mcp_servers(const std::optional<nlohmann::json>& current,
+                                   const std::set<std::string>& extension_names,
+                                   const std::vector<WiredServer>& servers,
+                                   std::vector<std::string>* warnings = nullptr);
 
 struct McpSyncOptions {
   bool restart_proxy = true;          // false: write the file only (the core is stopping)
-  bool force_restart = false;         // restart even when the file did not change
-  std::chrono::seconds timeout{120};  // for the proxy's health after a restart
+  bool force_restart = false;         // restart even when the config did not change
+  std::chrono::seconds timeout{600};  // for the proxy's (and a recreated WebUI's) health
   ProgressCallback progress;
+  std::function<bool()> cancelled;
 };
 
 struct McpSyncResult {
-  bool config_changed = false;
+  bool config_changed = false;  // <home>/mcp/config.json or the proxy's volume changed
   bool proxy_restarted = false;
+  bool webui_recreated = false;      // Open WebUI recreated for its new TOOL_SERVER_CONNECTIONS
   std::vector<WiredServer> servers;  // the extensions the config now lists
   std::vector<std::string> warnings;
 };
@@ -72,9 +78,17 @@ std::optional<engine::ContainerSummary> running_proxy(engine::Client& client,
 // The extensions to wire: every enabled extension with a running container of its MCP service.
 std::vector<WiredServer> running_wired_servers(Session& session);
 
-// Rewrites <home>/mcp/config.json: its non-extension servers kept, plus the running enabled
-// extensions; restarts the proxy when the file changed (and the proxy runs). Throws
-// Error(unhealthy) when the restarted proxy does not become healthy.
+// Writes <home>/mcp/config.json for `servers` (the extensions; the file's other servers kept).
+// Throws ConfigError, the file untouched, when it does not parse or no server would be left.
+// Returns whether the file changed.
+bool write_wired_config(Session& session, const std::vector<WiredServer>& servers,
+                        std::vector<std::string>* warnings = nullptr);
+
+// Rewrites <home>/mcp/config.json for the running enabled extensions; when the core runs, writes
+// it into the proxy's volume, restarts the proxy when that changed (or on force_restart), and
+// re-applies the core so Open WebUI's TOOL_SERVER_CONNECTIONS lists the same servers (Open WebUI
+// is recreated only when that list changed). Throws Error(unhealthy) when the proxy or WebUI does
+// not become healthy, ConfigError when the config file is corrupt (nothing changed then).
 McpSyncResult sync_mcp_proxy(Session& session, const McpSyncOptions& options);
 
 }  // namespace ollama_stack::stack

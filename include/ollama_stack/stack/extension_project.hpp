@@ -47,11 +47,19 @@ struct ExtensionProject {
 };
 
 // Loads the extension's project with the stack's variables (process environment > <home>/.env >
-// the files' defaults), puts every service on the core's network and checks that the manifest's
-// MCP service exists. Throws ConfigError naming file and field.
+// the files' defaults), adapts it to the platform decision as the core's (platform_project.hpp),
+// puts every service on the core's network and checks that the manifest's MCP service exists.
+// Throws ConfigError naming file and field.
 ExtensionProject load_extension_project(const Extension& extension, const HomeLayout& home,
                                         const compose::VariableLookup& process_env,
-                                        Platform platform, const std::string& core_project);
+                                        const PlatformDecision& platform,
+                                        const std::string& core_project);
+inline ExtensionProject load_extension_project(const Extension& extension, const HomeLayout& home,
+                                               const compose::VariableLookup& process_env,
+                                               Platform platform, const std::string& core_project) {
+  return load_extension_project(extension, home, process_env,
+                                PlatformDecision{.platform = platform}, core_project);
+}
 
 // Writes a built-in extension's embedded files into extension_working_dir() (only files whose
 // content differs); nothing for a user extension.

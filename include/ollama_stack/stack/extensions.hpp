@@ -13,6 +13,7 @@
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_mcp.hpp"
 #include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/tool_servers.hpp"
 #include "ollama_stack/stack/update.hpp"
 #include "ollama_stack/util/progress.hpp"
 
@@ -31,7 +32,9 @@ struct ExtensionStatus {
   std::vector<std::string> containers;  // names
   std::string mcp_url;                  // where the proxy reaches it ("" when not running)
   bool wired = false;                   // <home>/mcp/config.json lists it with that URL
-  bool served = false;  // wired, and the running proxy started after the file was last written
+  bool served = false;                  // wired, and mcpo answers /<name>/openapi.json
+  std::optional<bool> webui_configured;  // Open WebUI has a connection to it; nullopt: unknown
+  std::string fix;                       // served but not in Open WebUI: what to do
 };
 
 struct ExtensionsOverview {
@@ -39,6 +42,7 @@ struct ExtensionsOverview {
   std::string core_project;
   bool core_running = false;
   bool proxy_running = false;
+  ToolServersReport tools;  // every server of the MCP config: served by mcpo, used by Open WebUI
   std::vector<ExtensionStatus> extensions;  // every valid one by name, then unknown running ones
 };
 
@@ -73,7 +77,7 @@ EnableResult disable_extension(Session& session, const std::string& name,
 
 struct ExtensionStartOptions {
   bool wait = true;
-  std::chrono::seconds timeout{300};
+  std::chrono::seconds timeout{600};
   ProgressCallback progress;
   std::function<bool()> cancelled;
   bool sync_proxy = true;  // false: the caller syncs once after starting several
@@ -122,6 +126,11 @@ struct EnabledStartReport {
       skipped;  // one sentence each: unsupported, not installed, missing variable
   McpSyncResult mcp;
 };
+
+// The servers `start` will wire: every enabled extension that can run here, at the URL its MCP
+// service's container will have. `start` writes the config with them before the core starts, so
+// Open WebUI is created once with its final tool servers.
+std::vector<WiredServer> planned_wired_servers(Session& session);
 
 // `start` of the whole stack: every enabled extension that can run here, then one proxy sync.
 EnabledStartReport start_enabled_extensions(Session& session, const ExtensionStartOptions& options);

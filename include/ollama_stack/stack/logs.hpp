@@ -4,6 +4,8 @@
 // Nothing here prints; the CLI renders the LogLine values.
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <limits>
 #include <functional>
 #include <optional>
 #include <string>
@@ -65,9 +67,35 @@ struct TimestampedText {
 };
 TimestampedText split_timestamp(std::string_view raw);
 
-// One list per container, each in the order the engine sent it, merged by timestamp. Equal
-// timestamps keep the order of the lists, then the order within a list (a stable merge); a line
-// without a timestamp sorts with the line before it in its list.
+// Merges several containers' lines into one stream in time order while they arrive, holding only
+// the lines that cannot be placed yet. Each container's own order (the order the engine sent) is
+// kept; across containers the earlier timestamp goes first, equal ones in list order; a line
+// without a timestamp goes with the line before it in its list.
+class LogMerge {
+ public:
+  explicit LogMerge(size_t lists) : lists_(lists) {}
+  void push(size_t list, LogLine line);
+  void finish(size_t list);  // no more lines will come for `list`
+  // The next line, once it is known: every list that is not finished has a line waiting.
+  std::optional<LogLine> pop();
+  bool ready() const;  // pop() would give a line
+  size_t waiting(size_t list) const { return lists_[list].lines.size(); }
+  bool done() const;  // every list finished and drained
+
+ private:
+  struct Queued {
+    int64_t key;
+    LogLine line;
+  };
+  struct List {
+    std::deque<Queued> lines;
+    int64_t last_key = std::numeric_limits<int64_t>::min();
+    bool finished = false;
+  };
+  std::vector<List> lists_;
+};
+
+// All of each list through a LogMerge (for tests and small inputs).
 std::vector<LogLine> merge_log_lines(std::vector<std::vector<LogLine>> lists);
 
 // The containers of `project` (one-off containers excluded), ordered by service then name,
@@ -83,15 +111,14 @@ std::vector<LogTarget> select_log_targets(const std::vector<LogTarget>& targets,
                                           const std::vector<std::string>& requested,
                                           const std::string& project);
 
-struct LogFetchResult {
-  std::vector<LogLine> lines;  // merged in time order
-  std::vector<LogFailure> failures;
-};
-
-// Reads the logs of every target in parallel (without follow) and merges them. Timestamps are
-// always requested from the engine (they order the merge).
-LogFetchResult fetch_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
-                          engine::LogOptions options, const std::function<bool()>& cancelled);
+// Reads the logs of every target (without follow) in parallel and calls on_line (on one thread,
+// one line at a time) with every line in time order as soon as it can be placed: a few hundred
+// lines per container wait in memory at most, whatever the size of the logs. Timestamps are
+// always requested from the engine (they order the merge). Returns the containers whose logs
+// could not be read; what on_line throws ends the reading and is rethrown.
+std::vector<LogFailure> fetch_logs(engine::Client& engine, const std::vector<LogTarget>& targets,
+                                   engine::LogOptions options, const std::function<void(const LogLine&)>& on_line,
+                                   const std::function<bool()>& cancelled);
 
 // Follows every target, one thread each, calling on_line (from those threads, one call at a time)
 // as lines arrive, until every stream ends (its container stopped) or `cancelled` turns true.

@@ -1,6 +1,7 @@
 #pragma once
 // A client of the Ollama REST API (ollama/ollama docs/api.md) of the running stack or the native
-// app: `/api/version`, `/api/tags`, `/api/ps`, `/api/show`, `/api/pull` (streamed), `/api/delete`.
+// app: `/api/version`, `/api/tags`, `/api/ps`, `/api/show`, `/api/pull` (streamed), `/api/delete`,
+// and `/api/generate` with no prompt, which loads or (keep_alive 0) unloads a model.
 // Errors are one sentence each (Error, exit 1): Ollama cannot be reached, or what it answered.
 #include <chrono>
 #include <cstdint>
@@ -16,8 +17,8 @@
 namespace ollama_stack::stack {
 
 struct ModelDetails {
-  std::string format;              // "gguf"
-  std::string family;              // "llama"
+  std::string format;  // "gguf"
+  std::string family;  // "llama"
   std::vector<std::string> families;
   std::string parameter_size;      // "8.0B"
   std::string quantization_level;  // "Q4_0"
@@ -65,14 +66,22 @@ std::string ollama_error_message(int status, std::string_view body);
 class OllamaApi {
  public:
   // base_url: "http://127.0.0.1:11434" (no trailing slash needed).
-  explicit OllamaApi(std::string base_url, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  explicit OllamaApi(std::string base_url,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
   const std::string& base_url() const { return base_url_; }
 
   std::string version();
   std::vector<LocalModel> tags();
   std::vector<RunningModel> ps();
-  ModelShow show(const std::string& name);
+  // `what` starts the error sentence (default "cannot show NAME").
+  ModelShow show(const std::string& name, const std::string& what = "");
   void remove(const std::string& name);
+  // A generate request with no prompt: Ollama answers once the model is in memory, which takes
+  // as long as it takes (no timeout; `cancelled` stops it). keep_alive null: Ollama's default.
+  void load(const std::string& name, const nlohmann::json& keep_alive,
+            const std::function<bool()>& cancelled);
+  // keep_alive 0: Ollama answers at once and unloads in the background.
+  void unload(const std::string& name);
   // Streams the pull, calling on_event for every event as it arrives (including an {"error"}
   // event, which ends the stream). Throws Error when Ollama cannot be reached or answers with an
   // HTTP error, Interrupted when `cancelled` turns true.
@@ -80,8 +89,10 @@ class OllamaApi {
             const std::function<bool()>& cancelled);
 
  private:
-  nlohmann::json call(const std::string& method, const std::string& path, const nlohmann::json& body,
-                      const std::string& what);
+  // With `cancelled`, no timeout: it is polled instead, and Interrupted thrown when it turns true.
+  nlohmann::json call(const std::string& method, const std::string& path,
+                      const nlohmann::json& body, const std::string& what,
+                      const std::function<bool()>& cancelled = {});
   std::string base_url_;
   std::chrono::milliseconds timeout_;
 };

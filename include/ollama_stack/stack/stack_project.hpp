@@ -28,7 +28,12 @@ struct StackProject {
   Platform platform = Platform::cpu;
 };
 
-// Reads <home>/.env and loads the selected files. `process_env` may be null.
+// Reads <home>/.env, loads the selected files and adapts the project to the platform decision
+// (platform_project.hpp). `process_env` may be null.
+StackProject load_stack_project(const HomeLayout& home, const compose::VariableLookup& process_env,
+                                const PlatformDecision& platform, const std::string& compose_dir,
+                                const std::vector<std::string>& profiles = {});
+// The same for a platform named without facts (GPUs requested the default way).
 StackProject load_stack_project(const HomeLayout& home, const compose::VariableLookup& process_env,
                                 Platform platform, const std::string& compose_dir,
                                 const std::vector<std::string>& profiles = {});

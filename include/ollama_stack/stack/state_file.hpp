@@ -16,10 +16,27 @@ namespace ollama_stack::stack {
 
 inline constexpr int kStateSchemaVersion = 1;
 
+// How the last start chose its platform, so `status` can say it without asking the engine again.
+struct PlatformRecord {
+  std::string chosen_by;  // "detected" or "--platform"
+  std::string reason;
+  std::vector<std::string> evidence;
+  std::string gpu_request;  // nvidia: "nvidia" or "cdi"; "" elsewhere
+  bool operator==(const PlatformRecord&) const = default;
+};
+
+// The schema a parsed state file follows: its `schema_version`; 0 for the file of the Python
+// ollama-stack this tool replaces (no schema_version, its own members: `version`, `extensions`
+// as an object, `platform` as a map of compose files, ...); 1 for an object with neither.
+int state_schema_of(const nlohmann::json& json);
+// "the Python ollama-stack 0.2.0" for schema 0, "ollama-stack state schema N" otherwise.
+std::string describe_state_schema(const nlohmann::json& json);
+
 struct LastStart {
   std::chrono::sys_seconds at{};
   Platform platform = Platform::cpu;
   std::vector<std::string> services;
+  std::optional<PlatformRecord> platform_record;  // absent in files written before it existed
   bool operator==(const LastStart&) const = default;
 };
 
@@ -33,11 +50,23 @@ struct StackState {
   bool operator==(const StackState&) const = default;
 };
 
+// The record of a decision, and the decision a record stands for (status reuses it as it was).
+PlatformRecord record_of(const PlatformDecision& decision);
+PlatformDecision recorded_decision(const LastStart& last);
+
 nlohmann::json to_json(const StackState& state);
 // Throws ConfigError "<path>:<line>: <member> ..." for wrong types or a schema_version newer
-// than kStateSchemaVersion; `text` (the file's content) is only used to find lines.
+// than kStateSchemaVersion, and MigrationDueError for an older schema; `text` (the file's
+// content) is only used to find lines.
 StackState state_from_json(const nlohmann::json& json, const std::string& path,
                            std::string_view text = {});
+
+// The file follows an older schema: `ollama-stack migrate` upgrades it. Nothing is copied aside
+// (the file is not corrupt).
+class MigrationDueError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
 
 // A state file load refused. The original file is left in place; a copy was saved aside.
 class StateFileError : public ConfigError {
@@ -51,7 +80,7 @@ class StateFileError : public ConfigError {
   std::optional<std::filesystem::path> copy_;
 };
 
-// Missing file: defaults. Corrupt (bad JSON, wrong types, newer schema_version): throws
+// Missing file: defaults. Older schema: MigrationDueError. Corrupt (bad JSON, wrong types, newer schema_version): throws
 // StateFileError naming path and line, after copying the content to
 // "<path>.corrupt-<YYYYMMDDTHHMMSSZ>" (or naming an existing copy with the same content).
 // Unreadable: ConfigError.

@@ -6,6 +6,7 @@
 // removing so the CLI can print the list and ask first.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct UninstallOptions {
   bool remove_volumes = false;
   bool remove_config = false;
   ProgressCallback progress;
+  std::function<bool()> cancelled;  // polled between removals
 };
 
 struct UninstallPlan {
@@ -79,7 +81,13 @@ struct UninstallResult {
   std::vector<std::string> failures;  // one sentence each; the rest was still removed
 };
 
-// Removes what the plan lists (containers, then networks, volumes, images, config).
+// Removes what the plan lists (containers, then networks, volumes, images, config), and the home
+// once its config is gone and nothing else is in it. Call it holding the stack lock, with a plan
+// made under that lock. Throws Interrupted between two removals when cancelled.
 UninstallResult carry_out_uninstall(Session& session, const UninstallPlan& plan, const UninstallOptions& options);
+
+// Removes the home directory when nothing but the lock file is in it (the lock file too, while
+// the caller holds it).
+void remove_empty_home(const HomeLayout& home);
 
 }  // namespace ollama_stack::stack

@@ -1,7 +1,8 @@
 #pragma once
 // Where the stack's compose variables come from: the process environment first, then
 // `<home>/.env`, then the defaults written in the compose files themselves (${VAR:-default}).
-// OLLAMA_STACK_HOME is always the resolved home (the MCP proxy's config bind mount uses it),
+// OLLAMA_STACK_HOME is always the resolved home, OLLAMA_STACK_TOOL_SERVERS always Open WebUI's
+// tool-server connections for <home>/mcp/config.json (a ConfigError when that file is corrupt),
 // and PROJECT_NAME falls back to "ollama-stack".
 #include <filesystem>
 #include <string>

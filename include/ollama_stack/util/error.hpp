@@ -37,10 +37,13 @@ class ConfigError : public Error {
       : Error(ExitCode::bad_config, std::move(message), std::move(hint)) {}
 };
 
-// The user interrupted the operation (SIGINT/SIGTERM); what was done has been undone.
+// The user interrupted the operation (SIGINT/SIGTERM); what was done has been undone, or the
+// message says what was left.
 class Interrupted : public Error {
  public:
   Interrupted() : Error(ExitCode::interrupted, "interrupted") {}
+  explicit Interrupted(std::string message, std::string hint = {})
+      : Error(ExitCode::interrupted, std::move(message), std::move(hint)) {}
 };
 
 // Not an error: a verb that finished its output and wants a non-zero exit code (e.g. `status`

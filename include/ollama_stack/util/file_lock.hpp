@@ -1,7 +1,9 @@
 #pragma once
 // An exclusive advisory lock on a file (flock(2) on a descriptor kept open): it serialises
 // processes, and the kernel releases it when the holder exits or dies. The holder writes its pid
-// and verb into the file so a waiter can say whom it is waiting for.
+// and verb into the file so a waiter can say whom it is waiting for. The lock is the file at the
+// path: a holder may remove it (uninstall removes the home) and release afterwards; a waiter that
+// then gets the old, removed file's lock lets it go and locks the file now at the path.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -25,8 +27,9 @@ class FileLock {
  public:
   using OnWait = std::function<void(const LockHolder&)>;
 
-  // Opens nothing yet; the file (and not its directory) is created by acquire().
-  explicit FileLock(std::filesystem::path path);
+  // Opens nothing yet; the file is created by acquire(), and its directory (mode 0700) too when
+  // `create_directory` says so.
+  explicit FileLock(std::filesystem::path path, bool create_directory = false);
   FileLock(FileLock&& other) noexcept;
   FileLock& operator=(FileLock&& other) noexcept;
   FileLock(const FileLock&) = delete;
@@ -36,7 +39,8 @@ class FileLock {
   // Takes the lock, waiting up to `timeout` (zero: do not wait). When the lock is busy,
   // `on_wait` is called once with the holder before waiting. Throws Error(failed) naming the
   // holder and the path on timeout, Interrupted when a cancel is requested while waiting, and
-  // Error(failed) when the file cannot be opened. Re-acquiring a held lock is a no-op.
+  // Error(failed) when the file (or its directory) cannot be made. Re-acquiring a held lock is a
+  // no-op.
   void acquire(std::string_view verb, std::chrono::milliseconds timeout,
                const OnWait& on_wait = nullptr);
   // Takes the lock only if it is free right now.
@@ -50,7 +54,12 @@ class FileLock {
   static LockHolder read_holder(const std::filesystem::path& path);
 
  private:
+  // Locks `fd` if free; when the locked file is no longer the one at the path, opens that one
+  // (into `fd`) and tries again. False: busy.
+  bool lock_current(int& fd);
+
   std::filesystem::path path_;
+  bool create_directory_ = false;
   int fd_ = -1;
 };
 

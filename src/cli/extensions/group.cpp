@@ -16,10 +16,14 @@ nlohmann::json mcp_sync_json(const stack::McpSyncResult& sync) {
   for (const auto& server : sync.servers) servers.push_back(server.name);
   return {{"config_changed", sync.config_changed},
           {"proxy_restarted", sync.proxy_restarted},
+          {"webui_recreated", sync.webui_recreated},
           {"servers", servers}};
 }
 
 std::string mcp_sync_text(const stack::McpSyncResult& sync) {
+  if (sync.proxy_restarted && sync.webui_recreated)
+    return "The MCP proxy was restarted with the new tool servers, and Open WebUI with their list.";
+  if (sync.webui_recreated) return "Open WebUI was restarted with the new list of tool servers.";
   if (sync.proxy_restarted) return "The MCP proxy was restarted with the new tool servers.";
   if (sync.config_changed) return "The MCP proxy's config was updated.";
   return {};
@@ -38,7 +42,47 @@ nlohmann::json extension_status_json(const stack::ExtensionStatus& status) {
       {"mcp_url",
        status.mcp_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(status.mcp_url)},
       {"wired", status.wired},
-      {"served", status.served}};
+      {"served", status.served},
+      {"webui_configured", status.webui_configured ? nlohmann::json(*status.webui_configured)
+                                                   : nlohmann::json(nullptr)},
+      {"fix", status.fix.empty() ? nlohmann::json(nullptr) : nlohmann::json(status.fix)}};
+}
+
+nlohmann::json tool_servers_json(const stack::ToolServersReport& report) {
+  auto optional = [](const std::optional<bool>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
+  nlohmann::json servers = nlohmann::json::array();
+  for (const auto& server : report.servers)
+    servers.push_back({{"name", server.name},
+                       {"url", server.url},
+                       {"extension", server.extension.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(server.extension)},
+                       {"served", optional(server.served)},
+                       {"webui_configured", optional(server.webui)}});
+  return {{"webui_source", stack::to_string(report.webui.source)},
+          {"webui_detail", report.webui.detail},
+          {"servers", servers},
+          {"fix", report.fix.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.fix)}};
+}
+
+std::string render_tool_servers(Context& context, const stack::ToolServersReport& report) {
+  if (report.servers.empty() && report.fix.empty()) return {};
+  const auto caps = context.caps_out();
+  Style style(caps);
+  Table table({{"TOOL SERVER"}, {"URL (FROM OPEN WEBUI)"}, {"MCP PROXY"}, {"OPEN WEBUI"}});
+  auto word = [&](const std::optional<bool>& value, const char* yes, const char* no) {
+    if (!value) return std::string("-");
+    return *value ? style.green(yes) : style.yellow(no);
+  };
+  for (const auto& server : report.servers)
+    table.add_row({server.name, server.url, word(server.served, "served", "not served"),
+                   word(server.webui, "configured", "not configured")});
+  std::ostringstream out;
+  out << "\n";
+  table.render(out, caps);
+  if (!report.fix.empty()) out << style.yellow("fix: ") << report.fix << "\n";
+  return out.str();
 }
 
 nlohmann::json extension_statuses_json(const stack::ExtensionsOverview& overview) {
@@ -53,7 +97,7 @@ std::string render_extension_statuses(Context& context, const stack::ExtensionsO
   if (!any) return {};
   const auto caps = context.caps_out();
   Style style(caps);
-  Table table({{"EXTENSION"}, {"ENABLED"}, {"STATE"}, {"HEALTH"}, {"PROXY"}});
+  Table table({{"EXTENSION"}, {"ENABLED"}, {"STATE"}, {"HEALTH"}, {"PROXY"}, {"OPEN WEBUI"}});
   for (const auto& status : overview.extensions) {
     if (!status.enabled && !status.running) continue;
     std::string health = status.health.empty() ? "-" : status.health;
@@ -61,9 +105,12 @@ std::string render_extension_statuses(Context& context, const stack::ExtensionsO
       health = style.green(health);
     else if (!status.health.empty() && status.running)
       health = style.yellow(health);
-    const std::string proxy = status.served ? "served" : status.wired ? "wired, not reloaded" : "-";
+    const std::string proxy = status.served ? "served" : status.wired ? "not served" : "-";
+    const std::string webui = !status.webui_configured   ? "-"
+                              : *status.webui_configured ? "configured"
+                                                         : style.yellow("not configured");
     table.add_row({status.name, status.enabled ? "yes" : "no",
-                   status.running ? "running" : "stopped", health, proxy});
+                   status.running ? "running" : "stopped", health, proxy, webui});
   }
   std::ostringstream out;
   out << "\n";

@@ -41,7 +41,7 @@ void run_info(Context& context, const InfoOptions& options) {
     if (candidate.name == options.name) status = &candidate;
   const auto& manifest = extension.manifest;
   auto loaded = stack::load_extension_project(extension, session.home(), session.options().env,
-                                              session.platform().platform, overview.core_project);
+                                              session.platform(), overview.core_project);
   nlohmann::json platforms = nlohmann::json::array();
   for (auto platform : manifest.platforms) platforms.push_back(stack::to_string(platform));
   nlohmann::json document{

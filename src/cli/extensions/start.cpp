@@ -15,7 +15,7 @@ namespace {
 struct StartOptions {
   std::string name;
   bool no_wait = false;
-  int timeout = 300;
+  int timeout = 600;
   int lock_timeout = 120;
   bool json = false;
 };
@@ -54,6 +54,9 @@ void run_start(Context& context, const StartOptions& options, bool restart) {
   }
   auto result = stack::start_extension(session, options.name, start);
   progress.finish();
+  // Open WebUI may keep a list an admin saved: then say what to add there.
+  const auto tools = stack::tool_servers_report(session);
+  if (!tools.fix.empty()) context.err() << "warning: " << tools.fix << "\n";
   if (options.json) {
     nlohmann::json services = nlohmann::json::array();
     for (const auto& service : result.applied.services)
@@ -65,7 +68,8 @@ void run_start(Context& context, const StartOptions& options, bool restart) {
                                                    {"changed", result.applied.changed},
                                                    {"restarted", restart},
                                                    {"services", services},
-                                                   {"mcp", mcp_sync_json(result.mcp)}}));
+                                                   {"mcp", mcp_sync_json(result.mcp)},
+                                                   {"tool_servers", tool_servers_json(tools)}}));
     return;
   }
   Style style(context.caps_out());
@@ -84,7 +88,7 @@ void add_options(CLI::App& command, StartOptions& options, const std::string& sc
                    "Return once its containers are started, without waiting for health");
   command
       .add_option("--timeout", options.timeout,
-                  "Seconds to wait for it to be healthy (default 300)")
+                  "Seconds to wait for it (and a recreated Open WebUI) to be healthy (default 600)")
       ->check(CLI::PositiveNumber);
   add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--json", options.json,

@@ -7,7 +7,6 @@
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/util/timestamp.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -17,23 +16,6 @@ struct PsOptions {
   std::string ollama_url;
 };
 
-std::string until(const std::string& rfc3339) {
-  auto when = util::parse_rfc3339(rfc3339);
-  if (!when) return rfc3339.empty() ? "-" : rfc3339;
-  auto left = *when - std::chrono::system_clock::now();
-  if (left > std::chrono::hours(24 * 365)) return "forever";
-  if (left <= std::chrono::seconds(0)) return "now";
-  return "in " + format_duration(left);
-}
-
-std::string processor_column(const stack::RunningModel& model) {
-  const auto processor = stack::processor_of(model);
-  if (processor == "gpu") return "100% GPU";
-  if (processor == "cpu") return "100% CPU";
-  const double gpu = fraction_of(static_cast<uint64_t>(model.size_vram), static_cast<uint64_t>(model.size));
-  return fmt::format("{}/{} CPU/GPU", format_percent(1.0 - gpu), format_percent(gpu));
-}
-
 void run_ps(Context& context, const PsOptions& options) {
   context.json = options.json;
   auto endpoint = find_ollama(context, options.ollama_url);
@@ -41,45 +23,40 @@ void run_ps(Context& context, const PsOptions& options) {
   const auto models = api.ps();
   std::vector<std::string> warnings;
   for (const auto& model : models)
-    if (auto warning = stack::cpu_fallback_warning(model, endpoint.platform); !warning.empty()) warnings.push_back(warning);
+    if (auto warning = stack::cpu_fallback_warning(model, endpoint.platform); !warning.empty())
+      warnings.push_back(warning);
   if (options.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& model : models)
-      list.push_back({{"name", model.name},
-                      {"model", model.model},
-                      {"size_bytes", model.size},
-                      {"vram_bytes", model.size_vram},
-                      {"processor", stack::processor_of(model)},
-                      {"on_cpu_unexpectedly", !stack::cpu_fallback_warning(model, endpoint.platform).empty()},
-                      {"expires_at", model.expires_at},
-                      {"context_length", model.context_length ? nlohmann::json(*model.context_length) : nlohmann::json(nullptr)},
-                      {"digest", model.digest},
-                      {"family", model.details.family},
-                      {"parameter_size", model.details.parameter_size},
-                      {"quantization_level", model.details.quantization_level}});
-    write_json(context.out(), with_schema_version({{"endpoint", endpoint.url},
-                                                   {"platform", stack::to_string(endpoint.platform)},
-                                                   {"models", list},
-                                                   {"warnings", warnings}}));
+    for (const auto& model : models) list.push_back(running_model_json(model, endpoint.platform));
+    write_json(context.out(),
+               with_schema_version({{"endpoint", endpoint.url},
+                                    {"platform", stack::to_string(endpoint.platform)},
+                                    {"models", list},
+                                    {"warnings", warnings}}));
   } else if (models.empty()) {
     context.out() << "No model is loaded. Ollama loads a model when it is first asked to answer.\n";
   } else {
-    Table table({{"NAME"}, {"MEMORY", Align::right}, {"VRAM", Align::right}, {"PROCESSOR"}, {"UNTIL"}});
+    Table table(
+        {{"NAME"}, {"MEMORY", Align::right}, {"VRAM", Align::right}, {"PROCESSOR"}, {"UNTIL"}});
     for (const auto& model : models)
       table.add_row({model.name, format_bytes(static_cast<uint64_t>(model.size)),
-                     format_bytes(static_cast<uint64_t>(model.size_vram)), processor_column(model), until(model.expires_at)});
+                     format_bytes(static_cast<uint64_t>(model.size_vram)), processor_text(model),
+                     unloads_when(model.expires_at)});
     table.render(context.out(), context.caps_out());
   }
   Style style(context.caps_err());
-  for (const auto& warning : warnings) context.err() << style.yellow("warning: ") << warning << "\n";
+  for (const auto& warning : warnings)
+    context.err() << style.yellow("warning: ") << warning << "\n";
 }
 
 }  // namespace
 
 void register_models_ps(CLI::App& models, Context& context) {
   auto options = std::make_shared<PsOptions>();
-  auto* command = models.add_subcommand("ps", "List the loaded models: memory, GPU memory, processor, when they unload");
-  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#models-ps)");
+  auto* command = models.add_subcommand(
+      "ps", "List the loaded models: memory, GPU memory, processor, when they unload");
+  command->add_flag("--json", options->json,
+                    "Print one JSON document (schema: docs/json.md#models-ps)");
   add_ollama_url_option(*command, options->ollama_url);
   command->callback([&context, options] { run_ps(context, *options); });
 }

@@ -17,17 +17,13 @@ struct RmOptions {
   std::string ollama_url;
 };
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
 // True when the user answers yes. Without anyone to ask, refuses with the flag that skips it.
 bool confirmed(Context& context, const std::vector<std::string>& names) {
-  auto answer = ask(context, fmt::format("Remove {} from Ollama? Their files are deleted. [y/N]", joined(names)));
+  auto answer = ask(
+      context, fmt::format("Remove {} from Ollama? Their files are deleted. [y/N]", joined(names)));
   if (!answer)
-    throw Error(ExitCode::failed, "nothing was removed: no answer to the confirmation (no input, or it was closed)",
+    throw Error(ExitCode::failed,
+                "nothing was removed: no answer to the confirmation (no input, or it was closed)",
                 "pass --force to remove without asking");
   return is_yes(*answer);
 }
@@ -37,7 +33,8 @@ void run_rm(Context& context, const RmOptions& options) {
   auto endpoint = find_ollama(context, options.ollama_url);
   stack::OllamaApi api(endpoint.url);
   if (!options.force && !confirmed(context, options.names))
-    throw Error(ExitCode::failed, "nothing was removed: not confirmed", "answer y, or pass --force");
+    throw Error(ExitCode::failed, "nothing was removed: not confirmed",
+                "answer y, or pass --force");
   std::vector<std::string> removed;
   std::vector<std::string> failures;
   std::string hint;
@@ -51,7 +48,9 @@ void run_rm(Context& context, const RmOptions& options) {
     }
   }
   if (options.json) {
-    write_json(context.out(), with_schema_version({{"endpoint", endpoint.url}, {"removed", removed}, {"errors", failures}}));
+    write_json(context.out(),
+               with_schema_version(
+                   {{"endpoint", endpoint.url}, {"removed", removed}, {"errors", failures}}));
     context.json = false;  // the document already carries the errors
   } else {
     Style style(context.caps_out());
@@ -61,8 +60,8 @@ void run_rm(Context& context, const RmOptions& options) {
   if (failures.size() == 1) throw Error(ExitCode::failed, failures.front(), hint);
   if (failures.size() > 1)
     throw Error(ExitCode::failed,
-                fmt::format("{} of {} models could not be removed: {}", failures.size(), options.names.size(),
-                            joined(failures)),
+                fmt::format("{} of {} models could not be removed: {}", failures.size(),
+                            options.names.size(), joined(failures)),
                 hint);
 }
 
@@ -70,11 +69,13 @@ void run_rm(Context& context, const RmOptions& options) {
 
 void register_models_rm(CLI::App& models, Context& context) {
   auto options = std::make_shared<RmOptions>();
-  auto* command = models.add_subcommand("rm", "Remove models from Ollama (asks first unless --force)");
+  auto* command =
+      models.add_subcommand("rm", "Remove models from Ollama (asks first unless --force)");
   command->alias("remove");
   command->add_option("names", options->names, "Models to remove")->required();
   command->add_flag("-f,--force", options->force, "Remove without asking");
-  command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#models-rm)");
+  command->add_flag("--json", options->json,
+                    "Print one JSON document (schema: docs/json.md#models-rm)");
   add_ollama_url_option(*command, options->ollama_url);
   command->callback([&context, options] { run_rm(context, *options); });
 }

@@ -56,7 +56,9 @@ void ProgressRenderer::start(std::string_view id, std::string message) {
   std::lock_guard lock(mutex_);
   Task& t = task(id);
   if (t.state == ProgressState::running && t.message == message) return;
-  if (t.state != ProgressState::running) {
+  // A running task with news (a waiting service's latest log line): say for how long it runs.
+  const bool was_running = t.state == ProgressState::running;
+  if (!was_running) {
     t.started = clock_();
     t.current.reset();
     t.total.reset();
@@ -65,7 +67,13 @@ void ProgressRenderer::start(std::string_view id, std::string message) {
   t.state = ProgressState::running;
   t.message = std::move(message);
   t.reported_quarter = 0;  // a new phase ("extracting" after "pulling") reports its own steps
-  if (!caps_.is_tty) print_plain(with_message(t.label, t.message));
+  if (!caps_.is_tty) {
+    const auto elapsed = clock_() - t.started;
+    print_plain(
+        was_running && elapsed >= std::chrono::seconds(1)
+            ? fmt::format("{} ({})", with_message(t.label, t.message), format_duration(elapsed))
+            : with_message(t.label, t.message));
+  }
   changed(true);
 }
 

@@ -77,6 +77,12 @@ std::string ProgressRenderer::live_line(const Task& t, TimePoint now,
       detail = t.message;
       const std::string bytes = bytes_detail(t, now);
       if (!bytes.empty()) detail = detail.empty() ? bytes : fmt::format("{}  {}", detail, bytes);
+      // Without bytes to count, how long it has been running is the news (a slow start).
+      if (bytes.empty() && now - t.started >= std::chrono::seconds(1)) {
+        const std::string elapsed = style.dim(fmt::format(
+            "({})", format_duration(std::chrono::floor<std::chrono::seconds>(now - t.started))));
+        detail = detail.empty() ? elapsed : fmt::format("{} {}", elapsed, detail);
+      }
       break;
     }
     case ProgressState::done:

@@ -16,6 +16,9 @@
 #include <thread>
 
 #include "ollama_stack/engine/curl_transport.hpp"
+#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp_volume.hpp"
 
 extern char** environ;
 
@@ -29,10 +32,7 @@ std::optional<std::string> real_env(std::string_view name) {
 
 }  // namespace
 
-RunResult run_program(const std::string& program, const std::vector<std::string>& args, const RunOptions& options) {
-  int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
-
+std::vector<std::string> child_environment(const RunOptions& options) {
   std::vector<std::string> env_strings;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string text = *entry;
@@ -42,6 +42,14 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
     env_strings.push_back(text);
   }
   for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
+  return env_strings;
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args, const RunOptions& options) {
+  int out_pipe[2], err_pipe[2], in_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
+
+  std::vector<std::string> env_strings = child_environment(options);
   std::vector<char*> envp;
   for (auto& entry : env_strings) envp.push_back(entry.data());
   envp.push_back(nullptr);
@@ -183,8 +191,11 @@ void remove_labelled(const std::string& key, const std::string& value) {
   }
 }
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ollama-stack-e2e-XXXXXX").string();
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path().string()) {}
+
+TempDir::TempDir(const std::string& parent) {
+  std::filesystem::create_directories(parent);
+  std::string pattern = (std::filesystem::path(parent) / "ollama-stack-e2e-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }
@@ -192,6 +203,16 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+void push_home_mcp_config(const compose::Project& project,
+                          const std::map<std::string, std::string>& labels,
+                          const std::string& home) {
+  auto target = stack::mcp_volume_target(project, labels);
+  ASSERT_TRUE(target) << "the core project has no MCP config volume";
+  auto config = stack::read_mcp_config(stack::HomeLayout{home}.mcp_config());
+  ASSERT_TRUE(config) << "no MCP config in " << home;
+  stack::push_mcp_config(test_engine(), *target, stack::mcp_config_text(*config));
 }
 
 }  // namespace ollama_stack::e2e

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ollama_stack/compose/project.hpp"
 #include "ollama_stack/engine/client.hpp"
 
 namespace ollama_stack::e2e {
@@ -26,6 +27,10 @@ struct RunOptions {
   std::chrono::milliseconds timeout{120000};
   std::string stdin_data;
 };
+
+// The environment of a child started with `options`: this process's without `unset_env`, with
+// `env` on top, as "NAME=value" strings.
+std::vector<std::string> child_environment(const RunOptions& options);
 
 // Runs the ollama-stack binary under test with `args`.
 RunResult run_cli(const std::vector<std::string>& args, const RunOptions& options = {});
@@ -59,10 +64,18 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 // Removes every container, network and volume whose label `key=value` matches.
 void remove_labelled(const std::string& key, const std::string& value);
 
+// What `start` does before it applies the core, for tests that call compose::apply themselves: the
+// MCP proxy's config, read from the home, goes into the proxy's config volume (mcpo exits without
+// one). `labels` are the apply's extra labels.
+void push_home_mcp_config(const compose::Project& project,
+                          const std::map<std::string, std::string>& labels,
+                          const std::string& home);
+
 // A fresh temporary directory, removed with the object.
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& parent);  // under `parent` (created) instead of the temp dir
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

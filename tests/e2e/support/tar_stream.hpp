@@ -20,6 +20,7 @@ struct GeneratedFile {
   std::string name;  // relative to the volume root
   uint64_t size = 0;
   uint32_t seed = 1;
+  int64_t uid = 0;  // owner in the tar header (the engine keeps it when it extracts)
 };
 
 class TarStream {
@@ -63,6 +64,8 @@ class TarStream {
       archive_entry_copy_pathname(entry, file.name.c_str());
       archive_entry_set_filetype(entry, AE_IFREG);
       archive_entry_set_perm(entry, 0644);
+      archive_entry_set_uid(entry, file.uid);
+      archive_entry_set_gid(entry, file.uid);
       archive_entry_set_size(entry, static_cast<la_int64_t>(file.size));
       archive_write_header(archive_, entry);
       archive_entry_free(entry);

@@ -123,7 +123,7 @@ TEST_F(CompletionScripts, BashLoadsAndCompletesVerbsFlagsAndValues) {
   EXPECT_THAT(bash({fake_, "st"}).lines, ElementsAre("start", "status", "stop"));
   EXPECT_THAT(bash({fake_, "logs", "--t"}).lines, ElementsAre("--tail", "--timestamps"));
   EXPECT_THAT(bash({fake_, "start", "--platform", ""}).lines,
-              ElementsAre("apple", "auto", "cpu", "nvidia"));
+              ElementsAre("amd", "apple", "auto", "cpu", "nvidia"));
   EXPECT_THAT(bash({fake_, "--host", "x", "completion", ""}).lines,
               ElementsAre("bash", "fish", "zsh"));
   EXPECT_TRUE(bash({fake_, "logs", "--tail", ""}).lines.empty());  // a number: nothing to offer
@@ -180,7 +180,7 @@ TEST_F(CompletionScripts, ZshLoadsAndCompletes) {
   EXPECT_THAT(complete(fake_ + " logs \"\"", 3).lines,
               IsSupersetOf({"ollama", "webui", "mcp_proxy"}));
   EXPECT_THAT(complete(fake_ + " check --platform \"\"", 4).lines,
-              ElementsAre("apple", "auto", "cpu", "nvidia"));
+              ElementsAre("amd", "apple", "auto", "cpu", "nvidia"));
 }
 
 TEST_F(CompletionScripts, FishLoadsAndCompletes) {

@@ -225,5 +225,31 @@ TEST(Progress, TickerStopsOnFinish) {
   EXPECT_NE(cap.take().find("x  working"), std::string::npos);
 }
 
+TEST(ProgressPlain, NewsOfALongWaitCarriesTheTimeSoFar) {
+  Capture cap;
+  FakeClock clock;
+  ProgressRenderer r(cap.out, pipe(), clock.fn());
+  r.start("webui", "starting");
+  clock.now += 500ms;
+  r.start("webui", "starting | log: migrations");  // under a second: no time yet
+  clock.now += 11500ms;
+  r.start("webui", "starting | log: downloading models");
+  EXPECT_EQ(cap.take(),
+            "webui: starting\n"
+            "webui: starting | log: migrations\n"
+            "webui: starting | log: downloading models (12.0s)\n");
+}
+
+TEST(ProgressTty, AWaitShowsHowLongItRuns) {
+  Capture cap;
+  FakeClock clock;
+  ProgressRenderer r(cap.out, tty(), clock.fn());
+  r.start("webui", "starting");
+  cap.take();
+  clock.now += 42300ms;
+  r.tick();
+  EXPECT_EQ(cap.take(), "\x1b[1A\r\x1b[2K\\ webui  (42.0s) starting\n");
+}
+
 }  // namespace
 }  // namespace ollama_stack::cli

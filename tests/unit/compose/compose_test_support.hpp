@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "ollama_stack/compose/container_spec.hpp"
 #include "ollama_stack/compose/load.hpp"
+#include "ollama_stack/engine/types.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::compose {
@@ -73,6 +75,35 @@ inline std::string load_error(const std::string& yaml,
     return e.what();
   }
   return "";
+}
+
+// The container the engine lists after creating `spec` (and connecting its extra networks):
+// its labels, networks, mounts and, when running, its published ports.
+inline engine::ContainerSummary as_the_engine_lists(const ContainerSpec& spec, const std::string& state) {
+  engine::ContainerSummary container;
+  container.name = spec.name;
+  container.state = state;
+  for (const auto& [key, value] : spec.body["Labels"].items()) container.labels[key] = value.get<std::string>();
+  if (!spec.primary_network.empty()) container.networks.push_back(spec.primary_network);
+  for (const auto& [network, aliases] : spec.extra_networks) container.networks.push_back(network);
+  const auto& host = spec.body["HostConfig"];
+  for (const auto& mount : host.value("Mounts", nlohmann::json::array())) {
+    const std::string type = mount.value("Type", "");
+    container.mounts.push_back({type, type == "volume" ? mount.value("Source", "") : "",
+                                type == "bind" ? mount.value("Source", "") : "", mount.value("Target", ""),
+                                !mount.value("ReadOnly", false)});
+  }
+  const auto port_bindings = host.value("PortBindings", nlohmann::json::object());
+  if (state == "running")
+    for (const auto& [key, bindings] : port_bindings.items())
+      for (const auto& binding : bindings) {
+        const std::string host_port = binding.value("HostPort", "");
+        container.ports.push_back({binding.value("HostIp", "").empty() ? "0.0.0.0" : binding.value("HostIp", ""),
+                                   static_cast<uint16_t>(std::stoi(key)),
+                                   static_cast<uint16_t>(host_port.empty() ? 49153 : std::stoi(host_port)),
+                                   key.substr(key.find('/') + 1)});
+      }
+  return container;
 }
 
 }  // namespace ollama_stack::compose::testing

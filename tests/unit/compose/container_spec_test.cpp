@@ -37,6 +37,8 @@ services:
     cpus: 0.5
     extra_hosts: ["host.docker.internal:host-gateway"]
     stop_grace_period: 7s
+    devices: ["/dev/kfd"]
+    group_add: [video, "993"]
     deploy:
       resources:
         reservations:
@@ -65,6 +67,10 @@ networks: {front: {}, back: {}}
   EXPECT_EQ(body["HostConfig"]["Memory"], 268435456);
   EXPECT_EQ(body["HostConfig"]["NanoCpus"], 500000000);
   EXPECT_EQ(body["HostConfig"]["ExtraHosts"][0], "host.docker.internal:host-gateway");
+  EXPECT_EQ(body["HostConfig"]["Devices"][0]["PathOnHost"], "/dev/kfd");
+  EXPECT_EQ(body["HostConfig"]["Devices"][0]["PathInContainer"], "/dev/kfd");
+  EXPECT_EQ(body["HostConfig"]["Devices"][0]["CgroupPermissions"], "rwm");
+  EXPECT_EQ(body["HostConfig"]["GroupAdd"], (std::vector<std::string>{"video", "993"}));
   EXPECT_EQ(body["HostConfig"]["DeviceRequests"][0]["Driver"], "nvidia");
   EXPECT_EQ(body["HostConfig"]["DeviceRequests"][0]["Count"], -1);
   EXPECT_EQ(body["HostConfig"]["DeviceRequests"][0]["Capabilities"][0][0], "gpu");

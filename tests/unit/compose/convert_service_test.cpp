@@ -340,6 +340,14 @@ TEST(ComposeService, CapAddSecurityOptProfiles) {
               HasSubstr("is not a valid profile name"));
 }
 
+TEST(ComposeService, GroupAdd) {
+  // Names resolve in the image's /etc/group at start; ids (a host group's) are kept as they are.
+  EXPECT_THAT(service_from("    image: x\n    group_add: [video, 993]\n").group_add,
+              ElementsAre("video", "993"));
+  EXPECT_THAT(service_error("    image: x\n    group_add: video\n"),
+              HasSubstr("services.a.group_add: must be a list, not a single value"));
+}
+
 TEST(ComposeService, StopGracePeriod) {
   EXPECT_EQ(service_from("    image: x\n    stop_grace_period: 1m\n").stop_grace_period,
             std::chrono::seconds(60));

@@ -91,6 +91,21 @@ TEST(Dotenv, BadLinesNameTheLine) {
   EXPECT_THAT(error_of("A=\"a\nb\" junk\n"), HasSubstr("home/.env:2: unexpected text"));
 }
 
+TEST(Dotenv, ControlBytesInABadLineAreShownNotObeyed) {
+  const auto error = error_of("A=1\n\x1b[2J\x1b]0;owned\x07=x\n");
+  EXPECT_THAT(error, HasSubstr("home/.env:2: \"\\x1b[2J\\x1b]0;owned\\x07=x\" does not start with a variable name"));
+  EXPECT_EQ(error.find('\x1b'), std::string::npos) << "no raw escape byte reaches the terminal";
+}
+
+TEST(Dotenv, ABareKeyIsAnErrorWhereTheCallerSaysSo) {
+  try {
+    parse_dotenv("A=1\nOLLAMA_PORT11435\n", "home/.env", lookup_from({{"OLLAMA_PORT11435", "x"}}), false);
+    FAIL() << "a line without = was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_STREQ(error.what(), "home/.env:2: \"OLLAMA_PORT11435\" is not KEY=value (a name alone means nothing here)");
+  }
+}
+
 TEST(Dotenv, BadInterpolationNamesTheLine) {
   EXPECT_THAT(error_of("A=1\nB=${oops\n"), HasSubstr("home/.env:2: invalid interpolation format"));
 }

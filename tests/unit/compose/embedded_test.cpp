@@ -16,8 +16,8 @@ std::string read_source_file(const std::string& relative) {
 }
 
 TEST(EmbeddedCompose, HoldsEveryFileOfComposeDirByteForByte) {
-  for (const char* name :
-       {"docker-compose.yml", "docker-compose.nvidia.yml", "docker-compose.apple.yml"}) {
+  for (const char* name : {"docker-compose.yml", "docker-compose.nvidia.yml",
+                           "docker-compose.amd.yml", "docker-compose.apple.yml"}) {
     auto content = embedded_compose_file(name);
     ASSERT_TRUE(content.has_value()) << name;
     EXPECT_EQ(*content, read_source_file(std::string("compose/") + name)) << name;

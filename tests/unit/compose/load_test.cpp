@@ -78,9 +78,9 @@ TEST(ComposeStackFiles, BaseAlone) {
   EXPECT_EQ(mcp.image, "ghcr.io/open-webui/mcpo:main");
   ASSERT_TRUE(mcp.command.has_value());
   EXPECT_THAT(*mcp.command, ElementsAre("--host", "0.0.0.0", "--port", "8000", "--config",
-                                        "/app/mcp/config.json", "--hot-reload"));
-  EXPECT_THAT(mcp.volumes,
-              ElementsAre(Mount{Mount::Type::bind, "/home/u/.ollama-stack/mcp", "/app/mcp", true}));
+                                        "/app/mcp/config.json"));
+  // The proxy's config comes through a volume the CLI fills via the engine, never a bind mount.
+  EXPECT_THAT(mcp.volumes, ElementsAre(Mount{Mount::Type::volume, "mcp_config", "/app/mcp", true}));
   EXPECT_EQ(mcp.stop_grace_period, std::chrono::seconds(5));
   EXPECT_THAT(mcp.ports, ElementsAre(PortMapping{.host_ip = "127.0.0.1",
                                                  .published = 8200,
@@ -91,7 +91,8 @@ TEST(ComposeStackFiles, BaseAlone) {
   ASSERT_EQ(project.networks.size(), 1u);
   EXPECT_EQ(project.networks.at("default").name, "ollama-stack_default");
   EXPECT_EQ(project.networks.at("default").driver, "bridge");
-  ASSERT_EQ(project.volumes.size(), 2u);
+  ASSERT_EQ(project.volumes.size(), 3u);
+  EXPECT_EQ(project.volumes.at("mcp_config").name, "ollama-stack_mcp_config");
   EXPECT_EQ(project.volumes.at("ollama_data").name, "ollama-stack_ollama_data");
   EXPECT_EQ(project.volumes.at("webui_data").name, "ollama-stack_webui_data");
 }
@@ -166,7 +167,7 @@ TEST(ComposeStackFiles, EmbeddedFilesLoadWithVirtualPaths) {
   options.working_dir = "/srv/home";
   auto result = load_project(options);
   EXPECT_EQ(result.project.services.at("ollama").defined_in, "embedded:docker-compose.nvidia.yml");
-  EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source, "/srv/home/mcp");
+  EXPECT_EQ(result.project.services.at("mcp_proxy").volumes.at(0).source, "mcp_config");
   EXPECT_EQ(result.project.services.at("webui").image, "ghcr.io/open-webui/open-webui:cuda");
 }
 

@@ -121,6 +121,12 @@ TEST(Merge, CapAddAndSecurityOptAreAppended) {
   EXPECT_THAT(service_of(r).security_opt, ElementsAre("a", "b"));
 }
 
+TEST(Merge, GroupAddIsAppended) {
+  auto r = load_two("services:\n  a:\n    image: x\n    group_add: [video]\n",
+                    "services:\n  a:\n    group_add: [\"993\"]\n");
+  EXPECT_THAT(service_of(r).group_add, ElementsAre("video", "993"));
+}
+
 TEST(Merge, NestedMapsMergeRecursively) {
   auto r = load_two(
       "services:\n  a:\n    image: x\n    deploy:\n      resources:\n        limits: {memory: 1g, "

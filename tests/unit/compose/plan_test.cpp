@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compose_test_support.hpp"
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/compose/load.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -32,12 +33,9 @@ volumes:
 
 engine::ContainerSummary container_for(const ServicePlan& plan, const std::string& state,
                                        const std::string& image_id = "sha256:web") {
-  engine::ContainerSummary container;
+  auto container = testing::as_the_engine_lists(plan.spec, state);
   container.id = "id-" + plan.service;
-  container.name = plan.spec.name;
-  container.state = state;
   container.image_id = image_id;
-  for (const auto& [key, value] : plan.spec.body["Labels"].items()) container.labels[key] = value.get<std::string>();
   return container;
 }
 
@@ -145,6 +143,18 @@ TEST(Plan, DependencyCycleIsAConfigError) {
   } catch (const ConfigError& error) {
     EXPECT_NE(std::string(error.what()).find("cycle"), std::string::npos) << error.what();
   }
+}
+
+TEST(Plan, AContainerCutOffFromItsNetworkIsRecreated) {
+  auto project = load(kTwoServices);
+  auto observed = everything_present(project);
+  for (const auto& service : make_plan(project, observed, {}).services)
+    observed.containers.push_back(container_for(service, "running", "sha256:" + service.service));
+  observed.containers[1].networks.clear();  // docker network disconnect p_default p-web-1
+  auto plan = make_plan(project, observed, {});
+  EXPECT_EQ(plan.services[0].action, ServiceAction::none);
+  EXPECT_EQ(plan.services[1].action, ServiceAction::recreate);
+  EXPECT_EQ(plan.services[1].reason, "not connected to network p_default");
 }
 
 }  // namespace

@@ -156,5 +156,24 @@ TEST(BackupArchive, TruncatedTarGzIsRefused) {
                Error);
 }
 
+TEST(BackupArchive, AFullDiskIsNamedNotJustAWriteError) {
+  testing::TempDir dir;
+  std::string noise(1024 * 1024, '\0');
+  uint32_t state = 7;
+  for (auto& byte : noise) state ^= state << 13, state ^= state >> 17, state ^= state << 5, byte = static_cast<char>(state);
+  write(dir / "model.bin", noise);
+  try {
+    TarGzWriter writer("/dev/full");  // every write: ENOSPC
+    writer.add_file("volumes/model.tar", dir / "model.bin");
+    writer.close();
+    FAIL() << "writing to a full disk succeeded";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("cannot write /dev/full: Write error (No space left on device)"),
+              std::string::npos)
+        << error.what();
+    EXPECT_NE(error.hint().find("free space"), std::string::npos) << error.hint();
+  }
+}
+
 }  // namespace
 }  // namespace ollama_stack::stack

@@ -89,7 +89,7 @@ TEST(BackupManifest, FirstDifferenceNamesTheEntry) {
   EXPECT_EQ(first_difference(expected, missing), "the file 'big file ü.bin' is missing");
   auto extra = expected;
   extra.push_back({"ollama-stack-volume/new", "file", 1, std::string(64, '3'), ""});
-  EXPECT_EQ(first_difference(expected, extra), "'new' is not listed in the backup's entries");
+  EXPECT_EQ(first_difference(expected, extra), "'new' is not in the backup");
   auto relinked = expected;
   relinked[2].target = "elsewhere";
   EXPECT_EQ(first_difference(expected, relinked), "the link 'link' points elsewhere than in the backup");
@@ -100,6 +100,42 @@ TEST(BackupManifest, EntriesRoundTrip) {
                                    {"ollama-stack-volume/d", "dir", 0, "", ""},
                                    {"ollama-stack-volume/l", "symlink", 0, "", "a"}};
   EXPECT_EQ(entries_from_json(to_json(entries), "e"), entries);
+}
+
+std::optional<std::string> refused(const std::string& path, const std::string& type = "file",
+                                   const std::string& target = "") {
+  return why_entry_is_refused(VolumeEntry{path, type, 0, "", target});
+}
+
+TEST(BackupManifest, RestoreWritesOnlyPlainEntriesInsideTheVolume) {
+  EXPECT_EQ(refused("ollama-stack-volume/", "dir"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/models/blobs/a b", "file"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/models/", "dir"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/../escape"), "the entry 'ollama-stack-volume/../escape' is not a relative path inside the volume");
+  EXPECT_EQ(refused("/etc/passwd"), "the entry '/etc/passwd' is not a relative path inside the volume");
+  EXPECT_EQ(refused("elsewhere/x"), "the entry 'elsewhere/x' is not a relative path inside the volume");
+  EXPECT_EQ(refused("ollama-stack-volume/./x"), "the entry 'ollama-stack-volume/./x' is not a relative path inside the volume");
+  EXPECT_EQ(refused("ollama-stack-volume/dev", "other"),
+            "'dev' is not a file, a directory or a link (devices, pipes and sockets are not restored)");
+}
+
+TEST(BackupManifest, LinksMustStayInsideTheVolume) {
+  EXPECT_EQ(refused("ollama-stack-volume/a/link", "symlink", "b"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/a/link", "symlink", "../c/./d"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/a/link", "symlink", "../.."), "the symlink 'a/link' points outside the volume ('../..')");
+  EXPECT_EQ(refused("ollama-stack-volume/link", "symlink", "../ollama-stack-volume/x"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/link", "symlink", "/etc/shadow"), "the symlink 'link' points outside the volume ('/etc/shadow')");
+  EXPECT_EQ(refused("ollama-stack-volume/hard", "hardlink", "ollama-stack-volume/a/b"), std::nullopt);
+  EXPECT_EQ(refused("ollama-stack-volume/hard", "hardlink", "etc/passwd"), "the hard link 'hard' points outside the volume ('etc/passwd')");
+  EXPECT_EQ(refused("ollama-stack-volume/hard", "hardlink", "ollama-stack-volume/../x"), "the hard link 'hard' points outside the volume ('ollama-stack-volume/../x')");
+}
+
+TEST(BackupManifest, OnlyTheHomesOwnFilesAreRestorableConfig) {
+  for (const char* path : {".env", ".ollama-stack.json", "mcp/config.json", "compose/docker-compose.override.yml",
+                           "extensions/mine/mcp-config.json"})
+    EXPECT_TRUE(is_restorable_config(path)) << path;
+  for (const char* path : {"lock", "../.bashrc", "compose/evil.yml", "extensions/../.env", ".ssh/authorized_keys"})
+    EXPECT_FALSE(is_restorable_config(path)) << path;
 }
 
 }  // namespace

@@ -103,19 +103,82 @@ TEST(CheckDiskSpace, WarnsBelowTenGibAndFailsBelowTwo) {
   EXPECT_EQ(evaluate_disk_space("/var/lib/docker", std::nullopt).status, CheckStatus::skip);
 }
 
+PlatformFacts facts_here(LocalFacts local) {
+  PlatformFacts facts;
+  facts.client_os = "linux";
+  facts.client_host = "box";
+  facts.endpoint = "unix:///var/run/docker.sock";
+  facts.endpoint_local = true;
+  facts.engine = EngineFacts{.os_type = "linux", .architecture = "x86_64", .name = "box"};
+  facts.local = std::move(local);
+  return facts;
+}
+
 TEST(CheckNvidia, GpuWithoutToolkitFailsWithTheToolkitFix) {
-  PlatformFacts facts{.host_os = "linux", .host_arch = "x86_64", .nvidia_driver = true};
-  auto missing = evaluate_nvidia(facts, std::nullopt);
+  auto facts = facts_here({.nvidia_driver = "/proc/driver/nvidia/version"});
+  auto missing = evaluate_nvidia(facts, decide_platform(facts));
   EXPECT_EQ(missing.status, CheckStatus::fail);
   EXPECT_THAT(missing.fix, HasSubstr("nvidia-container-toolkit"));
-  facts.engine_runtimes = {"runc", "nvidia"};
-  EXPECT_EQ(evaluate_nvidia(facts, std::nullopt).status, CheckStatus::pass);
+  facts.engine->runtimes = {"runc", "nvidia"};
+  EXPECT_EQ(evaluate_nvidia(facts, decide_platform(facts)).status, CheckStatus::pass);
 }
 
 TEST(CheckNvidia, NoGpuIsSkippedUnlessNvidiaWasAskedFor) {
-  PlatformFacts facts{.host_os = "linux", .host_arch = "x86_64"};
-  EXPECT_EQ(evaluate_nvidia(facts, std::nullopt).status, CheckStatus::skip);
-  EXPECT_EQ(evaluate_nvidia(facts, Platform::nvidia).status, CheckStatus::fail);
+  auto facts = facts_here({});
+  EXPECT_EQ(evaluate_nvidia(facts, decide_platform(facts)).status, CheckStatus::skip);
+  auto asked = evaluate_nvidia(facts, choose_platform(Platform::nvidia, facts));
+  EXPECT_EQ(asked.status, CheckStatus::fail);
+  EXPECT_THAT(asked.fix, HasSubstr("nvidia-smi"));
+}
+
+TEST(CheckNvidia, RemoteEngineWithoutNvidiaHintsWarns) {
+  auto facts = facts_here({});
+  facts.local.reset();
+  facts.engine->name = "gpu-box";
+  EXPECT_EQ(evaluate_nvidia(facts, choose_platform(Platform::nvidia, facts)).status,
+            CheckStatus::warn);
+  facts.engine->runtimes = {"nvidia"};
+  EXPECT_EQ(evaluate_nvidia(facts, decide_platform(facts)).status, CheckStatus::pass);
+}
+
+TEST(CheckPlatform, SaysWhatWasChosenAndWarnsWithTheDecisionsWarning) {
+  auto facts = facts_here({.nvidia_driver = "nvidia-smi"});
+  auto fallback = evaluate_platform(decide_platform(facts));
+  EXPECT_EQ(fallback.status, CheckStatus::warn);
+  EXPECT_THAT(fallback.message, HasSubstr("cpu (NVIDIA driver found"));
+  EXPECT_THAT(fallback.fix, HasSubstr("NVIDIA Container Toolkit"));
+  EXPECT_EQ(evaluate_platform(choose_platform(Platform::amd, facts)).message,
+            "amd (chosen with --platform)");
+}
+
+TEST(CheckAmd, MissingDeviceFailsAndAWrongGroupWarns) {
+  auto none = facts_here({});
+  auto amd = choose_platform(Platform::amd, none);
+  auto missing = evaluate_amd(none, amd, std::nullopt);
+  EXPECT_EQ(missing.status, CheckStatus::fail);
+  EXPECT_THAT(missing.message, HasSubstr("/dev/kfd"));
+  EXPECT_THAT(missing.fix, HasSubstr("amdgpu-dkms"));
+  auto no_dri = facts_here({.amd_kfd = true, .kfd_gid = 993u});
+  EXPECT_THAT(evaluate_amd(no_dri, amd, 993u).message, HasSubstr("/dev/dri"));
+  auto full = facts_here({.amd_kfd = true, .amd_dri = true, .kfd_gid = 993u});
+  auto good = evaluate_amd(full, decide_platform(full), 993u);
+  EXPECT_EQ(good.status, CheckStatus::pass);
+  EXPECT_THAT(good.message, HasSubstr("video and group 993"));
+  auto wrong = evaluate_amd(full, decide_platform(full), 44u);
+  EXPECT_EQ(wrong.status, CheckStatus::warn);
+  EXPECT_THAT(wrong.fix, HasSubstr("RENDER_GID=993"));
+  EXPECT_EQ(evaluate_amd(full, choose_platform(Platform::cpu, full), 993u).status,
+            CheckStatus::skip);
+}
+
+TEST(CheckAmd, RemoteEngineWithoutRenderGidWarnsHowToSetIt) {
+  auto facts = facts_here({});
+  facts.local.reset();
+  auto amd = choose_platform(Platform::amd, facts);
+  auto unknown = evaluate_amd(facts, amd, std::nullopt);
+  EXPECT_EQ(unknown.status, CheckStatus::warn);
+  EXPECT_THAT(unknown.fix, HasSubstr("RENDER_GID"));
+  EXPECT_EQ(evaluate_amd(facts, amd, 110u).status, CheckStatus::pass);
 }
 
 TEST(CheckNativeOllama, OnlyOnAppleAndOnlyA2xxPasses) {
@@ -187,6 +250,24 @@ TEST(PortConflicts, OnlyLocalEnginesAllowABindTest) {
   EXPECT_FALSE(engine_is_local("tcp://build-host:2376"));
 }
 
+TEST(CheckRemote, BindMountsOfThisMachineWarnOnARemoteEngine) {
+  compose::Project project;
+  compose::Service webui;
+  webui.name = "webui";
+  webui.volumes = {{compose::Mount::Type::volume, "webui_data", "/app/backend/data", false}};
+  project.services["webui"] = webui;
+  EXPECT_EQ(evaluate_remote_binds("ssh://me@gpu-box", project).status, CheckStatus::pass);
+  project.services["webui"].volumes.push_back(
+      {compose::Mount::Type::bind, "/home/me/docs", "/docs", true});
+  EXPECT_EQ(evaluate_remote_binds("unix:///var/run/docker.sock", project).status,
+            CheckStatus::skip);
+  const auto remote = evaluate_remote_binds("ssh://me@gpu-box", project);
+  EXPECT_EQ(remote.status, CheckStatus::warn);
+  EXPECT_THAT(remote.message, ::testing::HasSubstr("/home/me/docs (webui)"));
+  EXPECT_THAT(remote.message, ::testing::HasSubstr("gpu-box"));
+  EXPECT_FALSE(remote.fix.empty());
+}
+
 TEST(CheckProbe, ExitCodesAndMissingExecutables) {
   EXPECT_EQ(classify_probe({0, "probe -> 200", ""}), ProbeOutcome::reached);
   EXPECT_EQ(
@@ -195,7 +276,8 @@ TEST(CheckProbe, ExitCodesAndMissingExecutables) {
       ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({127, "", ""}), ProbeOutcome::missing);
   EXPECT_EQ(classify_probe({7, "", "curl: (7) Failed to connect"}), ProbeOutcome::failed);
-  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(), "/standin");
+  EXPECT_EQ(reachability_probes("http://ollama:11434/api/version").front().front(),
+            "curl");  // Open WebUI's image has it
 }
 
 TEST(CheckHome, AFreshHomeFailsAndEnsureHomeMakesItPass) {

@@ -39,15 +39,16 @@ TEST(EnvDefaults, MatchesTheComposeFiles) {
   std::set<std::string> documented;
   for (const auto& variable : stack_variables()) documented.insert(std::string(variable.name));
   std::regex reference(R"(\$\{([A-Z_][A-Z0-9_]*)(:-([^}]*))?)");
-  for (const char* name :
-       {"docker-compose.yml", "docker-compose.nvidia.yml", "docker-compose.apple.yml"}) {
+  for (const char* name : {"docker-compose.yml", "docker-compose.nvidia.yml",
+                           "docker-compose.amd.yml", "docker-compose.apple.yml"}) {
     std::ifstream in(std::string(OLLAMA_STACK_SOURCE_DIR) + "/compose/" + name);
     std::stringstream content;
     content << in.rdbuf();
     std::string text = content.str();
     for (std::sregex_iterator it(text.begin(), text.end(), reference), end; it != end; ++it) {
       std::string variable = (*it)[1];
-      if (variable == std::string(kHomeVariable)) continue;
+      if (variable == std::string(kHomeVariable) || variable == std::string(kToolServersVariable))
+        continue;
       EXPECT_TRUE(documented.count(variable)) << variable << " in " << name;
       if ((*it)[2].matched && std::string(name) == "docker-compose.yml") {
         for (const auto& known : stack_variables()) {

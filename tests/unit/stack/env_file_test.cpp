@@ -32,6 +32,24 @@ TEST(EnvFile, MissingFileIsEmpty) {
   EXPECT_EQ(env.get("A"), std::nullopt);
 }
 
+TEST(EnvFile, ALineThatIsNotKeyValueIsRefusedNamingTheLine) {
+  TempDir dir;
+  spit(dir / ".env", "WEBUI_PORT=8080\nOLLAMA_PORT 11435\nMCP_PROXY_PORT\n");
+  try {
+    read_env_file(dir / ".env");
+    FAIL() << "accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr((dir / ".env").string() + ":2: expected \"=\" after OLLAMA_PORT"));
+  }
+  spit(dir / ".env", "WEBUI_PORT=8080\nMCP_PROXY_PORT\n");
+  try {
+    read_env_file(dir / ".env", [](std::string_view) -> std::optional<std::string> { return "1"; });
+    FAIL() << "a bare name was accepted silently";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr(":2: \"MCP_PROXY_PORT\" is not KEY=value"));
+  }
+}
+
 TEST(EnvFile, ReadsEntriesInOrder) {
   TempDir dir;
   spit(dir / ".env", "# c\nB=2\nA='one two'\n");

@@ -58,7 +58,7 @@ TEST(ExtensionManifest, DefaultsForOptionalFields) {
   auto manifest = parse_manifest(json.dump(), kPath, "foo");
   EXPECT_EQ(manifest.mcp.path, "/mcp");
   EXPECT_EQ(to_string(manifest.mcp.transport), "streamable-http");
-  EXPECT_EQ(manifest.platforms.size(), 3u);
+  EXPECT_EQ(manifest.platforms.size(), 4u);
   EXPECT_FALSE(manifest.requirements.min_memory_mb.has_value());
   json["mcp"]["path"] = "/custom";
   EXPECT_EQ(parse_manifest(json.dump(), kPath, "foo").mcp.path, "/custom");
@@ -108,7 +108,7 @@ TEST(ExtensionManifest, BadValuesAreNamed) {
   EXPECT_THAT(with([](auto& j) {
                 j["platforms"] = {"cpu", "windows"};
               }),
-              HasSubstr("platforms: windows is not one of cpu, nvidia, apple"));
+              HasSubstr("platforms: windows is not one of cpu, nvidia, amd, apple"));
   EXPECT_THAT(with([](auto& j) { j["platforms"] = nlohmann::json::array(); }),
               HasSubstr("platforms: must be a non-empty"));
   EXPECT_THAT(with([](auto& j) { j["requirements"]["gpu"] = "yes"; }),

@@ -49,14 +49,13 @@ TEST(ExtensionMcp, CoreToolNamesWin) {
   EXPECT_NE(warnings[0].find("extension time is not wired"), std::string::npos);
 }
 
-TEST(ExtensionMcp, EngineTimesKeepTheirFraction) {
-  auto whole = parse_engine_time("2024-05-01T12:34:56Z");
-  auto fine = parse_engine_time("2024-05-01T12:34:56.123456789Z");
-  ASSERT_TRUE(whole && fine);
-  EXPECT_EQ(std::chrono::duration_cast<std::chrono::microseconds>(*fine - *whole).count(), 123456);
-  EXPECT_FALSE(parse_engine_time("yesterday"));
-  EXPECT_TRUE(proxy_has_config(*fine, *whole));
-  EXPECT_FALSE(proxy_has_config(*whole, *fine));
+TEST(ExtensionMcp, DesiredServersRefuseAnEmptyList) {
+  const std::vector<WiredServer> none;
+  EXPECT_EQ(desired_mcp_servers(std::nullopt, {}, none), default_mcp_servers());
+  auto only_extension =
+      mcp_config_document(nlohmann::json{{"x", {{"type", "sse"}, {"url", "http://a/sse"}}}});
+  EXPECT_EQ(desired_mcp_servers(only_extension, {"x"}, none), nlohmann::json::object())
+      << "what stays when the extension stops; write_mcp_config refuses to write it";
 }
 
 }  // namespace

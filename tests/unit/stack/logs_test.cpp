@@ -118,14 +118,31 @@ TEST(LogMerge, OrdersLinesOfSeveralServicesByTime) {
 TEST(LogMerge, EqualTimestampsKeepListOrderThenLineOrder) {
   auto merged = merge_log_lines(
       {{line("a", 10, "a1"), line("a", 10, "a2")}, {line("b", 10, "b1"), line("b", 5, "b0")}});
-  EXPECT_EQ(texts(merged), (std::vector<std::string>{"b0", "a1", "a2", "b1"}));
+  EXPECT_EQ(texts(merged), (std::vector<std::string>{"a1", "a2", "b1", "b0"}));
 }
 
-TEST(LogMerge, OutOfOrderTimestampsAreSortedAndLinesWithoutOneFollowTheirPredecessor) {
+TEST(LogMerge, EachContainersOwnOrderIsKeptAndLinesWithoutATimeFollowTheirPredecessor) {
+  // Streaming: a line is placed once every other container has shown a later one, so a
+  // container's own lines stay in the order it wrote them.
   auto merged = merge_log_lines(
       {{line("a", 30, "a30"), line("a", std::nullopt, "a30-cont"), line("a", 10, "a10")},
        {line("b", std::nullopt, "b-first"), line("b", 20, "b20")}});
-  EXPECT_EQ(texts(merged), (std::vector<std::string>{"b-first", "a10", "b20", "a30", "a30-cont"}));
+  EXPECT_EQ(texts(merged), (std::vector<std::string>{"b-first", "b20", "a30", "a30-cont", "a10"}));
+}
+
+TEST(LogMerge, PlacesALineOnlyWhenEveryUnfinishedContainerHasOneWaiting) {
+  LogMerge merge(2);
+  merge.push(0, line("a", 10, "a10"));
+  EXPECT_FALSE(merge.pop()) << "b may still send something earlier";
+  merge.push(1, line("b", 20, "b20"));
+  EXPECT_EQ(merge.pop()->text, "a10");
+  EXPECT_FALSE(merge.pop());
+  merge.finish(0);
+  EXPECT_EQ(merge.pop()->text, "b20");
+  EXPECT_FALSE(merge.done());
+  merge.finish(1);
+  EXPECT_FALSE(merge.pop());
+  EXPECT_TRUE(merge.done());
 }
 
 LogTarget target(const std::string& service) {

@@ -43,6 +43,25 @@ TEST(StateFile, JsonShape) {
             nlohmann::json::parse(R"({"schema_version": 1, "enabled_extensions": []})"));
 }
 
+TEST(StateFile, PlatformRecordRoundTripsAndStandsForTheDecision) {
+  TempDir dir;
+  const auto path = dir / ".ollama-stack.json";
+  StackState state = sample();
+  PlatformDecision decision{.platform = Platform::nvidia,
+                            .nvidia_request = NvidiaRequest::cdi,
+                            .reason = "the engine has NVIDIA CDI devices",
+                            .evidence = {"engine runtimes: runc"}};
+  state.last_start->platform_record = record_of(decision);
+  save_state(path, state);
+  EXPECT_EQ(load_state(path), state);
+  const auto recorded = recorded_decision(*load_state(path).last_start);
+  EXPECT_EQ(recorded.platform, Platform::nvidia);
+  EXPECT_EQ(recorded.nvidia_request, NvidiaRequest::cdi);
+  EXPECT_EQ(recorded.reason, decision.reason);
+  EXPECT_EQ(recorded.evidence, decision.evidence);
+  EXPECT_THAT(slurp(path), HasSubstr("\"gpu_request\": \"cdi\""));
+}
+
 TEST(StateFile, RoundTripThroughTheFile) {
   TempDir dir;
   const auto path = dir / ".ollama-stack.json";
@@ -139,6 +158,29 @@ TEST(StateFile, NullPlatformAndLastStartAreAccepted) {
   spit(dir / ".ollama-stack.json",
        R"({"schema_version": 1, "platform": null, "last_start": null})");
   EXPECT_EQ(load_state(dir / ".ollama-stack.json"), StackState{});
+}
+
+}  // namespace
+}  // namespace ollama_stack::stack
+
+namespace ollama_stack::stack {
+namespace {
+
+TEST(StateFile, ThePythonToolsFileAsksForAMigrationAndIsNotCopiedAside) {
+  TempDir dir;
+  const auto path = dir / ".ollama-stack.json";
+  spit(path, R"({"version": "0.2.0", "extensions": {"enabled": [], "config": {}}})");
+  try {
+    load_state(path);
+    FAIL() << "no error";
+  } catch (const MigrationDueError& error) {
+    EXPECT_THAT(
+        error.what(),
+        StartsWith(path.string() + ": written by the Python ollama-stack 0.2.0 (state schema 0)"));
+    EXPECT_THAT(error.hint(), HasSubstr("ollama-stack migrate"));
+    EXPECT_EQ(error.code(), ExitCode::bad_config);
+  }
+  EXPECT_THAT(dir.entries(), ElementsAre(".ollama-stack.json"));
 }
 
 }  // namespace

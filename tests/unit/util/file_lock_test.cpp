@@ -6,6 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "temp_dir.hpp"
@@ -189,6 +194,61 @@ TEST(FileLock, UnopenableLockFileIsAClearError) {
   } catch (const Error& error) {
     EXPECT_THAT(error.what(),
                 HasSubstr("cannot open the lock file " + (dir / "missing" / "lock").string()));
+  }
+}
+
+// How many of this process's descriptors point at `path`.
+int open_count(const std::filesystem::path& path) {
+  int count = 0;
+  std::error_code error;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+    std::error_code ignored;
+    if (std::filesystem::read_symlink(fd.path(), ignored) == path) ++count;
+  }
+  return count;
+}
+
+TEST(FileLock, AWaiterNeverSharesTheLockWithANewcomerOnceTheHolderRemovedTheFile) {
+  TempDir dir;
+  const auto path = dir / "lock";
+  FileLock holder(path);
+  holder.acquire("uninstall", 0ms);
+  // A waiter has the file open while it is held...
+  auto waiter = std::async(std::launch::async, [&] {
+    FileLock lock(path);
+    lock.acquire("start", 1500ms);
+    return lock.held();
+  });
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (open_count(path) < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(open_count(path), 2);
+  // ...when the holder removes the file (uninstall removes the home) and only then releases. A
+  // newcomer meanwhile creates the file anew and takes the lock.
+  std::filesystem::remove(path);
+  FileLock newcomer(path);
+  ASSERT_TRUE(newcomer.try_acquire("start"));
+  holder.release();
+  // The waiter's file is not the lock any more: it must wait for the newcomer, not "hold" too.
+  EXPECT_THROW(waiter.get(), Error);
+  newcomer.release();
+  FileLock after(path);
+  EXPECT_TRUE(after.try_acquire("start"));
+}
+
+TEST(FileLock, CreatesItsDirectoryWhenAskedAndSaysWhenItCannot) {
+  TempDir dir;
+  FileLock lock(dir / "home" / "lock", /*create_directory=*/true);
+  lock.acquire("install", 0ms);
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "home"));
+  EXPECT_EQ(std::filesystem::status(dir / "home").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+  std::ofstream(dir / "file") << "x";
+  FileLock under_a_file(dir / "file" / "home" / "lock", /*create_directory=*/true);
+  try {
+    under_a_file.acquire("install", 0ms);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("cannot create " + (dir / "file" / "home").string()));
   }
 }
 
