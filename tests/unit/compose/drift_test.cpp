@@ -43,7 +43,9 @@ TEST(Drift, ADisconnectedNetworkIsNamed) {
   EXPECT_EQ(drift_reason(spec, container), "not connected to network p_back");
   container.networks.clear();
   container.ports.clear();  // what the engine lists once the last network is gone
-  EXPECT_EQ(drift_reason(spec, container), "not connected to network p_front");
+  // The primary network is named first: compose's order, by priority then name (p_back).
+  EXPECT_EQ(drift_reason(spec, container), "not connected to network " + spec.primary_network);
+  EXPECT_EQ(spec.primary_network, "p_back");
 }
 
 TEST(Drift, APublishedPortThatIsGoneOrMovedIsNamedOnlyWhileRunning) {

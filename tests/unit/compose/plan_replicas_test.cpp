@@ -7,14 +7,11 @@ namespace {
 
 Project load(const std::string& yaml) { return testing::load_text(yaml).project; }
 
+// The container as the engine lists it (networks, mounts, ports too, so no drift is seen).
 engine::ContainerSummary container_for(const ServicePlan& plan, const std::string& id) {
-  engine::ContainerSummary container;
+  auto container = testing::as_the_engine_lists(plan.spec, "running");
   container.id = id;
-  container.name = plan.spec.name;
-  container.state = "running";
   container.image_id = "sha256:img";
-  for (const auto& [key, value] : plan.spec.body["Labels"].items())
-    container.labels[key] = value.get<std::string>();
   return container;
 }
 
