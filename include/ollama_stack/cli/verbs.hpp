@@ -23,6 +23,7 @@ void register_completion(CLI::App& app, Context& context);
 void register_backup(CLI::App& app, Context& context);
 void register_restore(CLI::App& app, Context& context);
 void register_uninstall(CLI::App& app, Context& context);
+void register_cleanup(CLI::App& app, Context& context);
 void register_update(CLI::App& app, Context& context);
 void register_migrate(CLI::App& app, Context& context);
 void register_extensions(CLI::App& app, Context& context);  // the group: src/cli/extensions/
