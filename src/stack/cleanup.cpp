@@ -12,6 +12,7 @@
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/project_for_names.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
@@ -90,7 +91,7 @@ void remove_one(engine::Client& client, const CleanupItem& item, bool force_cont
 std::vector<fs::path> find_partial_backups(const fs::path& dir, const std::string& project) {
   std::vector<fs::path> found;
   std::error_code error;
-  for (const auto& entry : fs::directory_iterator(fs::absolute(dir), error)) {
+  for (const auto& entry : fs::directory_iterator(fs::absolute(dir).lexically_normal(), error)) {
     const std::string name = entry.path().filename().string();
     // A symlink is never followed: removing it would reach into whatever it points at.
     if (!name.ends_with(".partial") || entry.is_symlink() || !entry.is_directory()) continue;
@@ -107,7 +108,8 @@ CleanupPlan plan_cleanup(Session& session, const CleanupOptions& options) {
   std::vector<std::string> warnings;  // met while gathering
   facts.installation = session.project_name();
   try {
-    const auto& project = session.project().project;
+    const auto loaded = project_for_names(session);
+    const auto& project = loaded.project;
     facts.core_known = true;
     for (const auto& [name, service] : project.services) facts.core_services.insert(name);
     facts.core_working_dir = project.working_dir;
