@@ -26,7 +26,8 @@ struct OllamaEndpoint {
 std::string normalize_ollama_url(const std::string& url);
 
 // Where the Ollama API of this container answers: its published port 11434 on `url_host`
-// (Session::url_host(); "localhost" means the address the port is bound to). nullopt: not published.
+// (Session::url_host(); "localhost" means the address the port is bound to); nullopt when it is
+// not published.
 std::optional<std::string> published_ollama_url(const engine::ContainerInspect& container,
                                                 std::string url_host);
 
