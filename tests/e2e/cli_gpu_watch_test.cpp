@@ -10,6 +10,7 @@
 
 #include "ollama_stack/compose/labels.hpp"
 #include "support/background.hpp"
+#include "support/box_stack.hpp"
 #include "support/harness.hpp"
 #include "support/second_engine.hpp"
 #include "support/tar_stream.hpp"
@@ -63,13 +64,7 @@ class GpuWatchTest : public ::testing::Test {
     REQUIRE_SECOND_ENGINE();
     ASSERT_NE(box_, nullptr) << "the second engine did not start: " << box_error_;
     project_ = unique_name("osk-e2e-gpuwatch");
-    env_ = {{"PROJECT_NAME", project_},
-            {"OLLAMA_STACK_HOME", home_.path()},
-            {"DOCKER_HOST", box_->host()},
-            {"BIND_ADDRESS", "0.0.0.0"},
-            {"OLLAMA_PORT", std::to_string(free_port())},
-            {"WEBUI_PORT", std::to_string(free_port())},
-            {"MCP_PROXY_PORT", std::to_string(free_port())}};
+    env_ = box_stack_env(*box_, project_, home_.path());
     ASSERT_EQ(cli({"install"}).exit_code, 0);
   }
 
@@ -77,14 +72,7 @@ class GpuWatchTest : public ::testing::Test {
     if (!project_.empty() && box_ != nullptr) cli({"stop"});
   }
 
-  RunOptions options() {
-    RunOptions options;
-    options.env = env_;
-    options.unset_env = {"DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
-                         "OLLAMA_IMAGE",   "WEBUI_IMAGE",       "MCP_PROXY_IMAGE"};
-    options.timeout = std::chrono::seconds(180);
-    return options;
-  }
+  RunOptions options() { return box_run_options(env_); }
   RunResult cli(const std::vector<std::string>& args) { return run_cli(args, options()); }
 
   engine::ContainerInspect ollama() {
