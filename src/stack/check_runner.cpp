@@ -212,9 +212,14 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
       }
       out.push_back(check_webui_tool_servers(engine, name, config));
     });
+    guarded(out, "gpu", "GPU in Ollama", [&] {
+      const std::string name = project ? project->name : session.project_name();
+      out.push_back(check_ollama_gpu(session, name, platform, options.fix, report));
+    });
   } else {
     out.push_back({"webui_to_ollama", "WebUI to Ollama", CheckStatus::skip, kNoEngine, ""});
     out.push_back({"tool_servers", "WebUI to tool servers", CheckStatus::skip, kNoEngine, ""});
+    out.push_back({"gpu", "GPU in Ollama", CheckStatus::skip, kNoEngine, ""});
   }
   return report;
 }

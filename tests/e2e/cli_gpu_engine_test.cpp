@@ -11,6 +11,7 @@
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
+#include "support/box_stack.hpp"
 #include "support/harness.hpp"
 #include "support/second_engine.hpp"
 
@@ -83,14 +84,7 @@ class GpuEngineTest : public ::testing::Test {
     REQUIRE_SECOND_ENGINE();
     ASSERT_NE(box_, nullptr) << "the second engine did not start: " << box_error_;
     project_ = unique_name("osk-e2e-gpu");
-    // The stack's default images (no *_IMAGE): the box has stand-ins under those names.
-    env_ = {{"PROJECT_NAME", project_},
-            {"OLLAMA_STACK_HOME", home_.path()},
-            {"DOCKER_HOST", box_->host()},
-            {"BIND_ADDRESS", "0.0.0.0"},  // a remote engine's ports are reached on its address
-            {"OLLAMA_PORT", std::to_string(free_port())},
-            {"WEBUI_PORT", std::to_string(free_port())},
-            {"MCP_PROXY_PORT", std::to_string(free_port())}};
+    env_ = box_stack_env(*box_, project_, home_.path());
     ASSERT_EQ(cli({"install"}).exit_code, 0);
   }
 
@@ -106,12 +100,7 @@ class GpuEngineTest : public ::testing::Test {
   }
 
   RunResult cli(const std::vector<std::string>& args) {
-    RunOptions options;
-    options.env = env_;
-    options.unset_env = {"DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
-                         "OLLAMA_IMAGE",   "WEBUI_IMAGE",       "MCP_PROXY_IMAGE"};
-    options.timeout = std::chrono::seconds(180);
-    return run_cli(args, options);
+    return run_cli(args, box_run_options(env_));
   }
 
   engine::ContainerInspect service(const std::string& name) {
