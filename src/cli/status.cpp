@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
@@ -48,7 +49,8 @@ std::optional<stack::ExtensionsOverview> extensions_of(stack::Session& session, 
 
 nlohmann::json status_json(const stack::StackStatus& status,
                            const std::optional<stack::ExtensionsOverview>& extensions,
-                           const std::optional<stack::PlatformDecision>& platform) {
+                           const std::optional<stack::PlatformDecision>& platform,
+                           const std::vector<stack::BackendStatus>& backends) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& service : status.services) {
     nlohmann::json ports = nlohmann::json::array();
@@ -74,6 +76,7 @@ nlohmann::json status_json(const stack::StackStatus& status,
        {"platform", platform ? platform_json(*platform) : nlohmann::json(nullptr)},
        {"healthy", status.healthy},
        {"services", services},
+       {"backends", backend_statuses_json(backends)},
        {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
        {"tool_servers",
         extensions ? tool_servers_json(extensions->tools) : nlohmann::json(nullptr)},
@@ -162,9 +165,23 @@ void run_extensions_status(Context& context, stack::Session& session,
   if (int code = extensions_exit_code(extensions); code != 0) throw ExitWith(code);
 }
 
-int exit_code_of(const stack::StackStatus& status) {
+int exit_code_of(const stack::StackStatus& status,
+                 const std::vector<stack::BackendStatus>& backends) {
   if (!status.running) return static_cast<int>(ExitCode::failed);
-  return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+  const bool fleet_healthy = std::all_of(backends.begin(), backends.end(),
+                                         [](const auto& backend) { return backend.healthy(); });
+  return status.healthy && fleet_healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+}
+
+// Every recorded backend's state; a state file that cannot be read is a warning here.
+std::vector<stack::BackendStatus> backends_of(stack::Session& session, stack::StackStatus& status) {
+  try {
+    return stack::backends_status(session.options(), session.project_name(),
+                                  stack::recorded_backends(session.home()));
+  } catch (const ConfigError& error) {
+    status.warnings.push_back(std::string("backends: ") + error.what());
+    return {};
+  }
 }
 
 // What the last start chose, from the state file: status describes what runs, and detecting it
@@ -196,6 +213,7 @@ void run_status(Context& context, const StatusOptions& options) {
       auto status = stack::stack_status(session, status_options);
       auto extensions = extensions_of(session, status);
       return render_table(context, status, platform) +
+             render_backend_statuses(context, backends_of(session, status)) +
              (extensions ? render_extension_statuses(context, *extensions) +
                                render_tool_servers(context, extensions->tools)
                          : "");
@@ -203,15 +221,17 @@ void run_status(Context& context, const StatusOptions& options) {
   }
   auto status = stack::stack_status(session, status_options);
   auto extensions = extensions_of(session, status);
+  const auto backends = backends_of(session, status);
   if (options.json)
-    write_json(context.out(), status_json(status, extensions, platform));
+    write_json(context.out(), status_json(status, extensions, platform, backends));
   else
     context.out() << render_table(context, status, platform)
+                  << render_backend_statuses(context, backends)
                   << (extensions ? render_extension_statuses(context, *extensions) +
                                        render_tool_servers(context, extensions->tools)
                                  : "");
   for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
-  if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
+  if (int code = exit_code_of(status, backends); code != 0) throw ExitWith(code);
 }
 
 }  // namespace
