@@ -15,6 +15,8 @@ std::vector<BackendUninstall> uninstall_backends(Session& core, UninstallOptions
     outcome.engine = backend_engine_text(backend);
     try {
       auto connection = connect_backend(backend, core.options());
+      // On the core's own engine the core's uninstall finds it by the same label.
+      if (connection.client->describe() == core.engine().describe()) continue;
       outcome.plan = plan_uninstall(*connection.session, options);
       if (!dry_run)
         outcome.result = carry_out_uninstall(*connection.session, outcome.plan, options);

@@ -105,8 +105,7 @@ class BackendsTest : public ::testing::Test {
   // OLLAMA_BASE_URLS in the webui container's environment, split at ';' ({} when unset).
   std::vector<std::string> webui_ollama_urls() {
     std::vector<std::string> urls;
-    for (const auto& entry : test_engine().inspect_container(webui_id()).raw["Config"]["Env"]) {
-      const auto text = entry.get<std::string>();
+    for (const auto& text : test_engine().inspect_container(webui_id()).env) {
       if (!text.starts_with("OLLAMA_BASE_URLS=")) continue;
       std::string rest = text.substr(17);
       for (size_t start = 0; start <= rest.size();) {
@@ -164,7 +163,7 @@ TEST_F(BackendsTest, OneWebuiServesBothEnginesPullsLandOnBothAndUninstallCleansB
 
   // Open WebUI's container names both Ollamas, and each answers from inside it.
   const auto urls = webui_ollama_urls();
-  EXPECT_THAT(urls, ElementsAre("http://ollama:11434", backend_url()));
+  ASSERT_THAT(urls, ElementsAre("http://ollama:11434", backend_url()));
   for (const auto& url : urls) {
     auto answer = test_engine().exec(webui_id(), {"curl", "-fsS", "-m", "5", url + "/api/version"});
     EXPECT_EQ(answer.exit_code, 0) << url << ": " << answer.err << answer.out;

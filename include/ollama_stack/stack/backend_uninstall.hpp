@@ -17,7 +17,8 @@ struct BackendUninstall {
   std::string unreachable;  // why its engine could not be reached ("" when it was)
 };
 
-// Plans (dry_run) or carries out the removal on every recorded backend's engine.
+// Plans (dry_run) or carries out the removal on every recorded backend's engine other than the
+// core's (there the core's own uninstall finds the backend by the same label).
 std::vector<BackendUninstall> uninstall_backends(Session& core, UninstallOptions options,
                                                  bool dry_run);
 
