@@ -71,6 +71,7 @@ void build_command_tree(CLI::App& app, Context& context) {
   register_update(app, context);
   register_migrate(app, context);
   register_extensions(app, context);
+  register_backends(app, context);
   register_man_page(app, context);
 }
 

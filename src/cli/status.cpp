@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
@@ -52,7 +53,8 @@ std::optional<stack::ExtensionsOverview> extensions_of(stack::Session& session, 
 nlohmann::json status_json(const stack::StackStatus& status,
                            const std::optional<stack::ExtensionsOverview>& extensions,
                            const std::optional<stack::PlatformDecision>& platform,
-                           const StatusGpu& gpu) {
+                           const StatusGpu& gpu,
+                           const std::vector<stack::BackendStatus>& backends) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& service : status.services) {
     nlohmann::json ports = nlohmann::json::array();
@@ -79,6 +81,7 @@ nlohmann::json status_json(const stack::StackStatus& status,
        {"healthy", status.healthy},
        {"services", services},
        {"gpu", status_gpu_json(gpu)},
+       {"backends", backend_statuses_json(backends)},
        {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
        {"tool_servers",
         extensions ? tool_servers_json(extensions->tools) : nlohmann::json(nullptr)},
@@ -179,9 +182,23 @@ std::string clock_time() {
   return text;
 }
 
-int exit_code_of(const stack::StackStatus& status) {
+int exit_code_of(const stack::StackStatus& status,
+                 const std::vector<stack::BackendStatus>& backends) {
   if (!status.running) return static_cast<int>(ExitCode::failed);
-  return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+  const bool fleet_healthy = std::all_of(backends.begin(), backends.end(),
+                                         [](const auto& backend) { return backend.healthy(); });
+  return status.healthy && fleet_healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+}
+
+// Every recorded backend's state; a state file that cannot be read is a warning here.
+std::vector<stack::BackendStatus> backends_of(stack::Session& session, stack::StackStatus& status) {
+  try {
+    return stack::backends_status(session.options(), session.project_name(),
+                                  stack::recorded_backends(session.home()));
+  } catch (const ConfigError& error) {
+    status.warnings.push_back(std::string("backends: ") + error.what());
+    return {};
+  }
 }
 
 // What the last start chose, from the state file: status describes what runs, and detecting it
@@ -224,6 +241,7 @@ void run_status(Context& context, const StatusOptions& options) {
       else if (context.caps_out().is_tty)
         heal_note = last_heal;
       return render_table(context, status, platform, gpu) + heal_note +
+             render_backend_statuses(context, backends_of(session, status)) +
              (extensions ? render_extension_statuses(context, *extensions) +
                                render_tool_servers(context, extensions->tools)
                          : "");
@@ -232,15 +250,17 @@ void run_status(Context& context, const StatusOptions& options) {
   auto status = stack::stack_status(session, status_options);
   const auto gpu = observe(status);
   auto extensions = extensions_of(session, status);
+  const auto backends = backends_of(session, status);
   if (options.json)
-    write_json(context.out(), status_json(status, extensions, platform, gpu));
+    write_json(context.out(), status_json(status, extensions, platform, gpu, backends));
   else
     context.out() << render_table(context, status, platform, gpu)
+                  << render_backend_statuses(context, backends)
                   << (extensions ? render_extension_statuses(context, *extensions) +
                                        render_tool_servers(context, extensions->tools)
                                  : "");
   for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
-  if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
+  if (int code = exit_code_of(status, backends); code != 0) throw ExitWith(code);
 }
 
 }  // namespace
