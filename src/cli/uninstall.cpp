@@ -145,12 +145,15 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   const bool had_home = std::filesystem::exists(session.home().root);
   auto lock = lock_stack_for(context, session, "uninstall", options.lock_timeout);
   auto plan = stack::plan_uninstall(session, uninstall);
+  const auto planned_backends = stack::uninstall_backends(session, uninstall, /*dry_run=*/true);
   if (!options.json && !(context.global.quiet && options.force)) {
     print_plan(context, plan);
-    // What goes on the backends' engines too, before the question.
-    report_backends(context, stack::uninstall_backends(session, uninstall, /*dry_run=*/true), true);
+    report_backends(context, planned_backends, true);  // what goes on their engines, before the question
   }
-  if (plan.empty()) {
+  // Nothing here and nothing on a backend's engine (an unreachable one is reported below).
+  const bool backends_empty = std::all_of(planned_backends.begin(), planned_backends.end(),
+                                          [](const auto& backend) { return backend.plan.empty() && backend.unreachable.empty(); });
+  if (plan.empty() && backends_empty) {
     if (!had_home) stack::remove_empty_home(session.home());  // made only to hold the lock
     if (options.json) write_result(context, plan, nullptr, {});
     return;
