@@ -207,6 +207,47 @@ TEST_F(BackendsTest, OneWebuiServesBothEnginesPullsLandOnBothAndUninstallCleansB
   EXPECT_THAT(backends[0]["models"].get<std::vector<std::string>>(),
               ElementsAre("standin-tiny:latest"));
 
+  // models list names the Ollama that holds each model: the core first, then b2.
+  auto models_list = cli({"models", "list", "--json"});
+  ASSERT_EQ(models_list.exit_code, 0) << models_list.err << models_list.out;
+  const auto held = nlohmann::json::parse(models_list.out);
+  ASSERT_EQ(held["models"].size(), 2u) << models_list.out;
+  EXPECT_EQ(held["models"][0]["backend"], "core");
+  EXPECT_EQ(held["models"][1]["backend"], "b2");
+  for (const auto& model : held["models"]) EXPECT_EQ(model["name"], "standin-tiny:latest");
+  ASSERT_EQ(held["targets"].size(), 2u);
+  EXPECT_EQ(held["targets"][1]["endpoint"], backend_url());
+  EXPECT_EQ(held["targets"][1]["ok"], true);
+  auto table = cli({"models", "list", "--backend", "b2"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("BACKEND"));
+  EXPECT_THAT(table.out, HasSubstr("b2"));
+  EXPECT_THAT(table.out, ::testing::Not(HasSubstr("core")));
+
+  // Loaded on b2 only; then unloaded there.
+  auto load = cli({"models", "load", "standin-tiny", "--backend", "b2", "--json"});
+  ASSERT_EQ(load.exit_code, 0) << load.err << load.out;
+  const auto loaded = nlohmann::json::parse(load.out);
+  ASSERT_EQ(loaded["targets"].size(), 1u) << load.out;
+  EXPECT_EQ(loaded["targets"][0]["backend"], "b2");
+  EXPECT_EQ(loaded["targets"][0]["model"]["name"], "standin-tiny:latest");
+  auto loaded_where = [&] {
+    auto ps = cli({"models", "ps", "--json"});
+    EXPECT_EQ(ps.exit_code, 0) << ps.err << ps.out;
+    std::vector<std::string> where;
+    for (const auto& model : nlohmann::json::parse(ps.out)["models"])
+      where.push_back(model["backend"].get<std::string>() + "/" + model["name"].get<std::string>());
+    return where;
+  };
+  EXPECT_THAT(loaded_where(), ElementsAre("b2/standin-tiny:latest"));
+  auto unload = cli({"models", "unload", "--all", "--backend", "b2", "--json"});
+  ASSERT_EQ(unload.exit_code, 0) << unload.err << unload.out;
+  const auto unloaded = nlohmann::json::parse(unload.out);
+  ASSERT_EQ(unloaded["targets"].size(), 1u) << unload.out;
+  EXPECT_EQ(unloaded["targets"][0]["unloaded"],
+            nlohmann::json::parse(R"(["standin-tiny:latest"])"));
+  EXPECT_TRUE(loaded_where().empty());
+
   // uninstall --all removes the installation on both engines.
   auto uninstall = cli({"uninstall", "--all", "--force"});
   ASSERT_EQ(uninstall.exit_code, 0) << uninstall.err << uninstall.out;
@@ -230,6 +271,15 @@ TEST_F(BackendsTest, AnUnreachableBackendIsNamedLeftOutAndRemovable) {
   EXPECT_EQ(document["healthy"], true);  // the core is fine
   EXPECT_EQ(document["backends"][0]["engine_reachable"], false);
   EXPECT_EQ(document["backends"][0]["state"], "engine unreachable");
+
+  // models list still lists the core's models, names b2 in a warning and exits 4.
+  auto models_list = cli({"models", "list", "--json"});
+  EXPECT_EQ(models_list.exit_code, 4) << models_list.err << models_list.out;
+  EXPECT_THAT(models_list.err, HasSubstr("backend b2"));
+  const auto listed = nlohmann::json::parse(models_list.out);
+  ASSERT_EQ(listed["targets"].size(), 2u) << models_list.out;
+  EXPECT_EQ(listed["targets"][0]["ok"], true);
+  EXPECT_EQ(listed["targets"][1]["ok"], false);
 
   auto again = cli({"start"});
   EXPECT_EQ(again.exit_code, 4) << again.err << again.out;

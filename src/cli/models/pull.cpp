@@ -2,11 +2,9 @@
 // layer on a terminal, a line per change elsewhere, or JSON Lines events and a summary.
 #include <fmt/format.h>
 
-#include <algorithm>
-
-#include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/model_targets.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 
@@ -17,28 +15,13 @@ struct PullOptions {
   std::vector<std::string> names;
   bool json = false;
   std::string ollama_url;
-  std::vector<std::string> backends;  // --backend (repeatable; "core" is the core's Ollama)
-  bool all = false;
+  TargetChoice targets;
 };
-
-// Where the pull goes: the core's Ollama and every backend unless --backend or --ollama-url
-// narrows it (Open WebUI balances a model only over the servers that have it).
-std::vector<PullTarget> targets_of(Context& context, const PullOptions& options) {
-  const bool core =
-      options.backends.empty() || options.all ||
-      std::find(options.backends.begin(), options.backends.end(), "core") != options.backends.end();
-  std::vector<PullTarget> targets;
-  if (core) targets.push_back({"core", find_ollama(context, options.ollama_url).url, ""});
-  if (!options.ollama_url.empty()) return targets;
-  auto session = context.session();
-  for (auto& target : backend_pull_targets(session, options.backends, options.all))
-    targets.push_back(std::move(target));
-  return targets;
-}
 
 void run_pull(Context& context, const PullOptions& options) {
   context.json = options.json;
-  const auto targets = targets_of(context, options);
+  // Default: everywhere, since Open WebUI balances a model only over the servers that have it.
+  const auto targets = model_targets(context, options.ollama_url, options.targets, true).targets;
   std::vector<stack::PullOutcome> outcomes;
   nlohmann::json per_target = nlohmann::json::array();
   Style heading(context.caps_err());
@@ -104,12 +87,7 @@ void register_models_pull(CLI::App& models, Context& context) {
       "--json", options->json,
       "JSON Lines: one object per pull event, then a summary (schema: docs/json.md#models-pull)");
   add_ollama_url_option(*command, options->ollama_url);
-  auto* backend = command->add_option(
-      "--backend", options->backends,
-      "Pull only on this backend (repeatable; `core` is the core's Ollama; default: every one)");
-  auto* all = command->add_flag("--all", options->all,
-                                "Pull on the core's Ollama and every backend (the default)");
-  backend->excludes(all);
+  add_target_options(*command, options->targets, "every one");
   command->callback([&context, options] { run_pull(context, *options); });
 }
 
