@@ -231,22 +231,25 @@ TEST_F(BackendsTest, OneWebuiServesBothEnginesPullsLandOnBothAndUninstallCleansB
   ASSERT_EQ(loaded["targets"].size(), 1u) << load.out;
   EXPECT_EQ(loaded["targets"][0]["backend"], "b2");
   EXPECT_EQ(loaded["targets"][0]["model"]["name"], "standin-tiny:latest");
+  std::string ps_out;
   auto loaded_where = [&] {
     auto ps = cli({"models", "ps", "--json"});
     EXPECT_EQ(ps.exit_code, 0) << ps.err << ps.out;
+    ps_out = ps.out;
     std::vector<std::string> where;
-    for (const auto& model : nlohmann::json::parse(ps.out)["models"])
+    const auto document = nlohmann::json::parse(ps.out);  // alive for the loop below
+    for (const auto& model : document["models"])
       where.push_back(model["backend"].get<std::string>() + "/" + model["name"].get<std::string>());
     return where;
   };
-  EXPECT_THAT(loaded_where(), ElementsAre("b2/standin-tiny:latest"));
+  EXPECT_THAT(loaded_where(), ElementsAre("b2/standin-tiny:latest")) << ps_out;
   auto unload = cli({"models", "unload", "--all", "--backend", "b2", "--json"});
   ASSERT_EQ(unload.exit_code, 0) << unload.err << unload.out;
   const auto unloaded = nlohmann::json::parse(unload.out);
   ASSERT_EQ(unloaded["targets"].size(), 1u) << unload.out;
   EXPECT_EQ(unloaded["targets"][0]["unloaded"],
             nlohmann::json::parse(R"(["standin-tiny:latest"])"));
-  EXPECT_TRUE(loaded_where().empty());
+  EXPECT_TRUE(loaded_where().empty()) << ps_out;
 
   // uninstall --all removes the installation on both engines.
   auto uninstall = cli({"uninstall", "--all", "--force"});
