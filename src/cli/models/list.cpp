@@ -7,7 +7,6 @@
 #include "ollama_stack/cli/model_targets.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/table.hpp"
-#include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/util/timestamp.hpp"
 
 namespace ollama_stack::cli {
@@ -85,8 +84,6 @@ void run_list(Context& context, const ListOptions& options) {
   } else {
     table.render(context.out(), context.caps_out());
   }
-  if (failures.empty()) return;
-  Style style(context.caps_err());
   finish_listing(context, failures);
 }
 
