@@ -266,7 +266,9 @@ TEST_F(BackendsTest, AnUnreachableBackendIsNamedLeftOutAndRemovable) {
   ASSERT_EQ(start.exit_code, 0) << start.err << start.out;
   ASSERT_EQ(webui_ollama_urls().size(), 2u);
 
-  stop_box();  // the second engine goes away (its dockerd stopped, its address gone)
+  // The second engine goes away (its dockerd stopped, its address gone); its slot stays held, so
+  // a parallel test's engine cannot answer at that address.
+  box_->shut_down();
 
   auto status = cli({"status", "--json"});
   EXPECT_EQ(status.exit_code, 4) << status.err << status.out;
