@@ -148,6 +148,17 @@ void webui_init() {
     load_ollama_urls(st);
 }
 
+// Stores `section.field` in the persistent config (Open WebUI's database), as an admin's save
+// does; returns why it could not ("" when stored). The caller holds the state's mutex.
+std::string store_setting(const char* section, const char* field, const json& value) {
+    const auto path = stored_config_path(options().data_dir);
+    bool existed = false;
+    json config = json::parse(read_file(path, existed), nullptr, false);
+    if (!config.is_object()) config = json::object();
+    config[section][field] = value;
+    return write_file(path, config.dump(2)) ? std::string() : "cannot write " + path.string();
+}
+
 // POST /ollama/config/update (an admin saving the Ollama connections): stored, then used.
 void save_ollama_urls(const Request& req, Responder& res) {
     auto body = json::parse(req.body, nullptr, false);
@@ -155,12 +166,8 @@ void save_ollama_urls(const Request& req, Responder& res) {
         return send_error(res, 422, "body must be {\"OLLAMA_BASE_URLS\": [...]}");
     auto& st = webui_state();
     std::lock_guard lock(st.mutex);
-    const auto path = stored_config_path(options().data_dir);
-    bool existed = false;
-    json config = json::parse(read_file(path, existed), nullptr, false);
-    if (!config.is_object()) config = json::object();
-    config["ollama"]["base_urls"] = body["OLLAMA_BASE_URLS"];
-    if (!write_file(path, config.dump(2))) return send_error(res, 500, "cannot write " + path.string());
+    if (auto error = store_setting("ollama", "base_urls", body["OLLAMA_BASE_URLS"]); !error.empty())
+        return send_error(res, 500, error);
     st.ollama_urls = body["OLLAMA_BASE_URLS"].get<std::vector<std::string>>();
     st.ollama_urls_source = "database";
     log_line("Saving 'OLLAMA_BASE_URLS' to the database");
@@ -214,12 +221,8 @@ void save_tool_servers(const Request& req, Responder& res) {
         return send_error(res, 422, "body must be {\"TOOL_SERVER_CONNECTIONS\": [...]}");
     auto& st = webui_state();
     std::lock_guard lock(st.mutex);
-    const auto path = stored_config_path(options().data_dir);
-    bool existed = false;
-    json config = json::parse(read_file(path, existed), nullptr, false);
-    if (!config.is_object()) config = json::object();
-    config["tool_server"]["connections"] = body["TOOL_SERVER_CONNECTIONS"];
-    if (!write_file(path, config.dump(2))) return send_error(res, 500, "cannot write " + path.string());
+    if (auto error = store_setting("tool_server", "connections", body["TOOL_SERVER_CONNECTIONS"]); !error.empty())
+        return send_error(res, 500, error);
     st.tool_servers = body["TOOL_SERVER_CONNECTIONS"];
     st.tool_servers_source = "database";
     log_line("Saving 'TOOL_SERVER_CONNECTIONS' to the database");
