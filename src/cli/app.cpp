@@ -67,9 +67,11 @@ void build_command_tree(CLI::App& app, Context& context) {
   register_backup(app, context);
   register_restore(app, context);
   register_uninstall(app, context);
+  register_cleanup(app, context);
   register_update(app, context);
   register_migrate(app, context);
   register_extensions(app, context);
+  register_backends(app, context);
   register_man_page(app, context);
 }
 

@@ -41,14 +41,16 @@ Notes interrupt_notes(const std::string& verb) {
                         kAgain),
             "Stopped at once: a volume being restored may be half-written: its previous content is in the volume "
             "named after it with -pre-restore- (`docker volume ls`); the stack stays stopped."};
-  if (verb == "uninstall")
-    return {fmt::format("Interrupted: uninstall stops after the removal in progress; what it has not removed yet "
+  if (verb == "uninstall" || verb == "cleanup")
+    return {fmt::format("Interrupted: {} stops after the removal in progress; what it has not removed yet "
                         "stays.{}",
-                        kAgain),
-            "Stopped at once: some resources may be left; run `ollama-stack uninstall` again to remove them."};
+                        verb, kAgain),
+            fmt::format("Stopped at once: some resources may be left; run `ollama-stack {}` again to remove them.",
+                        verb)};
   if (verb == "backup")
     return {fmt::format("Interrupted: the backup stops and its partial files are deleted.{}", kAgain),
-            "Stopped at once: the partial backup (its path ends in .partial) is left behind; delete it."};
+            "Stopped at once: the partial backup (its path ends in .partial) is left behind; `ollama-stack "
+            "cleanup` in that folder deletes it."};
   if (verb == "stop")
     return {fmt::format("Interrupted: stop finishes stopping the containers, so the stack is not left "
                         "half-stopped.{}",

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
@@ -17,6 +18,7 @@
 #include "ollama_stack/stack/platform.hpp"
 #include "ollama_stack/stack/tool_servers.hpp"
 #include "ollama_stack/util/cancel.hpp"
+#include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -32,7 +34,8 @@ const char* action_name(compose::ServiceAction action) {
 
 void render_start(Context& context, const stack::StartResult& result, bool json, bool restarted,
                   const std::vector<std::string>& pulled,
-                  const std::optional<stack::EnabledStartReport>& extensions) {
+                  const std::optional<stack::EnabledStartReport>& extensions,
+                  const std::vector<stack::BackendOutcome>& backends) {
   if (json) {
     nlohmann::json services = nlohmann::json::array();
     for (const auto& service : result.applied.services)
@@ -47,6 +50,7 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
                                                    {"urls", urls},
                                                    {"pulled_models", pulled},
                                                    {"extensions", enabled_start_json(extensions)},
+                                                   {"backends", backend_outcomes_json(backends)},
                                                    {"warnings", result.warnings}}));
     return;
   }
@@ -57,7 +61,40 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
     context.out() << style.green(restarted ? "The stack was restarted." : "The stack is running.") << "\n";
   }
   for (const auto& url : result.urls) context.out() << fmt::format("  {:<12} {}\n", url.title, style.cyan(url.url));
+  render_backend_outcomes(context, backends);
   render_enabled_start(context, extensions);
+}
+
+// The core and every backend at once; then Open WebUI's OLLAMA_BASE_URLS becomes the core's
+// Ollama and every healthy backend, and the core is applied again (recreating only Open WebUI)
+// when that list changed.
+std::pair<stack::StartResult, std::vector<stack::BackendOutcome>> start_with_backends(
+    stack::Session& session, const stack::StartOptions& options, bool with_backends) {
+  if (!with_backends) return {stack::start_stack(session, options), {}};
+  const auto backends = stack::recorded_backends(session.home());
+  const std::string core_project = session.project().project.name;  // loaded before the threads
+  stack::StartResult result;
+  std::vector<stack::BackendOutcome> outcomes;
+  util::parallel_for_each(2, [&](size_t task) {
+    if (task == 0) {
+      result = stack::start_stack(session, options);
+    } else if (!backends.empty()) {
+      outcomes = stack::start_backends(
+          session.options(), core_project, backends,
+          {options.wait, options.timeout, options.update, options.progress, options.cancelled});
+    }
+  });
+  if (stack::record_webui_backends(session.home(), outcomes)) {
+    session.reload_project();
+    const auto again = stack::start_stack(session, options);
+    result.changed = result.changed || again.changed;
+    for (const auto& service : again.applied.services)
+      for (auto& first : result.applied.services)
+        if (first.service == service.service && service.action != compose::ServiceAction::none)
+          first = service;
+    result.urls = again.urls;
+  }
+  return {std::move(result), std::move(outcomes)};
 }
 
 }  // namespace
@@ -94,7 +131,7 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
   start_options.preflight = [&context, &session](const compose::Project& project) {
     refuse_port_conflicts(context, session.engine(), project);
   };
-  auto result = stack::start_stack(session, start_options);
+  auto [result, backends] = start_with_backends(session, start_options, !options.no_backends);
   std::optional<stack::EnabledStartReport> extensions;
   if (!options.no_extensions) {
     stack::ExtensionStartOptions extension_start;
@@ -111,7 +148,8 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
       context.err() << "warning: " << tools.fix << "\n";
   }
   auto pulled = pull_after_start(context, session, options.pull, options.json);
-  render_start(context, result, options.json, restart, pulled, extensions);
+  render_start(context, result, options.json, restart, pulled, extensions, backends);
+  fail_on_backends(context, backends);
 }
 
 void add_start_options(CLI::App& command, StartVerbOptions& options) {
@@ -128,6 +166,8 @@ void add_start_options(CLI::App& command, StartVerbOptions& options) {
       ->check(whole_seconds(1));
   add_lock_timeout_option(command, options.lock_timeout);
   command.add_flag("--no-extensions", options.no_extensions, "Do not start the enabled extensions");
+  command.add_flag("--no-backends", options.no_backends,
+                   "Do not start the backends (Open WebUI keeps the list it has)");
   command.add_flag("--json", options.json, "Print one JSON document (schema: docs/json.md#start)");
   command.add_option("--pull", options.pull, "Pull this model once the stack is healthy (repeatable; for CI smoke checks)")
       ->excludes("--no-wait");

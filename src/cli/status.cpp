@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -12,10 +12,12 @@
 #include <sstream>
 #include <thread>
 
+#include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/platform_json.hpp"
+#include "ollama_stack/cli/status_gpu.hpp"
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/cli/verbs.hpp"
@@ -33,6 +35,7 @@ struct StatusOptions {
   bool watch = false;
   bool no_stats = false;
   bool extensions_only = false;  // --extensions
+  bool heal = false;             // --heal: restart an Ollama that lost its GPU, and verify
   double interval = 2.0;
 };
 
@@ -50,7 +53,9 @@ std::optional<stack::ExtensionsOverview> extensions_of(stack::Session& session, 
 
 nlohmann::json status_json(const stack::StackStatus& status,
                            const std::optional<stack::ExtensionsOverview>& extensions,
-                           const std::optional<stack::PlatformDecision>& platform) {
+                           const std::optional<stack::PlatformDecision>& platform,
+                           const StatusGpu& gpu,
+                           const std::vector<stack::BackendStatus>& backends) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& service : status.services) {
     nlohmann::json ports = nlohmann::json::array();
@@ -77,6 +82,8 @@ nlohmann::json status_json(const stack::StackStatus& status,
        {"platform", platform ? platform_json(*platform) : nlohmann::json(nullptr)},
        {"healthy", status.healthy},
        {"services", services},
+       {"gpu", status_gpu_json(gpu)},
+       {"backends", backend_statuses_json(backends)},
        {"extensions", extensions ? extension_statuses_json(*extensions) : nlohmann::json::array()},
        {"tool_servers",
         extensions ? tool_servers_json(extensions->tools) : nlohmann::json(nullptr)},
@@ -84,7 +91,8 @@ nlohmann::json status_json(const stack::StackStatus& status,
 }
 
 std::string render_table(Context& context, const stack::StackStatus& status,
-                         const std::optional<stack::PlatformDecision>& platform) {
+                         const std::optional<stack::PlatformDecision>& platform,
+                         const StatusGpu& gpu) {
   const auto caps = context.caps_out();
   Style style(caps);
   std::ostringstream out;
@@ -116,6 +124,7 @@ std::string render_table(Context& context, const stack::StackStatus& status,
   }
   table.render(out, caps);
   if (platform) out << "platform: " << stack::describe(*platform) << "\n";
+  out << render_status_gpu(gpu, caps);
   for (const auto& service : status.services)
     if (service.health != "healthy" && !service.reason.empty())
       out << fmt::format("{}: {}\n", service.name, service.reason);
@@ -169,9 +178,33 @@ void run_extensions_status(Context& context, stack::Session& session,
   if (int code = extensions_exit_code(extensions); code != 0) throw ExitWith(code);
 }
 
-int exit_code_of(const stack::StackStatus& status) {
+// "14:03:59", local time: when a heal happened, for the redrawn screen.
+std::string clock_time() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%H:%M:%S", &local);
+  return text;
+}
+
+int exit_code_of(const stack::StackStatus& status,
+                 const std::vector<stack::BackendStatus>& backends) {
   if (!status.running) return static_cast<int>(ExitCode::failed);
-  return status.healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+  const bool fleet_healthy = std::all_of(backends.begin(), backends.end(),
+                                         [](const auto& backend) { return backend.healthy(); });
+  return status.healthy && fleet_healthy ? 0 : static_cast<int>(ExitCode::unhealthy);
+}
+
+// Every recorded backend's state; a state file that cannot be read is a warning here.
+std::vector<stack::BackendStatus> backends_of(stack::Session& session, stack::StackStatus& status) {
+  try {
+    return stack::backends_status(session.options(), session.project_name(),
+                                  stack::recorded_backends(session.home()));
+  } catch (const ConfigError& error) {
+    status.warnings.push_back(std::string("backends: ") + error.what());
+    return {};
+  }
 }
 
 // What the last start chose, from the state file: status describes what runs, and detecting it
@@ -198,27 +231,42 @@ void run_status(Context& context, const StatusOptions& options) {
   if (options.extensions_only) return run_extensions_status(context, session, options);
   stack::StatusOptions status_options;
   status_options.stats = !options.no_stats;
+  auto observe = [&](stack::StackStatus& status) {
+    return watch_status_gpu(session, status, options.heal,
+                            [&] { return stack::stack_status(session, status_options); });
+  };
   if (options.watch && !options.json) {
+    std::string last_heal;  // a redrawn screen keeps the last heal in view
     return watch(context, options, [&] {
       auto status = stack::stack_status(session, status_options);
+      const auto gpu = observe(status);
       auto extensions = extensions_of(session, status);
-      return render_table(context, status, platform) +
+      std::string heal_note;
+      if (!gpu.heals.empty())
+        last_heal = fmt::format("last heal at {}: {}\n", clock_time(), gpu.heals.back().message);
+      else if (context.caps_out().is_tty)
+        heal_note = last_heal;
+      return render_table(context, status, platform, gpu) + heal_note +
+             render_backend_statuses(context, backends_of(session, status)) +
              (extensions ? render_extension_statuses(context, *extensions) +
                                render_tool_servers(context, extensions->tools)
                          : "");
     });
   }
   auto status = stack::stack_status(session, status_options);
+  const auto gpu = observe(status);
   auto extensions = extensions_of(session, status);
+  const auto backends = backends_of(session, status);
   if (options.json)
-    write_json(context.out(), status_json(status, extensions, platform));
+    write_json(context.out(), status_json(status, extensions, platform, gpu, backends));
   else
-    context.out() << render_table(context, status, platform)
+    context.out() << render_table(context, status, platform, gpu)
+                  << render_backend_statuses(context, backends)
                   << (extensions ? render_extension_statuses(context, *extensions) +
                                        render_tool_servers(context, extensions->tools)
                                  : "");
   for (const auto& warning : status.warnings) context.err() << "warning: " << warning << "\n";
-  if (int code = exit_code_of(status); code != 0) throw ExitWith(code);
+  if (int code = exit_code_of(status, backends); code != 0) throw ExitWith(code);
 }
 
 }  // namespace
@@ -226,12 +274,15 @@ void run_status(Context& context, const StatusOptions& options) {
 void register_status(CLI::App& app, Context& context) {
   auto options = std::make_shared<StatusOptions>();
   auto* command = app.add_subcommand(
-      "status", "Show each service's state, health, URL, CPU, memory and uptime (exit 0 all healthy, 4 not all "
-                "healthy, 1 not running)");
+      "status", "Show each service's state, health, URL, CPU, memory and uptime, and on nvidia whether Ollama "
+                "still sees its GPUs (exit 0 all healthy, 4 not all healthy or a GPU lost, 1 not running)");
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#status)");
   command->add_flag("--watch", options->watch, "Redraw every --interval seconds until Ctrl-C");
   command->add_option("--interval", options->interval, "Seconds between redraws with --watch (default 2)")
       ->check(CLI::Range(0.2, 3600.0));
+  command->add_flag("--heal", options->heal,
+                    "When an Ollama container has lost its NVIDIA GPU (or runs a model on the CPU), "
+                    "restart it and verify the GPU is back; with --watch, at most once per interval");
   command->add_flag("--no-stats", options->no_stats, "Skip CPU and memory figures for the fastest answer");
   command->add_flag("--extensions", options->extensions_only,
                     "Only the extensions' table (and only their part of --json); exit 4 when an "

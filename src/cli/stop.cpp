@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
@@ -17,6 +18,7 @@ struct StopOptions {
   int timeout = -1;
   int lock_timeout = 120;
   bool json = false;
+  bool no_backends = false;
 };
 
 void run_stop(Context& context, const StopOptions& options) {
@@ -35,26 +37,33 @@ void run_stop(Context& context, const StopOptions& options) {
   stop_options.timeout_seconds = options.timeout;
   stop_options.progress = progress.callback();
   auto result = stack::stop_stack(session, stop_options);
+  const auto backends =
+      options.no_backends ? std::vector<stack::BackendOutcome>{}
+                          : stack::stop_backends(session.options(), session.project_name(),
+                                                 stack::recorded_backends(session.home()),
+                                                 progress.callback());
   progress.finish();
   if (options.json) {
     write_json(context.out(), with_schema_version({{"was_running", result.was_running},
                                                    {"removed_containers", result.removed.removed_containers},
                                                    {"removed_networks", result.removed.removed_networks},
                                                    {"stopped_extensions", stopped_extensions},
+                                                   {"backends", backend_outcomes_json(backends)},
                                                    {"volumes_kept", true}}));
-    return;
+    return fail_on_backends(context, backends);
   }
+  render_backend_outcomes(context, backends);
   if (!stopped_extensions.empty()) {
     std::string names;
     for (const auto& name : stopped_extensions) names += (names.empty() ? "" : ", ") + name.get<std::string>();
     context.out() << fmt::format("Extensions stopped: {}.\n", names);
   }
-  if (!result.was_running) {
+  if (!result.was_running)
     context.out() << "The stack is not running; nothing to stop.\n";
-    return;
-  }
-  context.out() << fmt::format("The stack is stopped ({} containers removed; volumes kept).\n",
-                               result.removed.removed_containers.size());
+  else
+    context.out() << fmt::format("The stack is stopped ({} containers removed; volumes kept).\n",
+                                 result.removed.removed_containers.size());
+  fail_on_backends(context, backends);
 }
 
 }  // namespace
@@ -64,6 +73,7 @@ void register_stop(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("stop", "Stop the stack: containers and network removed, volumes (your data) kept");
   add_stop_timeout_option(*command, options->timeout);
   add_lock_timeout_option(*command, options->lock_timeout);
+  command->add_flag("--no-backends", options->no_backends, "Leave the backends running");
   command->add_flag("--json", options->json, "Print one JSON document (schema: docs/json.md#stop)");
   command->callback([&context, options] { run_stop(context, *options); });
 }

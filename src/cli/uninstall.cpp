@@ -12,6 +12,7 @@
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/cli/stack_lock.hpp"
+#include "ollama_stack/stack/backend_uninstall.hpp"
 #include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/uninstall.hpp"
@@ -94,6 +95,31 @@ void write_result(Context& context, const stack::UninstallPlan& plan, const nloh
   context.json = false;  // the one document is out; an error after it goes to stderr only
 }
 
+// The backends' part, on their own engines: listed like the core's; unreachable engines named.
+nlohmann::json report_backends(Context& context, const std::vector<stack::BackendUninstall>& backends,
+                               bool print) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& backend : backends) {
+    list.push_back({{"name", backend.name},
+                    {"engine", backend.engine},
+                    {"plan", plan_json(backend.plan)},
+                    {"removed", {{"containers", backend.result.removed_containers},
+                                 {"networks", backend.result.removed_networks},
+                                 {"volumes", backend.result.removed_volumes},
+                                 {"images", backend.result.removed_images}}},
+                    {"failures", backend.result.failures},
+                    {"engine_unreachable", backend.unreachable.empty() ? nlohmann::json(nullptr)
+                                                                       : nlohmann::json(backend.unreachable)}});
+    if (!print) continue;
+    context.out() << fmt::format("Backend {} on {}:\n", backend.name, backend.engine);
+    if (!backend.unreachable.empty())
+      context.out() << fmt::format("  engine unreachable, nothing removed there: {}\n", backend.unreachable);
+    else
+      print_plan(context, backend.plan);
+  }
+  return list;
+}
+
 void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   context.json = options.json;
   auto session = context.session();
@@ -102,10 +128,14 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   uninstall.remove_config = options.remove_config || options.all;
   if (options.dry_run) {
     auto plan = stack::plan_uninstall(session, uninstall);
+    const auto backends = stack::uninstall_backends(session, uninstall, /*dry_run=*/true);
     if (options.json)
-      write_json(context.out(), with_schema_version({{"dry_run", true}, {"plan", plan_json(plan)}}));
+      write_json(context.out(), with_schema_version({{"dry_run", true},
+                                                     {"plan", plan_json(plan)},
+                                                     {"backends", report_backends(context, backends, false)}}));
     else {
       print_plan(context, plan);
+      report_backends(context, backends, true);
       context.out() << "Dry run: nothing was removed.\n";
     }
     return;
@@ -115,8 +145,15 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   const bool had_home = std::filesystem::exists(session.home().root);
   auto lock = lock_stack_for(context, session, "uninstall", options.lock_timeout);
   auto plan = stack::plan_uninstall(session, uninstall);
-  if (!options.json && !(context.global.quiet && options.force)) print_plan(context, plan);
-  if (plan.empty()) {
+  const auto planned_backends = stack::uninstall_backends(session, uninstall, /*dry_run=*/true);
+  if (!options.json && !(context.global.quiet && options.force)) {
+    print_plan(context, plan);
+    report_backends(context, planned_backends, true);  // what goes on their engines, before the question
+  }
+  // Nothing here and nothing on a backend's engine (an unreachable one is reported below).
+  const bool backends_empty = std::all_of(planned_backends.begin(), planned_backends.end(),
+                                          [](const auto& backend) { return backend.plan.empty() && backend.unreachable.empty(); });
+  if (plan.empty() && backends_empty) {
     if (!had_home) stack::remove_empty_home(session.home());  // made only to hold the lock
     if (options.json) write_result(context, plan, nullptr, {});
     return;
@@ -139,7 +176,15 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
   }
   uninstall.progress = progress.callback();
   uninstall.cancelled = [] { return cancel_requested(); };
+  // The backends first: the core's uninstall may remove the state file that records them.
+  const auto backends = stack::uninstall_backends(session, uninstall, /*dry_run=*/false);
   auto result = stack::carry_out_uninstall(session, plan, uninstall);
+  for (const auto& backend : backends) {
+    for (const auto& failure : backend.result.failures) result.failures.push_back(backend.name + ": " + failure);
+    if (!backend.unreachable.empty())
+      result.failures.push_back(fmt::format("backend {}: its engine ({}) could not be reached: {}", backend.name,
+                                            backend.engine, backend.unreachable));
+  }
   if (!had_home) stack::remove_empty_home(session.home());
   progress.finish();
   if (options.json) {
@@ -149,6 +194,12 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
                                  result.removed_containers.size(), result.removed_networks.size(),
                                  result.removed_volumes.size(), result.removed_images.size(),
                                  result.removed_config.empty() ? "" : " and the config");
+    for (const auto& backend : backends)
+      if (backend.unreachable.empty())
+        context.out() << fmt::format("Backend {} on {}: removed {} containers, {} networks, {} volumes, {} images.\n",
+                                     backend.name, backend.engine, backend.result.removed_containers.size(),
+                                     backend.result.removed_networks.size(), backend.result.removed_volumes.size(),
+                                     backend.result.removed_images.size());
     if (plan.volumes.empty() && !uninstall.remove_volumes) context.out() << "Volumes (models, chats) were kept; --remove-volumes deletes them.\n";
   }
   if (!result.failures.empty()) {

@@ -7,6 +7,7 @@
 
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/check_backends.hpp"
 #include "ollama_stack/stack/checks.hpp"
 #include "ollama_stack/stack/health.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
@@ -212,9 +213,16 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
       }
       out.push_back(check_webui_tool_servers(engine, name, config));
     });
+    guarded(out, "gpu", "GPU in Ollama", [&] {
+      const std::string name = project ? project->name : session.project_name();
+      out.push_back(check_ollama_gpu(session, name, platform, options.fix, report));
+    });
+    for (auto& backend : check_backends(session, project ? project->name : session.project_name()))
+      out.push_back(std::move(backend));
   } else {
     out.push_back({"webui_to_ollama", "WebUI to Ollama", CheckStatus::skip, kNoEngine, ""});
     out.push_back({"tool_servers", "WebUI to tool servers", CheckStatus::skip, kNoEngine, ""});
+    out.push_back({"gpu", "GPU in Ollama", CheckStatus::skip, kNoEngine, ""});
   }
   return report;
 }

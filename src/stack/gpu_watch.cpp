@@ -105,6 +105,16 @@ GpuProbe probe_gpus(engine::Client& engine, const std::string& container_id) {
   return probe;
 }
 
+std::string gpu_restart_fix(const std::string& container) {
+  return fmt::format(
+      "run `ollama-stack check --fix`: it restarts {} (a restarted container gets its GPUs back) "
+      "and checks that it sees them again (`ollama-stack restart` restarts the whole stack); to "
+      "stop it recurring, set \"exec-opts\": [\"native.cgroupdriver=cgroupfs\"] in "
+      "/etc/docker/daemon.json on the host and restart Docker (Ollama's troubleshooting guide, "
+      "\"Linux docker\")",
+      container);
+}
+
 GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
                       const std::string& container) {
   GpuVerdict verdict;
@@ -113,11 +123,7 @@ GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
     verdict.message = fmt::format("{} was given no NVIDIA GPU", container);
     return verdict;
   }
-  const std::string restart_fix = fmt::format(
-      "restart {} (`ollama-stack restart`): a restarted container gets its GPUs back; to stop it "
-      "recurring, set \"exec-opts\": [\"native.cgroupdriver=cgroupfs\"] in /etc/docker/daemon.json "
-      "on the host and restart Docker (Ollama's troubleshooting guide, \"Linux docker\")",
-      container);
+  const std::string restart_fix = gpu_restart_fix(container);
   const std::string lost_cause =
       "the container lost its GPU devices, usually after a `systemctl daemon-reload` on a host "
       "where systemd manages the containers' cgroups; Ollama then runs every model on the CPU, "
@@ -127,6 +133,7 @@ GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
                                  : std::max<std::size_t>(request.device_ids.size(), 1);
   if (!probe.ran || probe.exit_code != 0 || probe.gpus.empty()) {
     verdict.ok = false;
+    verdict.problem = "lost";
     const std::string said = probe.output.empty() ? fmt::format("exit code {}", probe.exit_code)
                                                   : first_line(probe.output);
     verdict.message = fmt::format("the GPU is lost: `nvidia-smi -L` in {} {}: {}", container,
@@ -143,6 +150,7 @@ GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
       missing.push_back(id);
   if (!missing.empty() || probe.gpus.size() < wanted) {
     verdict.ok = false;
+    verdict.problem = "missing";
     verdict.message =
         fmt::format("{} sees {} of the {} it was given{}", container,
                     gpu_count_text(probe.gpus.size()), gpu_count_text(wanted),

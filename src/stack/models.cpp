@@ -49,6 +49,20 @@ std::string normalize_ollama_url(const std::string& url) {
   return result;
 }
 
+std::optional<std::string> published_ollama_url(const engine::ContainerInspect& container,
+                                                std::string host) {
+  for (const auto& port : container.ports) {
+    if (port.private_port != kOllamaContainerPort || port.public_port == 0 || port.type != "tcp") continue;
+    if (host == "localhost") {
+      // Published on one address only (BIND_ADDRESS): that address; on all of them: loopback.
+      host = port.ip.empty() || port.ip == "0.0.0.0" || port.ip == "::" ? "127.0.0.1" : port.ip;
+      if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    }
+    return fmt::format("http://{}:{}", host, port.public_port);
+  }
+  return std::nullopt;
+}
+
 OllamaEndpoint resolve_ollama_endpoint(Session& session, const std::string& override_url) {
   OllamaEndpoint endpoint;
   if (!override_url.empty()) {
@@ -65,15 +79,8 @@ OllamaEndpoint resolve_ollama_endpoint(Session& session, const std::string& over
     auto oneoff = summary.labels.find(labels::kOneoff);
     if (oneoff != summary.labels.end() && oneoff->second == "True") continue;
     const auto container = engine.inspect_container(summary.id);
-    std::string host = session.url_host();
-    for (const auto& port : container.ports) {
-      if (port.private_port != kOllamaContainerPort || port.public_port == 0 || port.type != "tcp") continue;
-      if (host == "localhost") {
-        // Published on one address only (BIND_ADDRESS): that address; on all of them: loopback.
-        host = port.ip.empty() || port.ip == "0.0.0.0" || port.ip == "::" ? "127.0.0.1" : port.ip;
-        if (host.find(':') != std::string::npos) host = "[" + host + "]";
-      }
-      endpoint.url = fmt::format("http://{}:{}", host, port.public_port);
+    if (auto url = published_ollama_url(container, session.url_host())) {
+      endpoint.url = *url;
       endpoint.source = "container";
       endpoint.container = container.name;
       endpoint.platform = platform_of(container);

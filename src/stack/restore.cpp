@@ -11,10 +11,10 @@
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/backup_verify.hpp"
-#include "ollama_stack/stack/env_defaults.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/project_for_names.hpp"
 #include "ollama_stack/stack/restore_plan.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 #include "ollama_stack/stack/volume_access.hpp"
@@ -46,20 +46,6 @@ std::vector<std::string> projects_with_containers(engine::Client& client,
     if (project != installation) projects.push_back(project);
   if (found.count(installation)) projects.push_back(installation);
   return projects;
-}
-
-// This installation's project, which names the volumes and their images. A home that
-// `uninstall --all` emptied has no .env, so no WEBUI_SECRET_KEY, until the backup's is written
-// (last); no volume name or image depends on the secret, so a placeholder stands in for it here.
-StackProject project_to_restore(Session& session) {
-  const compose::VariableLookup& env = session.options().env;
-  compose::VariableLookup lookup = [&env](std::string_view name) -> std::optional<std::string> {
-    if (auto value = env(name)) return value;
-    if (name == kSecretKeyVariable) return std::string("not-needed-to-name-volumes");
-    return std::nullopt;
-  };
-  return load_stack_project(session.home(), lookup, session.platform().platform,
-                            session.options().compose_dir);
 }
 
 // The stack's own image for the volume's service, pulled when it is not on the machine.
@@ -292,7 +278,7 @@ RestoreResult restore_backup(Session& session, const fs::path& backup,
   std::map<std::string, VolumeTarget> target_of;  // the backup's tar member -> where it goes
   std::optional<StackProject> ours;               // loaded only when volumes are restored
   if (options.include_volumes) {
-    ours = project_to_restore(session);
+    ours = project_for_names(session);  // a home `uninstall --all` emptied has no .env yet
     if (manifest.volumes.empty())
       throw Error(
           ExitCode::failed,

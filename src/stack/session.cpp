@@ -2,7 +2,9 @@
 
 #include "ollama_stack/engine/endpoint.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/env_defaults.hpp"
 #include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/project_for_names.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
 
 namespace ollama_stack::stack {
@@ -43,6 +45,16 @@ const StackProject& Session::project() {
   if (!project_)
     project_ = load_stack_project(home_, options_.env, platform(), options_.compose_dir);
   return *project_;
+}
+
+StackProject project_for_names(Session& session) {
+  const compose::VariableLookup& env = session.options().env;
+  compose::VariableLookup lookup = [&env](std::string_view name) -> std::optional<std::string> {
+    if (auto value = env(name)) return value;
+    if (name == kSecretKeyVariable) return std::string("not-needed-to-name-things");
+    return std::nullopt;
+  };
+  return load_stack_project(session.home(), lookup, session.platform().platform, session.options().compose_dir);
 }
 
 std::string Session::project_name() {

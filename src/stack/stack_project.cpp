@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ollama_stack/compose/embedded.hpp"
+#include "ollama_stack/stack/backends.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/platform_project.hpp"
 #include "ollama_stack/stack/variable_lookup.hpp"
@@ -56,6 +57,7 @@ StackProject load_stack_project(const HomeLayout& home, const compose::VariableL
   options.working_dir = selection.working_dir;
   auto loaded = compose::load_project(options);
   adapt_to_platform(loaded.project, platform, options.lookup);
+  wire_backend_urls(loaded.project, recorded_backend_urls(home));
   StackProject result{std::move(loaded.project), std::move(loaded.warnings), {}, platform.platform};
   for (const auto& source : selection.sources) result.files.push_back(source.path);
   return result;

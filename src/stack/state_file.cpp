@@ -96,6 +96,30 @@ LastStart last_start_from_json(const nlohmann::json& json, const Reader& reader)
   return last;
 }
 
+BackendRecord backend_from_json(const nlohmann::json& json, const Reader& reader) {
+  if (!json.is_object())
+    reader.fail({"backends"}, fmt::format("holds {}, not an object", json.type_name()));
+  BackendRecord backend;
+  for (const auto& [key, value] : json.items()) {
+    if (key == "port") {
+      if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 65535)
+        reader.fail({"backends", "port"}, "must be a port number (1-65535)");
+      backend.port = static_cast<int>(value.get<long long>());
+      continue;
+    }
+    std::string* field = key == "name"      ? &backend.name
+                         : key == "host"    ? &backend.host
+                         : key == "context" ? &backend.context
+                         : key == "gpus"    ? &backend.gpus
+                         : key == "bind"    ? &backend.bind
+                         : key == "url"     ? &backend.url
+                                            : nullptr;
+    if (field != nullptr) *field = reader.string(value, {"backends", key});
+  }
+  if (backend.name.empty()) reader.fail({"backends", "name"}, "must name every backend");
+  return backend;
+}
+
 // The path of an earlier copy holding exactly `content`, if any.
 std::optional<std::filesystem::path> existing_copy(const std::filesystem::path& path,
                                                    const std::string& content) {
@@ -187,6 +211,18 @@ nlohmann::json to_json(const StackState& state) {
                                                {"evidence", record->evidence},
                                                {"gpu_request", record->gpu_request}};
   }
+  if (!state.backends.empty()) {
+    json["backends"] = nlohmann::json::array();
+    for (const auto& backend : state.backends)
+      json["backends"].push_back({{"name", backend.name},
+                                  {"host", backend.host},
+                                  {"context", backend.context},
+                                  {"gpus", backend.gpus},
+                                  {"port", backend.port},
+                                  {"bind", backend.bind},
+                                  {"url", backend.url}});
+  }
+  if (!state.webui_backend_urls.empty()) json["webui_backend_urls"] = state.webui_backend_urls;
   if (state.other_members.is_object()) {
     for (const auto& [key, value] : state.other_members.items()) {
       if (!json.contains(key)) json[key] = value;
@@ -226,6 +262,11 @@ StackState state_from_json(const nlohmann::json& json, const std::string& path,
       if (!value.is_null()) state.platform = reader.platform(value, {"platform"});
     } else if (key == "enabled_extensions") {
       state.enabled_extensions = reader.strings(value, {"enabled_extensions"});
+    } else if (key == "backends") {
+      if (!value.is_array()) reader.fail({"backends"}, "must be an array");
+      for (const auto& item : value) state.backends.push_back(backend_from_json(item, reader));
+    } else if (key == "webui_backend_urls") {
+      state.webui_backend_urls = reader.strings(value, {"webui_backend_urls"});
     } else if (key == "last_start") {
       if (!value.is_null()) state.last_start = last_start_from_json(value, reader);
     } else {

@@ -36,9 +36,12 @@ try:
         row = db.execute("SELECT data FROM config ORDER BY id DESC LIMIT 1").fetchone()
         data = json.loads(row[0]) if row else {}
         out["stored"] = (data.get("tool_server") or {}).get("connections")
+        out["ollama_stored"] = (data.get("ollama") or {}).get("base_urls")
     elif "key" in columns:
         row = db.execute("SELECT value FROM config WHERE key = 'tool_server.connections'").fetchone()
         out["stored"] = json.loads(row[0]) if row else None
+        row = db.execute("SELECT value FROM config WHERE key = 'ollama.base_urls'").fetchone()
+        out["ollama_stored"] = json.loads(row[0]) if row else None
 except Exception as error:
     out["error"] = str(error)
 print(json.dumps(out))
@@ -95,6 +98,13 @@ WebuiToolServers parse_webui_tool_servers(std::string_view output) {
     return result;
   }
   const bool persistent = report.value("persistent", true);
+  if (const auto saved = report.find("ollama_stored");
+      persistent && saved != report.end() && saved->is_array()) {
+    std::vector<std::string> urls;
+    for (const auto& url : *saved)
+      if (url.is_string()) urls.push_back(url.get<std::string>());
+    result.saved_ollama_urls = std::move(urls);
+  }
   if (persistent && report.contains("stored") && report["stored"].is_array()) {
     result.source = ToolListSource::database;
     result.connections = report["stored"];

@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <set>
 
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/cleanup.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
@@ -17,7 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace labels = compose::labels;
-using State = ProgressUpdate::State;
 
 engine::Filters installation_filter(const std::string& installation) {
   return {{"label", {std::string(labels::kInstallation) + "=" + installation}}};
@@ -64,11 +62,6 @@ void decide_images(Session& session, UninstallPlan& plan) {
     else
       plan.kept_images.push_back({reference, why});
   }
-}
-
-void report(const UninstallOptions& options, const std::string& task, const std::string& label, State state,
-            const std::string& message) {
-  if (options.progress) options.progress({task, label, state, message, 0, 0});
 }
 
 }  // namespace
@@ -119,22 +112,6 @@ UninstallPlan plan_uninstall(Session& session, const UninstallOptions& options) 
 UninstallResult carry_out_uninstall(Session& session, const UninstallPlan& plan, const UninstallOptions& options) {
   auto& client = session.engine();
   UninstallResult result;
-  auto attempt = [&](const std::string& task, const std::string& label, const std::function<void()>& step,
-                     std::vector<std::string>& removed) {
-    if (options.cancelled && options.cancelled())
-      throw Interrupted(fmt::format("uninstall interrupted before it removed {}; what was removed before stays removed",
-                                    label),
-                        "run `ollama-stack uninstall` again to remove the rest");
-    report(options, task, label, State::running, "removing");
-    try {
-      step();
-      removed.push_back(label);
-      report(options, task, label, State::done, "removed");
-    } catch (const std::exception& error) {
-      result.failures.push_back(fmt::format("{}: {}", label, error.what()));
-      report(options, task, label, State::failed, error.what());
-    }
-  };
   // The stack's own containers stop gracefully first (dependency order, each service's grace
   // period), so a database is not killed mid-write; what is left is removed by force below.
   if (std::any_of(plan.containers.begin(), plan.containers.end(), [](const auto& c) { return c.state == "running"; })) {
@@ -146,33 +123,31 @@ UninstallResult carry_out_uninstall(Session& session, const UninstallPlan& plan,
       // Removal by force below still takes the containers away.
     }
   }
-  for (const auto& container : plan.containers)
-    attempt("container:" + container.name, container.name,
-            [&] {
-              try {
-                client.remove_container(container.id, true, false);
-              } catch (const engine::EngineError& error) {
-                if (error.kind() != engine::EngineError::Kind::not_found) throw;  // already gone with the stack
-              }
-            },
-            result.removed_containers);
-  for (const auto& network : plan.networks)
-    attempt("network:" + network.name, network.name,
-            [&] {
-              try {
-                client.remove_network(network.id);
-              } catch (const engine::EngineError& error) {
-                if (error.kind() != engine::EngineError::Kind::not_found) throw;
-              }
-            },
-            result.removed_networks);
-  for (const auto& volume : plan.volumes)
-    attempt("volume:" + volume.name, volume.name, [&] { client.remove_volume(volume.name, false); }, result.removed_volumes);
-  for (const auto& image : plan.images)
-    attempt("image:" + image.reference, image.reference, [&] { client.remove_image(image.reference, false); },
-            result.removed_images);
-  for (const auto& path : plan.config)
-    attempt("config:" + path.string(), path.string(), [&] { fs::remove_all(path); }, result.removed_config);
+  // Everything goes the way `cleanup` removes its leftovers, in this order.
+  using Kind = CleanupItem::Kind;
+  std::vector<CleanupItem> items;
+  std::vector<std::vector<std::string>*> removed_lists;  // where each item is reported removed
+  auto add = [&](Kind kind, const std::string& name, const std::string& id, std::vector<std::string>& removed) {
+    items.push_back({kind, name, id, ""});
+    removed_lists.push_back(&removed);
+  };
+  for (const auto& container : plan.containers) add(Kind::container, container.name, container.id, result.removed_containers);
+  for (const auto& network : plan.networks) add(Kind::network, network.name, network.id, result.removed_networks);
+  for (const auto& volume : plan.volumes) add(Kind::volume, volume.name, "", result.removed_volumes);
+  for (const auto& image : plan.images) add(Kind::image, image.reference, "", result.removed_images);
+  for (const auto& path : plan.config) add(Kind::config, path.string(), "", result.removed_config);
+  RemovalOptions removal;
+  removal.verb = "uninstall";
+  removal.force_containers = true;
+  removal.progress = options.progress;
+  removal.cancelled = options.cancelled;
+  const auto outcomes = remove_items(client, items, removal);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (outcomes[i].removed)
+      removed_lists[i]->push_back(items[i].name);
+    else
+      result.failures.push_back(fmt::format("{}: {}", items[i].name, outcomes[i].error));
+  }
   if (!plan.config.empty()) remove_empty_home(session.home());
   return result;
 }

@@ -11,6 +11,7 @@
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
+#include "support/box_stack.hpp"
 #include "support/harness.hpp"
 #include "support/second_engine.hpp"
 
@@ -41,9 +42,8 @@ std::string check_result(const nlohmann::json& report, const std::string& id) {
 
 class GpuEngineTest : public ::testing::Test {
  protected:
-  // The GPU tests' homes are visible to the box by default: the MCP proxy's config is still a bind
-  // mount of the home until the path-free MCP config lands (HiddenHomeTest is the engine that
-  // cannot see it).
+  // The GPU tests' homes are visible to the box by default; HiddenHomeTest's is not (the stack
+  // must not need a client path: the MCP config reaches the proxy through a volume).
   explicit GpuEngineTest(const std::string& home_parent = "/var/lib/ollama-stack-test/homes")
       : home_(home_parent) {}
 
@@ -83,14 +83,7 @@ class GpuEngineTest : public ::testing::Test {
     REQUIRE_SECOND_ENGINE();
     ASSERT_NE(box_, nullptr) << "the second engine did not start: " << box_error_;
     project_ = unique_name("osk-e2e-gpu");
-    // The stack's default images (no *_IMAGE): the box has stand-ins under those names.
-    env_ = {{"PROJECT_NAME", project_},
-            {"OLLAMA_STACK_HOME", home_.path()},
-            {"DOCKER_HOST", box_->host()},
-            {"BIND_ADDRESS", "0.0.0.0"},  // a remote engine's ports are reached on its address
-            {"OLLAMA_PORT", std::to_string(free_port())},
-            {"WEBUI_PORT", std::to_string(free_port())},
-            {"MCP_PROXY_PORT", std::to_string(free_port())}};
+    env_ = box_stack_env(*box_, project_, home_.path());
     ASSERT_EQ(cli({"install"}).exit_code, 0);
   }
 
@@ -106,12 +99,7 @@ class GpuEngineTest : public ::testing::Test {
   }
 
   RunResult cli(const std::vector<std::string>& args) {
-    RunOptions options;
-    options.env = env_;
-    options.unset_env = {"DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
-                         "OLLAMA_IMAGE",   "WEBUI_IMAGE",       "MCP_PROXY_IMAGE"};
-    options.timeout = std::chrono::seconds(180);
-    return run_cli(args, options);
+    return run_cli(args, box_run_options(env_));
   }
 
   engine::ContainerInspect service(const std::string& name) {
@@ -225,20 +213,16 @@ class HiddenHomeTest : public GpuEngineTest {
  protected:
   HiddenHomeTest() : GpuEngineTest(std::filesystem::temp_directory_path().string()) {}
 
-  // Starts the stack; skips when it fails only because a container needs a path of this home.
-  void start_or_skip() {
+  // Starts the stack; no container may need a path of this home (the MCP config is a volume).
+  void start_stack() {
     auto start = cli({"start", "--platform", "cpu", "--json"});
-    if (start.exit_code != 0 &&
-        start.err.find("bind source path does not exist") != std::string::npos &&
-        start.err.find(home_.path()) != std::string::npos)
-      GTEST_SKIP() << "needs the path-free MCP config (branch i13): " << start.err;
     ASSERT_EQ(start.exit_code, 0) << start.err << start.out;
   }
 };
 
 TEST_F(HiddenHomeTest, McpProxyServesItsConfigAlthoughTheHomeIsInvisible) {
-  start_or_skip();
-  if (IsSkipped()) return;
+  start_stack();
+  if (HasFatalFailure()) return;
   const auto answer = stack::http_request(
       "http://" + box_->address() + ":" + env_["MCP_PROXY_PORT"] + "/openapi.json", {});
   ASSERT_EQ(answer.status, 200) << answer.error << answer.body;
@@ -254,8 +238,8 @@ TEST_F(HiddenHomeTest, ExtensionsStartOnTheEngineThatCannotSeeTheHome) {
            fs::path(home_.path()) / "extensions/mcp-test", fs::copy_options::recursive);
   env_["MCP_EXT_IMAGE"] = standin_image("mcp-ext");
   ASSERT_EQ(cli({"extensions", "enable", "mcp-test"}).exit_code, 0);
-  start_or_skip();
-  if (IsSkipped()) return;
+  start_stack();
+  if (HasFatalFailure()) return;
   auto started = cli({"extensions", "start", "mcp-test", "--json"});
   ASSERT_EQ(started.exit_code, 0) << started.err << started.out;
   auto status = cli({"extensions", "list", "--running", "--json"});

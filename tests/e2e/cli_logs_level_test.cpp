@@ -2,6 +2,7 @@
 // (tests/standin/log_formats.cpp): exactly the lines at the level or above, tracebacks with the
 // line they follow, the level as a JSON field.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <fstream>
@@ -11,7 +12,9 @@
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/service_http.hpp"
 #include "ollama_stack/stack/stack_project.hpp"
+#include "support/background.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
@@ -47,12 +50,16 @@ class CliLogsLevelTest : public ::testing::Test {
     if (!project_.empty()) remove_labelled(labels::kProject, project_);
   }
 
-  RunResult logs(std::vector<std::string> args) {
-    args.insert(args.begin(), "logs");
+  RunOptions options() {
     RunOptions options{.env = variables_, .timeout = std::chrono::seconds(60)};
     options.env["OLLAMA_STACK_HOME"] = home_.path();
     options.env["NO_COLOR"] = "1";
-    return run_cli(args, options);
+    return options;
+  }
+
+  RunResult logs(std::vector<std::string> args) {
+    args.insert(args.begin(), "logs");
+    return run_cli(args, options());
   }
 
   // The JSON Lines of `logs --json ARGS`, per service; `levels` gets each line's level field.
@@ -130,6 +137,50 @@ TEST_F(CliLogsLevelTest, WarnShowsExactlyTheWarningsAndErrorsWithTheirTracebacks
   auto bad = logs({"--level", "loud"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--level loud"), std::string::npos) << bad.err;
+}
+
+// -f with --level: the history and the lines that arrive while following go through the same
+// filter; a live line without a level of its own (the stand-in's request log) takes the level
+// of the line before it (INFO), so it shows at --level info and not at --level warn.
+TEST_F(CliLogsLevelTest, FollowFiltersTheHistoryAndTheLinesThatArriveWhileFollowing) {
+  const std::vector<std::string> webui_warn{
+      "| WARNING  | open_webui.main", "| ERROR    | open_webui.main",
+      "Traceback (most recent call last):", "  File \"/app/backend/open_webui/main.py\"",
+      "ValueError: standin error"};
+  Background warn({"logs", "-f", "--level", "warn", "--no-prefix", "webui"}, options());
+  Background info({"logs", "-f", "--level", "info", "--no-prefix", "webui"}, options());
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return warn.out().find("ValueError: standin error") != std::string::npos &&
+               info.out().find("standin info after the error") != std::string::npos;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100)))
+      << "warn:\n"
+      << warn.out() << warn.err() << "\ninfo:\n"
+      << info.out() << info.err();
+
+  const std::string marker = "/follow-level-" + project_;
+  const auto answer =
+      stack::http_request("http://127.0.0.1:" + variables_.at("WEBUI_PORT") + marker, {});
+  ASSERT_NE(answer.status, 0) << answer.error;
+  ASSERT_TRUE(wait_until([&] { return info.out().find(marker) != std::string::npos; },
+                         std::chrono::seconds(30), std::chrono::milliseconds(100)))
+      << "the live request line never reached the follower:\n"
+      << info.out();
+
+  warn.interrupt_group(SIGINT);
+  info.interrupt_group(SIGINT);
+  auto warn_done = warn.wait(std::chrono::seconds(10));
+  auto info_done = info.wait(std::chrono::seconds(10));
+  EXPECT_EQ(warn_done.exit_code, 0) << warn_done.err;
+  EXPECT_EQ(info_done.exit_code, 0) << info_done.err;
+  std::vector<std::string> lines;
+  std::istringstream in(warn_done.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  expect_lines(lines, webui_warn, "webui -f --level warn");
+  EXPECT_EQ(info_done.out.find("standin debug"), std::string::npos) << info_done.out;
+  EXPECT_NE(info_done.out.find("| INFO     | open_webui.main:lifespan:102 - standin info"),
+            std::string::npos);
 }
 
 }  // namespace

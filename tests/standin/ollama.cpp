@@ -208,12 +208,25 @@ Store& store() {
     return s;
 }
 
-// Loaded models for /api/ps: name → expiry, and when an unload asked for finishes. Ollama's
-// scheduler unloads in the background, so /api/ps lists the model a moment longer.
+// Loaded models for /api/ps: name → expiry, when an unload asked for finishes, and whether it
+// went to GPU memory. Ollama's scheduler unloads in the background, so /api/ps lists the model a
+// moment longer.
 struct Loaded {
     SysClock::time_point expires;
     SysClock::time_point gone;
+    bool on_gpu = false;
 };
+
+// Whether a model loaded now lands in GPU memory: with STANDIN_GPU=1, or when the engine gave the
+// container NVIDIA GPUs (moby's nvidia driver sets NVIDIA_VISIBLE_DEVICES in the process's
+// environment; the stand-in image does not set it itself) — and not while the GPU is lost, when
+// Ollama's GPU discovery fails and it loads on the CPU. A model already loaded keeps its place.
+bool gpu_visible() {
+    const std::string devices = env_or("NVIDIA_VISIBLE_DEVICES", "");
+    const bool given = env_number("STANDIN_GPU", 0) != 0 || (!devices.empty() && devices != "void" && devices != "none");
+    std::error_code ignored;
+    return given && !std::filesystem::exists(kGpuLostMarker, ignored);
+}
 std::mutex loaded_mu;
 std::map<std::string, Loaded> loaded;
 
@@ -409,12 +422,15 @@ void handle_generate(const Request& req, Responder& res, bool chat) {
         const auto now = SysClock::now();
         if (*keep == SysClock::duration::zero()) {
             if (auto it = loaded.find(name); it != loaded.end())
-                it->second = {now, now + std::chrono::milliseconds(env_number("STANDIN_UNLOAD_MS", 300))};
+                it->second = {now, now + std::chrono::milliseconds(env_number("STANDIN_UNLOAD_MS", 300)),
+                              it->second.on_gpu};
             if (empty) done_reason = asked_unload ? "unload" : "load";
         } else {
             // "forever" (negative keep_alive), kept within the nanosecond clock's range
             auto expires = *keep < SysClock::duration::zero() ? now + std::chrono::hours(24 * 365 * 200) : now + *keep;
-            loaded[name] = {expires, expires};
+            auto it = loaded.find(name);
+            const bool on_gpu = it != loaded.end() && it->second.gone > now ? it->second.on_gpu : gpu_visible();
+            loaded[name] = {expires, expires, on_gpu};
             if (empty) done_reason = "load";
         }
     }
@@ -452,18 +468,22 @@ json tags_entry(const Stored& s) {
 }
 
 json ps_json() {
-    std::vector<std::pair<std::string, SysClock::time_point>> now_loaded;
+    struct Listed {
+        std::string name;
+        SysClock::time_point expires;
+        bool on_gpu;
+    };
+    std::vector<Listed> now_loaded;
     {
         std::lock_guard lock(loaded_mu);
         auto now = SysClock::now();
         for (auto it = loaded.begin(); it != loaded.end();)
             it = it->second.gone <= now ? loaded.erase(it) : std::next(it);
-        for (const auto& [name, state] : loaded) now_loaded.emplace_back(name, state.expires);
+        for (const auto& [name, state] : loaded) now_loaded.push_back({name, state.expires, state.on_gpu});
     }
-    std::sort(now_loaded.begin(), now_loaded.end(), [](auto& a, auto& b) { return a.second > b.second; });
-    const bool gpu = env_number("STANDIN_GPU", 0) != 0;
+    std::sort(now_loaded.begin(), now_loaded.end(), [](auto& a, auto& b) { return a.expires > b.expires; });
     json models = json::array();
-    for (const auto& [name, expires] : now_loaded) {
+    for (const auto& [name, expires, gpu] : now_loaded) {
         auto s = store().get(name);
         if (!s) continue;
         models.push_back({{"name", name}, {"model", name}, {"size", s->size()}, {"digest", s->digest()},

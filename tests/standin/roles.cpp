@@ -1,6 +1,7 @@
 // The Open WebUI and mcpo stand-ins.
 #include "standin.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -43,6 +44,8 @@ struct WebuiState {
     std::mutex mutex;
     json tool_servers = json::array();  // what it uses: the saved list, else the environment's
     std::string tool_servers_source;    // "env" or "database"
+    std::vector<std::string> ollama_urls;  // OLLAMA_BASE_URLS as it uses it
+    std::string ollama_urls_source;        // "env" or "database"
 };
 
 fs::path stored_config_path(const std::string& data_dir) { return fs::path(data_dir) / "standin-config.json"; }
@@ -70,6 +73,35 @@ void load_tool_servers(WebuiState& st) {
         st.tool_servers_source = "env";
     }
     log_line("tool servers: " + std::to_string(st.tool_servers.size()) + " (from " + st.tool_servers_source + ")");
+}
+
+// Open WebUI's OLLAMA_BASE_URLS (backend/open_webui/config.py): the `;`-separated environment
+// variable when not empty, else OLLAMA_BASE_URL, each stripped; a PersistentConfig
+// ("ollama.base_urls") like the tool servers, so a list an admin saved wins.
+void load_ollama_urls(WebuiState& st) {
+    std::string urls = env_or("OLLAMA_BASE_URLS", "");
+    if (urls.empty()) urls = env_or("OLLAMA_BASE_URL", "");
+    std::vector<std::string> seeded;
+    size_t start = 0;
+    while (start <= urls.size()) {
+        const size_t end = std::min(urls.find(';', start), urls.size());
+        std::string url = urls.substr(start, end - start);
+        url.erase(0, url.find_first_not_of(" \t"));
+        url.erase(url.find_last_not_of(" \t") + 1);
+        seeded.push_back(url);
+        start = end + 1;
+    }
+    const bool persistent = env_or("ENABLE_PERSISTENT_CONFIG", "True") != "False" &&
+                            env_or("ENABLE_PERSISTENT_CONFIG", "true") != "false";
+    auto stored = webui_stored_ollama_urls(options().data_dir);
+    if (stored && persistent) {
+        log_line("'OLLAMA_BASE_URLS' loaded from the latest database entry");
+        st.ollama_urls = *stored;
+        st.ollama_urls_source = "database";
+    } else {
+        st.ollama_urls = seeded;
+        st.ollama_urls_source = "env";
+    }
 }
 
 WebuiState& webui_state() {
@@ -113,6 +145,73 @@ void webui_init() {
     }
     st.secret_fingerprint = fake_sha256_hex("webui-secret:" + key).substr(0, 16);
     load_tool_servers(st);
+    load_ollama_urls(st);
+}
+
+// Stores `section.field` in the persistent config (Open WebUI's database), as an admin's save
+// does; returns why it could not ("" when stored). The caller holds the state's mutex.
+std::string store_setting(const char* section, const char* field, const json& value) {
+    const auto path = stored_config_path(options().data_dir);
+    bool existed = false;
+    json config = json::parse(read_file(path, existed), nullptr, false);
+    if (!config.is_object()) config = json::object();
+    config[section][field] = value;
+    return write_file(path, config.dump(2)) ? std::string() : "cannot write " + path.string();
+}
+
+// POST /ollama/config/update (an admin saving the Ollama connections): stored, then used.
+void save_ollama_urls(const Request& req, Responder& res) {
+    auto body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("OLLAMA_BASE_URLS") || !body["OLLAMA_BASE_URLS"].is_array())
+        return send_error(res, 422, "body must be {\"OLLAMA_BASE_URLS\": [...]}");
+    auto& st = webui_state();
+    std::lock_guard lock(st.mutex);
+    if (auto error = store_setting("ollama", "base_urls", body["OLLAMA_BASE_URLS"]); !error.empty())
+        return send_error(res, 500, error);
+    st.ollama_urls = body["OLLAMA_BASE_URLS"].get<std::vector<std::string>>();
+    st.ollama_urls_source = "database";
+    log_line("Saving 'OLLAMA_BASE_URLS' to the database");
+    res.send_json(200, {{"ENABLE_OLLAMA_API", true}, {"OLLAMA_BASE_URLS", st.ollama_urls}});
+}
+
+std::vector<std::string> ollama_urls() {
+    auto& st = webui_state();
+    std::lock_guard lock(st.mutex);
+    return st.ollama_urls;
+}
+
+// GET `path` (with the query) on Ollama at `base`; 500 "Server Connection Error" when unreachable.
+void forward_get(const std::string& base_url, const std::string& rest, const Request& req, Responder& res) {
+    std::string base = base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    auto r = http_get(base + (rest.empty() ? "/" : rest) + (req.query.empty() ? "" : "?" + req.query), 3000);
+    if (r.status == 0) return send_error(res, 500, "Open WebUI: Server Connection Error (" + r.error + ")");
+    return res.send(r.status, r.body.rfind('{', 0) == 0 ? "application/json" : "text/plain; charset=utf-8", r.body);
+}
+
+// /ollama/api/tags: every server's models merged, each with the indexes of the servers that have
+// it ("urls"), as Open WebUI's merge_ollama_models_lists does; a server that fails is left out.
+void merged_tags(Responder& res) {
+    const auto urls = ollama_urls();
+    std::vector<json> models;
+    for (size_t index = 0; index < urls.size(); ++index) {
+        std::string base = urls[index];
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        auto r = http_get(base + "/api/tags", 3000);
+        auto answer = json::parse(r.body, nullptr, false);
+        if (r.status != 200 || !answer.is_object() || !answer["models"].is_array()) continue;
+        for (auto model : answer["models"]) {
+            auto same = std::find_if(models.begin(), models.end(),
+                                     [&](const json& m) { return m["model"] == model["model"]; });
+            if (same != models.end()) {
+                (*same)["urls"].push_back(index);
+            } else {
+                model["urls"] = json::array({index});
+                models.push_back(model);
+            }
+        }
+    }
+    res.send_json(200, {{"models", models}});
 }
 
 // POST /api/v1/configs/tool_servers (an admin saving the list in the UI): stored, then used.
@@ -122,12 +221,8 @@ void save_tool_servers(const Request& req, Responder& res) {
         return send_error(res, 422, "body must be {\"TOOL_SERVER_CONNECTIONS\": [...]}");
     auto& st = webui_state();
     std::lock_guard lock(st.mutex);
-    const auto path = stored_config_path(options().data_dir);
-    bool existed = false;
-    json config = json::parse(read_file(path, existed), nullptr, false);
-    if (!config.is_object()) config = json::object();
-    config["tool_server"]["connections"] = body["TOOL_SERVER_CONNECTIONS"];
-    if (!write_file(path, config.dump(2))) return send_error(res, 500, "cannot write " + path.string());
+    if (auto error = store_setting("tool_server", "connections", body["TOOL_SERVER_CONNECTIONS"]); !error.empty())
+        return send_error(res, 500, error);
     st.tool_servers = body["TOOL_SERVER_CONNECTIONS"];
     st.tool_servers_source = "database";
     log_line("Saving 'TOOL_SERVER_CONNECTIONS' to the database");
@@ -166,21 +261,43 @@ void webui_route(const Request& req, Responder& res) {
                                    {"default_locale", "en-US"},
                                    {"features", {{"auth", true}, {"enable_signup", true}}},
                                    {"x-standin", {{"ollama_base_url", env_or("OLLAMA_BASE_URL", "")},
+                                                  {"ollama_base_urls", st.ollama_urls},
+                                                  {"ollama_base_urls_source", st.ollama_urls_source},
                                                   {"secret_key_fingerprint", st.secret_fingerprint},
                                                   {"secret_key_source", st.secret_source},
                                                   {"db_created", st.db_created},
                                                   {"tool_servers_source", st.tool_servers_source},
                                                   {"tool_servers", st.tool_servers}}}});
     }
-    // Open WebUI proxies /ollama/* to OLLAMA_BASE_URL: a GET here really reaches Ollama.
+    // Open WebUI's Ollama router (backend/open_webui/routers/ollama.py): its connections, one
+    // server by index (/api/version/{url_idx}, /api/tags/{url_idx}), every server's models merged.
+    if (p == "/ollama/config") {
+        if (!allow_methods(req, res, {"GET"})) return;
+        return res.send_json(200, {{"ENABLE_OLLAMA_API", true}, {"OLLAMA_BASE_URLS", ollama_urls()}});
+    }
+    if (p == "/ollama/config/update") {
+        return allow_methods(req, res, {"POST"}) ? save_ollama_urls(req, res) : void();
+    }
+    for (const std::string route : {"/ollama/api/version/", "/ollama/api/tags/"}) {
+        if (p.rfind(route, 0) != 0) continue;
+        if (!allow_methods(req, res, {"GET"})) return;
+        const auto urls = ollama_urls();
+        const std::string index_text = p.substr(route.size());
+        const bool numeric = !index_text.empty() && index_text.size() < 4 &&
+                             index_text.find_first_not_of("0123456789") == std::string::npos;
+        if (!numeric || std::stoul(index_text) >= urls.size())
+            return send_error(res, 404, "Open WebUI: no Ollama connection " + index_text);
+        return forward_get(urls[std::stoul(index_text)], route.substr(7, route.size() - 8), req, res);
+    }
+    if (p == "/ollama/api/tags") {
+        return allow_methods(req, res, {"GET"}) ? merged_tags(res) : void();
+    }
+    // Any other /ollama/* GET goes to the first server: it really reaches Ollama.
     if (p == "/ollama" || p.rfind("/ollama/", 0) == 0) {
         if (!allow_methods(req, res, {"GET"})) return;
-        std::string base = env_or("OLLAMA_BASE_URL", "http://localhost:11434");
-        while (!base.empty() && base.back() == '/') base.pop_back();
-        std::string rest = p.substr(7);
-        auto r = http_get(base + (rest.empty() ? "/" : rest) + (req.query.empty() ? "" : "?" + req.query), 3000);
-        if (r.status == 0) return send_error(res, 500, "Open WebUI: Server Connection Error (" + r.error + ")");
-        return res.send(r.status, r.body.rfind('{', 0) == 0 ? "application/json" : "text/plain; charset=utf-8", r.body);
+        const auto urls = ollama_urls();
+        return forward_get(urls.empty() || urls.front().empty() ? "http://localhost:11434" : urls.front(),
+                           p.substr(7), req, res);
     }
     send_error(res, 404, "Not Found");
 }
@@ -195,6 +312,17 @@ std::optional<json> webui_stored_tool_servers(const std::string& data_dir) {
     const auto& connections = config["tool_server"]["connections"];
     if (!connections.is_array()) return std::nullopt;
     return connections;
+}
+
+std::optional<std::vector<std::string>> webui_stored_ollama_urls(const std::string& data_dir) {
+    bool ok = false;
+    json config = json::parse(read_file(stored_config_path(data_dir), ok), nullptr, false);
+    if (!ok || !config.is_object() || !config.contains("ollama") || !config["ollama"].is_object())
+        return std::nullopt;
+    const auto& urls = config["ollama"]["base_urls"];
+    if (!urls.is_array() || !std::all_of(urls.begin(), urls.end(), [](const json& u) { return u.is_string(); }))
+        return std::nullopt;
+    return urls.get<std::vector<std::string>>();
 }
 
 Handler make_webui_handler() {

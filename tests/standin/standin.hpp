@@ -122,6 +122,8 @@ Handler make_mcp_sse_handler();  // role mcp-sse: an extension's MCP server over
 // Open WebUI's tool servers as its database holds them after an admin saved them (DATA_DIR's
 // standin-config.json, the shape of Open WebUI's config row: {"tool_server": {"connections"}}).
 std::optional<json> webui_stored_tool_servers(const std::string& data_dir);
+// The OLLAMA_BASE_URLS an admin saved (the stand-in's "ollama.base_urls"), if any.
+std::optional<std::vector<std::string>> webui_stored_ollama_urls(const std::string& data_dir);
 
 // `curl` (the subset ollama-stack and the healthchecks use: -f -s -S -o FILE -m/--max-time N
 // URL) and `python3 -c SCRIPT` (only ollama-stack's own marked scripts) inside the images that

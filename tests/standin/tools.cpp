@@ -62,8 +62,10 @@ int python_cli(const std::vector<std::string>& args) {
         const char* env = std::getenv("TOOL_SERVER_CONNECTIONS");
         const std::string data = env_or("DATA_DIR", "/app/backend/data");
         auto stored = webui_stored_tool_servers(data);
+        auto ollama_stored = webui_stored_ollama_urls(data);
         json out = {{"env", env ? json(env) : json(nullptr)},
                     {"stored", stored ? *stored : json(nullptr)},
+                    {"ollama_stored", ollama_stored ? json(*ollama_stored) : json(nullptr)},
                     {"persistent", env_or("ENABLE_PERSISTENT_CONFIG", "True") != "False" &&
                                        env_or("ENABLE_PERSISTENT_CONFIG", "true") != "false"}};
         std::cout << out.dump() << std::endl;

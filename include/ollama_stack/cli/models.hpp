@@ -35,11 +35,12 @@ std::string unloads_when(const std::string& expires_at);
 
 // `load`, `unload`, `switch`: Ctrl-C stops the wait, progress goes to `progress`.
 stack::MemoryOptions memory_options(ProgressSink& progress);
-// What `load` and `switch` print: one JSON document, or "Loaded NAME: size, processor, unloads in
-// …" (after "Unloaded …" when `unloaded` is given), and the CPU-fallback warning on stderr.
-void print_loaded(Context& context, const stack::OllamaEndpoint& endpoint,
-                  const stack::RunningModel& model, const std::vector<std::string>* unloaded,
-                  bool json);
+// What `load` and `switch` report: returns the JSON document; for people (not `json`) prints
+// "Loaded NAME: size, processor, unloads in …" (after "Unloaded …" when `unloaded` is given); the
+// CPU-fallback warning goes to stderr either way.
+nlohmann::json print_loaded(Context& context, const stack::OllamaEndpoint& endpoint,
+                            const stack::RunningModel& model,
+                            const std::vector<std::string>* unloaded, bool json);
 std::string joined(const std::vector<std::string>& names);  // "a, b, c"
 
 // Pulls each name in turn, drawing progress on stderr (bars on a terminal, lines otherwise;

@@ -16,6 +16,7 @@ struct StartVerbOptions {
   bool json = false;
   std::vector<std::string> pull;  // models to pull once the stack is healthy
   bool no_extensions = false;  // skip the enabled extensions
+  bool no_backends = false;    // skip the recorded backends (Open WebUI's list stays as it was)
 };
 
 void add_start_options(CLI::App& command, StartVerbOptions& options);

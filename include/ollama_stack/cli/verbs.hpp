@@ -23,9 +23,11 @@ void register_completion(CLI::App& app, Context& context);
 void register_backup(CLI::App& app, Context& context);
 void register_restore(CLI::App& app, Context& context);
 void register_uninstall(CLI::App& app, Context& context);
+void register_cleanup(CLI::App& app, Context& context);
 void register_update(CLI::App& app, Context& context);
 void register_migrate(CLI::App& app, Context& context);
 void register_extensions(CLI::App& app, Context& context);  // the group: src/cli/extensions/
+void register_backends(CLI::App& app, Context& context);    // the group: src/cli/backends/
 // Hidden `__man-page`: prints the man page generated from `app` (the root, fully built).
 void register_man_page(CLI::App& app, Context& context);
 

@@ -115,6 +115,14 @@ CheckResult check_webui_reaches_ollama(engine::Client& engine, const std::string
 CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& project_name,
                                      const std::optional<nlohmann::json>& mcp_config);
 
+// The GPU watchdog (gpu_status.hpp) on the running Ollama: skip when no Ollama container was given
+// NVIDIA GPUs, fail with cause and fix when one lost them or runs a model on the CPU. With `fix`,
+// the affected containers are restarted and probed again first (check_gpu.cpp).
+struct GpuWatch;
+CheckResult evaluate_gpu_watch(const GpuWatch& watch, Platform platform);
+CheckResult check_ollama_gpu(Session& session, const std::string& project, Platform platform,
+                             bool fix, CheckReport& report);
+
 // A remote engine cannot see this machine's files: every bind mount whose source is a path here
 // is a warning (the user's own mounts are kept as written). Passes for a local engine.
 CheckResult evaluate_remote_binds(const std::string& engine_url, const compose::Project& project);

@@ -44,6 +44,9 @@ GpuProbe probe_gpus(engine::Client& engine, const std::string& container_id);
 
 struct GpuVerdict {
   bool ok = true;
+  // When not ok: "lost" (nvidia-smi fails or lists none), "missing" (fewer GPUs than requested),
+  // "models_on_cpu" (it sees its GPUs, yet a loaded model has no GPU memory).
+  std::string problem;
   std::string message;  // "the GPU is lost: `nvidia-smi -L` in ollama fails: …", or what it sees
   std::string cause;    // why this happens, when not ok
   std::string fix;      // what to do, when not ok
@@ -51,6 +54,9 @@ struct GpuVerdict {
 };
 GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
                       const std::string& container);
+
+// The fix for a lost GPU: a restart of `container` now, the host's cgroup driver for good.
+std::string gpu_restart_fix(const std::string& container);
 
 // A container given NVIDIA GPUs, and what they looked like from inside it.
 struct OllamaGpu {

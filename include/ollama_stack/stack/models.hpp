@@ -4,6 +4,7 @@
 // judgements the verbs show (a model on the CPU of a GPU stack, a licence in one line).
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct OllamaEndpoint {
 // "localhost:11434" -> "http://localhost:11434"; trailing slashes dropped. Throws Error(usage)
 // for an empty URL or a scheme other than http/https.
 std::string normalize_ollama_url(const std::string& url);
+
+// Where the Ollama API of this container answers: its published port 11434 on `url_host`
+// (Session::url_host(); "localhost" means the address the port is bound to); nullopt when it is
+// not published.
+std::optional<std::string> published_ollama_url(const engine::ContainerInspect& container,
+                                                std::string url_host);
 
 // The stack's Ollama. `override_url` (--ollama-url) wins. Else the running `ollama` container of
 // this installation (its published port), else the native app on Apple. Throws Error(failed)

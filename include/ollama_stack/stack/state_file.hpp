@@ -40,11 +40,28 @@ struct LastStart {
   bool operator==(const LastStart&) const = default;
 };
 
+// An Ollama of the fleet on an engine of its own (`backends add`), run as the compose project
+// "<core project>-backend-<name>" on that engine.
+struct BackendRecord {
+  std::string name;
+  std::string host;     // the engine as --host gives it (tcp://, ssh://, unix://); "" with context
+  std::string context;  // a Docker context's name; "" with host
+  std::string gpus;     // "" none, "all", or device ids "0,2"
+  int port = 11434;     // published on the backend's engine
+  std::string bind = "0.0.0.0";  // address the port is published on
+  std::string url;               // how Open WebUI reaches it; "" = http://<engine host>:<port>
+  bool operator==(const BackendRecord&) const = default;
+};
+
 struct StackState {
   int schema_version = kStateSchemaVersion;
   std::optional<Platform> platform;  // last used; nullopt until a first start
   std::vector<std::string> enabled_extensions;
   std::optional<LastStart> last_start;
+  // Added within schema 1 (optional members: an older ollama-stack keeps them as unknown members).
+  std::vector<BackendRecord> backends;
+  // The backends' URLs Open WebUI was last given besides the core's Ollama (OLLAMA_BASE_URLS).
+  std::vector<std::string> webui_backend_urls;
   // Top-level members this version does not know, written back unchanged.
   nlohmann::json other_members = nlohmann::json::object();
   bool operator==(const StackState&) const = default;

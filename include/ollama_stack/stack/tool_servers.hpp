@@ -24,11 +24,15 @@ struct WebuiToolServers {
   ToolListSource source = ToolListSource::not_running;
   nlohmann::json connections = nlohmann::json::array();  // what it uses, when known
   std::string detail;                                    // why unknown
+  // OLLAMA_BASE_URLS is a PersistentConfig too ("ollama.base_urls"): the Ollama connections an
+  // admin saved, which Open WebUI uses instead of the environment's; nullopt when none are saved.
+  std::optional<std::vector<std::string>> saved_ollama_urls;
 };
 
 // The Python program run inside the WebUI container (the image has python3): prints one JSON
-// line {"env": TOOL_SERVER_CONNECTIONS or null, "stored": the saved list or null, "persistent":
-// ENABLE_PERSISTENT_CONFIG, "error"?} from its SQLite database (read-only).
+// line {"env": TOOL_SERVER_CONNECTIONS or null, "stored": the saved list or null,
+// "ollama_stored": the saved OLLAMA_BASE_URLS or null, "persistent": ENABLE_PERSISTENT_CONFIG,
+// "error"?} from its SQLite database (read-only).
 const std::string& webui_tool_servers_script();
 // What that output means (pure).
 WebuiToolServers parse_webui_tool_servers(std::string_view output);

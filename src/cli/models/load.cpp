@@ -1,7 +1,9 @@
 // `ollama-stack models load NAME [--keep-alive D]`: puts a model in Ollama's memory (a generate
 // request with no prompt), waits until /api/ps lists it and says where it landed (GPU, CPU).
 // `ollama-stack models switch NAME`: the same after freeing the memory the other loaded models
-// hold; a name Ollama does not have is refused before anything is unloaded.
+// hold; a name Ollama does not have is refused before anything is unloaded. Both act on the core's
+// Ollama unless --backend or --all names more: loading on every GPU box unasked would surprise.
+#include "ollama_stack/cli/model_targets.hpp"
 #include "ollama_stack/cli/models.hpp"
 
 namespace ollama_stack::cli {
@@ -12,24 +14,28 @@ struct LoadOptions {
   std::string keep_alive;
   bool json = false;
   std::string ollama_url;
+  TargetChoice targets;
 };
 
 void run_load(Context& context, const LoadOptions& options, bool switching) {
   context.json = options.json;
-  auto endpoint = find_ollama(context, options.ollama_url);
-  stack::OllamaApi api(endpoint.url);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
-  auto memory = memory_options(progress);
-  if (!options.keep_alive.empty()) memory.keep_alive = stack::parse_keep_alive(options.keep_alive);
-  if (switching) {
-    auto outcome = stack::switch_model(api, options.name, memory);
-    progress.finish();
-    print_loaded(context, endpoint, outcome.loaded, &outcome.unloaded, options.json);
-  } else {
+  const auto chosen = model_targets(context, options.ollama_url, options.targets, false);
+  act_on_targets(context, chosen, options.json, [&](const PullTarget& target) {
+    const auto endpoint = chosen.endpoint(target);
+    stack::OllamaApi api(target.url);
+    ProgressSink progress(context, !options.json && !context.global.quiet);
+    auto memory = memory_options(progress);
+    if (!options.keep_alive.empty())
+      memory.keep_alive = stack::parse_keep_alive(options.keep_alive);
+    if (switching) {
+      auto outcome = stack::switch_model(api, options.name, memory);
+      progress.finish();
+      return print_loaded(context, endpoint, outcome.loaded, &outcome.unloaded, options.json);
+    }
     auto model = stack::load_model(api, options.name, memory);
     progress.finish();
-    print_loaded(context, endpoint, model, nullptr, options.json);
-  }
+    return print_loaded(context, endpoint, model, nullptr, options.json);
+  });
 }
 
 void register_load_verb(CLI::App& models, Context& context, bool switching) {
@@ -51,6 +57,7 @@ void register_load_verb(CLI::App& models, Context& context, bool switching) {
                     switching ? "Print one JSON document (schema: docs/json.md#models-switch)"
                               : "Print one JSON document (schema: docs/json.md#models-load)");
   add_ollama_url_option(*command, options->ollama_url);
+  add_target_options(*command, options->targets, "the core's Ollama only");
   command->callback([&context, options, switching] { run_load(context, *options, switching); });
 }
 

@@ -72,19 +72,17 @@ stack::MemoryOptions memory_options(ProgressSink& progress) {
   return options;
 }
 
-void print_loaded(Context& context, const stack::OllamaEndpoint& endpoint,
-                  const stack::RunningModel& model, const std::vector<std::string>* unloaded,
-                  bool json) {
+nlohmann::json print_loaded(Context& context, const stack::OllamaEndpoint& endpoint,
+                            const stack::RunningModel& model,
+                            const std::vector<std::string>* unloaded, bool json) {
   const auto warning = stack::cpu_fallback_warning(model, endpoint.platform);
-  if (json) {
-    nlohmann::json document{
-        {"endpoint", endpoint.url},
-        {"platform", stack::to_string(endpoint.platform)},
-        {"model", running_model_json(model, endpoint.platform)},
-        {"warnings", warning.empty() ? nlohmann::json::array() : nlohmann::json::array({warning})}};
-    if (unloaded) document["unloaded"] = *unloaded;
-    write_json(context.out(), with_schema_version(document));
-  } else {
+  nlohmann::json document{
+      {"endpoint", endpoint.url},
+      {"platform", stack::to_string(endpoint.platform)},
+      {"model", running_model_json(model, endpoint.platform)},
+      {"warnings", warning.empty() ? nlohmann::json::array() : nlohmann::json::array({warning})}};
+  if (unloaded) document["unloaded"] = *unloaded;
+  if (!json) {
     Style style(context.caps_out());
     if (unloaded && !unloaded->empty())
       context.out() << style.green("Unloaded ") << joined(*unloaded) << "\n";
@@ -99,6 +97,7 @@ void print_loaded(Context& context, const stack::OllamaEndpoint& endpoint,
   }
   if (!warning.empty())
     context.err() << Style(context.caps_err()).yellow("warning: ") << warning << "\n";
+  return document;
 }
 
 std::string joined(const std::vector<std::string>& names) {

@@ -222,7 +222,7 @@ bool SecondEngine::running() {
   return pid_ > 0;
 }
 
-void SecondEngine::stop() {
+void SecondEngine::shut_down() {
   if (client_ && running()) {
     try {  // containers first: dockerd then shuts down at once
       for (const auto& container : client_->list_containers({}, true))
@@ -240,6 +240,10 @@ void SecondEngine::stop() {
   pid_ = -1;
   client_.reset();
   if (!state_.empty()) clear_leftovers(state_, host_link_);
+}
+
+void SecondEngine::stop() {
+  shut_down();
   if (lock_fd_ >= 0) ::close(lock_fd_);
   lock_fd_ = -1;
 }

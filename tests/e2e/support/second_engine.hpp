@@ -67,6 +67,9 @@ class SecondEngine {
   // Commits `image` with `files` (path in the image → content) added, as `tag`.
   void derive_image(const std::string& image, const std::string& tag,
                     const std::map<std::string, std::string>& files);
+  // The engine goes away as a powered-off box would (dockerd stopped, its address gone), but its
+  // slot stays held until destruction, so no other test's engine takes the address meanwhile.
+  void shut_down();
   // What the stand-in hook recorded so far, in call order.
   std::vector<HookCall> hook_calls() const;
   // The last lines of dockerd's log (for failure messages).
