@@ -3,6 +3,7 @@
 // beside a running stand-in stack, wired into the MCP proxy, stopped and disabled.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -504,11 +505,11 @@ TEST_F(CliExtensionsTest, AnAdminSavedToolListIsNeverOverwritten) {
   EXPECT_TRUE(report["tool_servers"]["fix"].is_string());
 
   auto check = cli({"check", "--json"});
-  for (const auto& item : nlohmann::json::parse(check.out)["checks"])
-    if (item["id"] == "tool_servers") {
-      EXPECT_EQ(item["status"], "warn") << item.dump();
-      EXPECT_NE(item["fix"].get<std::string>().find(ext_url), std::string::npos) << item.dump();
-    }
+  const auto checks = nlohmann::json::parse(check.out)["checks"];
+  auto item = std::find_if(checks.begin(), checks.end(), [](const auto& c) { return c["id"] == "tool_servers"; });
+  ASSERT_NE(item, checks.end()) << check.out;
+  EXPECT_EQ((*item)["status"], "warn") << item->dump();
+  EXPECT_NE((*item)["fix"].get<std::string>().find(ext_url), std::string::npos) << item->dump();
   ASSERT_EQ(cli({"stop"}).exit_code, 0);
 }
 
@@ -524,10 +525,10 @@ TEST_F(CliExtensionsTest, AnEmptyOrCorruptMcpConfigIsRefusedAndKept) {
   EXPECT_EQ(slurp(config), empty);
   EXPECT_TRUE(containers_of(project_).empty()) << "nothing was created";
   auto check = cli({"check", "--json"});
-  for (const auto& item : nlohmann::json::parse(check.out)["checks"])
-    if (item["id"] == "mcp_config") {
-      EXPECT_EQ(item["status"], "fail") << item.dump();
-    }
+  const auto checks = nlohmann::json::parse(check.out)["checks"];
+  auto item = std::find_if(checks.begin(), checks.end(), [](const auto& c) { return c["id"] == "mcp_config"; });
+  ASSERT_NE(item, checks.end()) << check.out;
+  EXPECT_EQ((*item)["status"], "fail") << item->dump();
 
   // A stack that runs, then a hand edit that breaks the file: no verb replaces it.
   write_home_file(

@@ -270,11 +270,13 @@ services:
   auto status = run_cli({"status", "--json", "--no-stats"}, options);
   ASSERT_EQ(status.exit_code, 0) << status.err;
   std::vector<std::pair<std::string, int>> workers;
-  for (const auto& service : json::parse(status.out)["services"])
+  const auto document = json::parse(status.out);  // a range-for over a temporary's member would dangle
+  for (const auto& service : document["services"])
     if (service["name"] == "worker")
       workers.emplace_back(service["container"].get<std::string>(), service["replica"].get<int>());
   EXPECT_EQ(workers, (std::vector<std::pair<std::string, int>>{{project + "-worker-1", 1},
-                                                               {project + "-worker-2", 2}}));
+                                                               {project + "-worker-2", 2}}))
+      << status.out;
   auto table = run_cli({"status", "--no-stats"}, options);
   EXPECT_NE(table.out.find("worker-1"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("worker-2"), std::string::npos) << table.out;
