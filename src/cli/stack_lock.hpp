@@ -5,7 +5,7 @@
 #include <string>
 
 #include "ollama_stack/cli/context.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/util/file_lock.hpp"
 
 namespace ollama_stack::cli {

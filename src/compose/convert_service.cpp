@@ -4,16 +4,16 @@
 #include <algorithm>
 #include <regex>
 
+#include "node_values.hpp"
 #include "ollama_stack/compose/convert.hpp"
 #include "ollama_stack/compose/dotenv.hpp"
 #include "ollama_stack/compose/mounts.hpp"
-#include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/compose/ports.hpp"
-#include "ollama_stack/compose/service_fields.hpp"
 #include "ollama_stack/compose/service_options.hpp"
 #include "ollama_stack/compose/text_decode.hpp"
 #include "ollama_stack/compose/units.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "service_fields.hpp"
 
 namespace ollama_stack::compose {
 namespace {

@@ -1,16 +1,16 @@
-#include "ollama_stack/stack/backend_fleet.hpp"
+#include "ollama_stack/stack/backends/backend_fleet.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/curl_transport.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/health.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/ollama_api.hpp"
+#include "ollama_stack/stack/models/ollama_api.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
 
@@ -18,7 +18,6 @@ namespace ollama_stack::stack {
 namespace {
 
 using namespace std::chrono_literals;
-namespace labels = compose::labels;
 
 // The backend's lines beside the core's: "b2/ollama" never collides with the core's "ollama".
 ProgressCallback prefixed(const ProgressCallback& progress, const std::string& name) {

@@ -1,7 +1,7 @@
-#include "ollama_stack/stack/backend_uninstall.hpp"
+#include "ollama_stack/stack/backends/backend_uninstall.hpp"
 
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/backend_fleet.hpp"
+#include "ollama_stack/stack/backends/backend_fleet.hpp"
 
 namespace ollama_stack::stack {
 

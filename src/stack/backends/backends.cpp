@@ -1,11 +1,11 @@
-#include "ollama_stack/stack/backends.hpp"
+#include "ollama_stack/stack/backends/backends.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/json_text.hpp"
@@ -65,8 +65,8 @@ std::string backend_project_name(const std::string& core_project, const std::str
 
 std::map<std::string, std::string> backend_labels(const std::string& core_project,
                                                   const std::string& name) {
-  return {{compose::labels::kInstallation, core_project},
-          {compose::labels::kComponent, "backend"},
+  return {{labels::kInstallation, core_project},
+          {labels::kComponent, "backend"},
           {kBackendLabel, name}};
 }
 

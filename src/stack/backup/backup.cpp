@@ -1,30 +1,30 @@
-#include "ollama_stack/stack/backup.hpp"
+#include "ollama_stack/stack/backup/backup.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "backup/backup_verify.hpp"
 #include "ollama_stack/compose/project_json.hpp"
-#include "ollama_stack/stack/backup_archive.hpp"
-#include "ollama_stack/stack/backup_verify.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/sha256.hpp"
 #include "ollama_stack/util/timestamp.hpp"
+#include "ollama_stack/util/version.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
 [[noreturn]] void cannot_write(const fs::path& path, const std::string& why) {
@@ -232,7 +232,7 @@ BackupResult create_backup(Session& session, const BackupOptions& options) {
 
   auto& manifest = result.manifest;
   manifest.created_at = util::format_rfc3339(now);
-  manifest.tool_version = OLLAMA_STACK_VERSION;
+  manifest.tool_version = kVersion;
   manifest.project = loaded.project.name;
   manifest.platform = to_string(loaded.platform);
   const auto home = session.home();

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/backup_manifest.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/backup_verify.hpp"
+#include "backup/backup_verify.hpp"
 
 #include <fmt/format.h>
 

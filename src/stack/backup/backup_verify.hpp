@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "ollama_stack/stack/backup_archive.hpp"
-#include "ollama_stack/stack/backup_manifest.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/restore.hpp"
+#include "ollama_stack/stack/backup/restore.hpp"
 
 #include <fmt/format.h>
 
@@ -6,18 +6,18 @@
 #include <optional>
 #include <set>
 
+#include "backup/backup_verify.hpp"
+#include "home/project_for_names.hpp"
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/backup.hpp"
-#include "ollama_stack/stack/backup_verify.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/backup/backup.hpp"
+#include "ollama_stack/stack/backup/restore_plan.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/project_for_names.hpp"
-#include "ollama_stack/stack/restore_plan.hpp"
-#include "ollama_stack/stack/variable_lookup.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/random_bytes.hpp"
@@ -26,7 +26,6 @@ namespace ollama_stack::stack {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
 constexpr const char* kConfigPrefix = "config/";

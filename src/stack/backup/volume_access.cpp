@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/volume_access.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
 
 #include <condition_variable>
 #include <cstring>
@@ -6,8 +6,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
 #include "ollama_stack/util/random_bytes.hpp"
@@ -114,7 +114,7 @@ VolumeAccess::VolumeAccess(engine::Client& client, const std::string& volume, co
       {"Entrypoint", {"/ollama-stack-volume-access"}},
       {"Cmd", nlohmann::json::array()},
       {"NetworkDisabled", true},
-      {"Labels", {{compose::labels::kInstallation, installation}, {kVolumeAccessLabel, volume}}},
+      {"Labels", {{labels::kInstallation, installation}, {kVolumeAccessLabel, volume}}},
       {"HostConfig",
        {{"Mounts", {{{"Type", "volume"}, {"Source", volume}, {"Target", std::string("/") + kVolumeMountDir}}}}}}};
   id_ = client_.create_container(access_name(volume), body);

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/volume_copy.hpp"
+#include "backup/volume_copy.hpp"
 
 #include <fmt/format.h>
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/backup_archive.hpp"
-#include "ollama_stack/stack/backup_manifest.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

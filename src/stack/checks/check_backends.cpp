@@ -1,20 +1,19 @@
-#include "ollama_stack/stack/check_backends.hpp"
+#include "ollama_stack/stack/checks/check_backends.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/backend_fleet.hpp"
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/backends/backend_fleet.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 std::string first_line(const std::string& text) {
   const auto start = text.find_first_not_of("\n ");

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "ollama_stack/stack/checks.hpp"
-#include "ollama_stack/stack/gpu_status.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
+#include "ollama_stack/stack/gpu/gpu_status.hpp"
 
 namespace ollama_stack::stack {
 

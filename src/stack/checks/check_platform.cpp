@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -7,12 +7,12 @@
 
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/check_backends.hpp"
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/checks/check_backends.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/platform_project.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/stack/home/platform_project.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/file_lock.hpp"
 
 namespace ollama_stack::stack {

@@ -2,12 +2,12 @@
 // shows no models" reports, answered by running a probe inside the webui container itself.
 #include <fmt/format.h>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/checks.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -51,8 +51,8 @@ ProbeOutcome classify_probe(const engine::ExecResult& result) {
 
 CheckResult check_webui_reaches_ollama(engine::Client& engine, const std::string& project_name) {
   const engine::Filters filters{
-      {"label", {std::string(compose::labels::kProject) + "=" + project_name,
-                 std::string(compose::labels::kService) + "=webui"}}};
+      {"label", {std::string(labels::kProject) + "=" + project_name,
+                 std::string(labels::kService) + "=webui"}}};
   const auto running = engine.list_containers(filters, false);
   if (running.empty()) return {kId, kName, CheckStatus::skip, "the stack is not running (nothing to test)", ""};
   const auto container = engine.inspect_container(running.front().id);
@@ -94,8 +94,8 @@ CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& 
   constexpr const char* name = "WebUI to tool servers";
   const auto running =
       engine.list_containers({{"label",
-                               {std::string(compose::labels::kProject) + "=" + project_name,
-                                std::string(compose::labels::kService) + "=webui"}}},
+                               {std::string(labels::kProject) + "=" + project_name,
+                                std::string(labels::kService) + "=webui"}}},
                              false);
   if (running.empty())
     return {id, name, CheckStatus::skip, "the stack is not running (nothing to test)", ""};

@@ -1,5 +1,5 @@
 // The checks that need no engine: pure evaluations of gathered facts, and the home's files.
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -9,11 +9,11 @@
 #include <algorithm>
 
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/migrate_home.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "ollama_stack/stack/migrate/migrate_home.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/json_text.hpp"
 

@@ -1,10 +1,10 @@
-#include "ollama_stack/stack/port_conflicts.hpp"
+#include "ollama_stack/stack/checks/port_conflicts.hpp"
 
 #include <fmt/format.h>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/port_owner.hpp"
+#include "ollama_stack/stack/checks/port_owner.hpp"
+#include "ollama_stack/stack/labels.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -14,7 +14,7 @@ bool is_wildcard(const std::string& address) {
 }
 
 std::string container_description(const engine::ContainerSummary& container) {
-  auto project = container.labels.find(compose::labels::kProject);
+  auto project = container.labels.find(labels::kProject);
   if (project == container.labels.end()) return fmt::format("container {}", container.name);
   return fmt::format("container {} (compose project {})", container.name, project->second);
 }
@@ -22,7 +22,7 @@ std::string container_description(const engine::ContainerSummary& container) {
 bool project_publishes(const std::vector<engine::ContainerSummary>& containers, const std::string& project_name,
                        const PublishedPort& port) {
   for (const auto& container : containers) {
-    auto label = container.labels.find(compose::labels::kProject);
+    auto label = container.labels.find(labels::kProject);
     if (label == container.labels.end() || label->second != project_name) continue;
     for (const auto& binding : container.ports) {
       if (binding.public_port == port.port && binding.type == port.protocol) return true;
@@ -57,7 +57,7 @@ std::vector<std::string> containers_holding(const std::vector<engine::ContainerS
                                             const std::string& project_name, const PublishedPort& port) {
   std::vector<std::string> holders;
   for (const auto& container : containers) {
-    auto project = container.labels.find(compose::labels::kProject);
+    auto project = container.labels.find(labels::kProject);
     if (project != container.labels.end() && project->second == project_name) continue;
     for (const auto& binding : container.ports) {
       if (binding.public_port == port.port && binding.type == port.protocol &&

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/port_owner.hpp"
+#include "ollama_stack/stack/checks/port_owner.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>

@@ -1,10 +1,10 @@
-#include "ollama_stack/stack/extension_catalog.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "ollama_stack/stack/embedded_extensions.hpp"
+#include "extensions/embedded_extensions.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 

@@ -6,20 +6,19 @@
 #include <map>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/state_file.hpp"
-#include "ollama_stack/stack/variable_lookup.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 bool is_enabled(const StackState& state, const std::string& name) {
   return std::find(state.enabled_extensions.begin(), state.enabled_extensions.end(), name) !=

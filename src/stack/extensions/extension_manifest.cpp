@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/extension_manifest.hpp"
+#include "ollama_stack/stack/extensions/extension_manifest.hpp"
 
 #include <fmt/format.h>
 

@@ -1,25 +1,24 @@
-#include "ollama_stack/stack/extension_mcp.hpp"
+#include "ollama_stack/stack/extensions/extension_mcp.hpp"
 
 #include <fmt/format.h>
 
 #include <set>
 #include <thread>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/extension_catalog.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/mcp_volume.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 engine::Filters label_filter(std::initializer_list<std::string> pairs) {
   engine::Filters filters;

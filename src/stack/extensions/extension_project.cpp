@@ -1,11 +1,11 @@
-#include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
 
 #include <fmt/format.h>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/platform_project.hpp"
-#include "ollama_stack/stack/variable_lookup.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/platform_project.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -13,7 +13,6 @@ namespace ollama_stack::stack {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
 
 std::string source_path(const Extension& extension, const std::string& file) {
   if (extension.origin == ExtensionOrigin::builtin)

@@ -5,18 +5,17 @@
 #include <filesystem>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/state_file.hpp"
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 std::string label_of(const engine::ContainerSummary& container, const char* key) {
   auto it = container.labels.find(key);

@@ -1,20 +1,19 @@
-#include "ollama_stack/stack/gpu_status.hpp"
+#include "ollama_stack/stack/gpu/gpu_status.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/file_lock.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 // /api/ps answers in milliseconds; a status must not hang on an Ollama that does not.
 constexpr std::chrono::seconds kPsTimeout{3};

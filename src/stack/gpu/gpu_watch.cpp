@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/gpu_watch.hpp"
+#include "ollama_stack/stack/gpu/gpu_watch.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

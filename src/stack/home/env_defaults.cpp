@@ -1,10 +1,10 @@
-#include "ollama_stack/stack/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
 
-#include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
 
 namespace ollama_stack::stack {
 namespace {

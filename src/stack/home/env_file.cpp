@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
 
 #include <sys/stat.h>
 

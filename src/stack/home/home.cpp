@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -6,11 +6,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/state_file.hpp"
-#include "ollama_stack/stack/webui_secret.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/home/webui_secret.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 

@@ -1,5 +1,5 @@
 // The platform decision: pure, from the facts gathered in platform_facts.cpp.
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 #include <fmt/format.h>
 

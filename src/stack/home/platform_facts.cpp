@@ -10,8 +10,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/port_conflicts.hpp"
+#include "ollama_stack/stack/checks/port_conflicts.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/platform_project.hpp"
+#include "ollama_stack/stack/home/platform_project.hpp"
 
 #include <fmt/format.h>
 

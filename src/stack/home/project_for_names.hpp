@@ -1,8 +1,8 @@
 #pragma once
 // The stack's project for naming things (volumes, services, images), also for a home without .env
 // (never installed, or emptied by `uninstall --all`).
-#include "ollama_stack/stack/session.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/stack/home/session.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
 
 namespace ollama_stack::stack {
 

@@ -1,11 +1,11 @@
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 
+#include "home/project_for_names.hpp"
 #include "ollama_stack/engine/endpoint.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/project_for_names.hpp"
-#include "ollama_stack/stack/variable_lookup.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
 
 namespace ollama_stack::stack {
 

@@ -1,12 +1,12 @@
-#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
 
 #include <fmt/format.h>
 
 #include "ollama_stack/compose/embedded.hpp"
-#include "ollama_stack/stack/backends.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/platform_project.hpp"
-#include "ollama_stack/stack/variable_lookup.hpp"
+#include "ollama_stack/stack/backends/backends.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/platform_project.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>

@@ -1,8 +1,8 @@
-#include "ollama_stack/stack/variable_lookup.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
 
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 
 namespace ollama_stack::stack {
 

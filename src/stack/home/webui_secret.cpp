@@ -1,7 +1,7 @@
-#include "ollama_stack/stack/webui_secret.hpp"
+#include "ollama_stack/stack/home/webui_secret.hpp"
 
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
 #include "ollama_stack/util/random_bytes.hpp"
 
 namespace ollama_stack::stack {

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 
 #include <fmt/format.h>
 

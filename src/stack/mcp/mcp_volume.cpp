@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/mcp_volume.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -8,16 +8,15 @@
 #include <ctime>
 #include <memory>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/extension_mcp.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
+#include "ollama_stack/stack/extensions/extension_mcp.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
 constexpr const char* kMountDir = "ollama-stack-volume";  // where VolumeAccess mounts the volume

@@ -1,22 +1,21 @@
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 
 #include <fmt/format.h>
 
 #include <future>
 #include <map>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/extension_catalog.hpp"
-#include "ollama_stack/stack/extension_mcp.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
+#include "ollama_stack/stack/extensions/extension_mcp.hpp"
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 // The first line is a marker, so the test stand-in of Open WebUI can recognise the program.
 const std::string kScript = R"py(# ollama-stack:webui-tool-servers

@@ -1,13 +1,13 @@
-#include "ollama_stack/stack/migrate_home.hpp"
+#include "ollama_stack/stack/migrate/migrate_home.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/extension_catalog.hpp"
-#include "ollama_stack/stack/migrate_steps.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/migrate/migrate_steps.hpp"
 #include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/json_text.hpp"

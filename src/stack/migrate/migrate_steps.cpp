@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/migrate_steps.hpp"
+#include "ollama_stack/stack/migrate/migrate_steps.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,9 +8,9 @@
 #include <optional>
 
 #include "ollama_stack/compose/dotenv.hpp"
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {

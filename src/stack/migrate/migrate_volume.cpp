@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/migrate_volume.hpp"
+#include "ollama_stack/stack/migrate/migrate_volume.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -6,18 +6,17 @@
 #include <optional>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "backup/volume_copy.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/backup.hpp"
-#include "ollama_stack/stack/mcp_volume.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
-#include "ollama_stack/stack/volume_copy.hpp"
+#include "ollama_stack/stack/backup/backup.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
 // The key of the one named volume of the project that `service` keeps its data in.

@@ -6,14 +6,13 @@
 #include <array>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/migrate_volume.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/migrate/migrate_volume.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 // Volume names of upstream's own instructions: Ollama's docs/docker.md (`-v ollama:/root/.ollama`)
 // and Open WebUI's README and docker-compose.yaml (`-v open-webui:/app/backend/data`; as a

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/model_memory.hpp"
+#include "ollama_stack/stack/models/model_memory.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {

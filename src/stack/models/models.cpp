@@ -1,16 +1,15 @@
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 constexpr int kOllamaContainerPort = 11434;
 

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/pull_stream.hpp"
+#include "ollama_stack/stack/models/pull_stream.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

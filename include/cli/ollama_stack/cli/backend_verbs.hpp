@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "ollama_stack/cli/context.hpp"
-#include "ollama_stack/stack/backend_fleet.hpp"
+#include "ollama_stack/stack/backends/backend_fleet.hpp"
 
 namespace ollama_stack::cli {
 

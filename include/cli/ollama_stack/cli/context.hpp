@@ -13,7 +13,7 @@
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/endpoint.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 
 namespace ollama_stack::cli {
 

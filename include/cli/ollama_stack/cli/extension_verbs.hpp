@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "ollama_stack/cli/context.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
 
 namespace ollama_stack::cli {
 

@@ -10,7 +10,7 @@
 
 #include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/context.hpp"
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 
 namespace ollama_stack::cli {
 

@@ -8,8 +8,8 @@
 
 #include "ollama_stack/cli/context.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/stack/model_memory.hpp"
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/models/model_memory.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::cli {

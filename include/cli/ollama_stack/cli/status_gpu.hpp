@@ -1,5 +1,5 @@
 #pragma once
-// `status`'s GPU part: the watchdog on the stack's running Ollama (stack/gpu_status.hpp), the cure
+// `status`'s GPU part: the watchdog on the stack's running Ollama (stack/gpu/gpu_status.hpp), the cure
 // when --heal asks for it, and how both are shown (a line under the table, the `gpu` field of
 // --json, docs/json.md#status).
 #include <functional>
@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/stack/gpu_status.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/gpu/gpu_status.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/stack/status.hpp"
 
 namespace ollama_stack::cli {

@@ -1,6 +1,6 @@
 #pragma once
-// Label keys on every resource the product creates: Docker Compose's own (so `docker compose -p
-// <project> ps` sees the stack) and ollama-stack's.
+// Docker Compose's own label keys, on every resource apply creates (so `docker compose -p <project>
+// ps` sees it). A caller's own labels come in through PlanOptions::extra_labels.
 namespace ollama_stack::compose::labels {
 
 inline constexpr const char* kProject = "com.docker.compose.project";
@@ -15,8 +15,6 @@ inline constexpr const char* kDependsOn = "com.docker.compose.depends_on";
 inline constexpr const char* kImage = "com.docker.compose.image";
 inline constexpr const char* kNetwork = "com.docker.compose.network";
 inline constexpr const char* kVolume = "com.docker.compose.volume";
-inline constexpr const char* kInstallation = "ollama-stack.installation";
-inline constexpr const char* kComponent = "ollama-stack.component";
 
 // The compose version we write: what the labels' format follows.
 inline constexpr const char* kComposeVersion = "2.20.0";

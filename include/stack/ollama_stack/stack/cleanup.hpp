@@ -13,7 +13,7 @@
 
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/types.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

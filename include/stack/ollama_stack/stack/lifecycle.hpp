@@ -9,7 +9,7 @@
 
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/util/file_lock.hpp"
 #include "ollama_stack/util/progress.hpp"
 

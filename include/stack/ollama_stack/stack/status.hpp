@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 
 namespace ollama_stack::stack {
 

@@ -1,12 +1,12 @@
-#include "ollama_stack/stack/backends.hpp"
+#include "ollama_stack/stack/backends/backends.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/compose/embedded.hpp"
 #include "ollama_stack/compose/load.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,20 +1,19 @@
 // libarchive round trips: a tar's entries with their checksums, and .tar.gz members streamed in
 // and out; damaged input is refused with the member's name.
-#include "ollama_stack/stack/backup_archive.hpp"
-
-#include <gtest/gtest.h>
+#include "ollama_stack/stack/backup/backup_archive.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <memory>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/sha256.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,15 +1,14 @@
-#include "ollama_stack/stack/restore_plan.hpp"
+#include "ollama_stack/stack/backup/restore_plan.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 compose::Project project_named(const std::string& name) {
   compose::Project project;

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/check_backends.hpp"
+#include "ollama_stack/stack/checks/check_backends.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

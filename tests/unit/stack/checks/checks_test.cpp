@@ -1,11 +1,11 @@
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -217,7 +217,7 @@ TEST(PortConflicts, AddressesOverlapWhenEitherIsAWildcard) {
 
 TEST(PortConflicts, ContainersOfOtherProjectsHoldThePortOursDoNot) {
   engine::ContainerSummary ours{.name = "stack-webui-1",
-                                .labels = {{compose::labels::kProject, "stack"}},
+                                .labels = {{labels::kProject, "stack"}},
                                 .ports = {{"127.0.0.1", 8080, 8080, "tcp"}}};
   engine::ContainerSummary other{.name = "web", .ports = {{"0.0.0.0", 80, 8080, "tcp"}}};
   engine::ContainerSummary elsewhere{.name = "api", .ports = {{"127.0.0.2", 80, 8080, "tcp"}}};

@@ -1,11 +1,11 @@
-#include "ollama_stack/stack/extension_catalog.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,8 +1,8 @@
-#include "ollama_stack/stack/extension_mcp.hpp"
+#include "ollama_stack/stack/extensions/extension_mcp.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,10 +1,10 @@
 // The watchdog's judgements on the stack: models loaded with no GPU memory, and the `check` item.
-#include "ollama_stack/stack/gpu_status.hpp"
+#include "ollama_stack/stack/gpu/gpu_status.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/gpu_watch.hpp"
+#include "ollama_stack/stack/gpu/gpu_watch.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/env_defaults.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

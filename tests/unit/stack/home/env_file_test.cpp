@@ -1,10 +1,10 @@
-#include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

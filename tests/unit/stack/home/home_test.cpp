@@ -1,16 +1,16 @@
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <regex>
 
-#include "../util/temp_dir.hpp"
-#include "ollama_stack/stack/env_file.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/state_file.hpp"
-#include "ollama_stack/stack/webui_secret.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/home/webui_secret.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,5 +1,5 @@
 // adapt_to_platform: NVIDIA requests through CDI, and the render group by id on amd.
-#include "ollama_stack/stack/platform_project.hpp"
+#include "ollama_stack/stack/home/platform_project.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

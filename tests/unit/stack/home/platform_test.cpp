@@ -1,5 +1,5 @@
 // decide_platform: the engine's facts decide; this machine's count only when the engine runs here.
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

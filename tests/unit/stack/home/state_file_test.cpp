@@ -1,9 +1,9 @@
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

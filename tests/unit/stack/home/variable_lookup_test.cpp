@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/variable_lookup.hpp"
+#include "ollama_stack/stack/home/variable_lookup.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

@@ -1,15 +1,15 @@
 // The MCP proxy's config reaches the engine through its API only: no path of the client's home is
 // named in any container create body (the core's services, the volume access container).
-#include "ollama_stack/stack/mcp_volume.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 
 #include <gtest/gtest.h>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/compose/container_spec.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

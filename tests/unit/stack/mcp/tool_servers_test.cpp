@@ -1,7 +1,7 @@
 // What Open WebUI uses as its tool servers: the saved list wins, the environment only seeds it
 // (its PersistentConfig), and the program that reads it inside the container works on a database
 // laid out as Open WebUI's (checked with a real python3 and sqlite3 where the machine has them).
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../util/temp_dir.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {

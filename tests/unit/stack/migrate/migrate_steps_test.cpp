@@ -1,11 +1,11 @@
-#include "ollama_stack/stack/migrate_steps.hpp"
+#include "ollama_stack/stack/migrate/migrate_steps.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "ollama_stack/compose/dotenv.hpp"
-#include "ollama_stack/stack/env_defaults.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/env_defaults.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {

@@ -1,15 +1,14 @@
-#include "ollama_stack/stack/migrate_volume.hpp"
+#include "ollama_stack/stack/migrate/migrate_volume.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 using ::testing::HasSubstr;
 
 TEST(MigrateVolume, ParsesServiceEqualsVolume) {

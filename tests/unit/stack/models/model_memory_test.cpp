@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/model_memory.hpp"
+#include "ollama_stack/stack/models/model_memory.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

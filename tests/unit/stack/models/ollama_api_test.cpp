@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/ollama_api.hpp"
+#include "ollama_stack/stack/models/ollama_api.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -11,8 +11,8 @@
 
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/backends.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/backends/backends.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

@@ -11,8 +11,8 @@
 
 #include "ollama_stack/compose/project.hpp"
 #include "ollama_stack/engine/endpoint.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
 
 namespace ollama_stack::stack {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ollama_stack/stack/backup_manifest.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
 
 namespace ollama_stack::stack {
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "ollama_stack/compose/project.hpp"
-#include "ollama_stack/stack/backup_manifest.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

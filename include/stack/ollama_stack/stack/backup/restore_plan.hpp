@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ollama_stack/compose/project.hpp"
-#include "ollama_stack/stack/backup_manifest.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
 
 namespace ollama_stack::stack {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/progress.hpp"
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ollama_stack/stack/backends.hpp"
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/backends/backends.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 
 namespace ollama_stack::stack {
 

@@ -12,10 +12,10 @@
 
 #include "ollama_stack/engine/endpoint.hpp"
 #include "ollama_stack/engine/types.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/port_conflicts.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/checks/port_conflicts.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 
 namespace ollama_stack::stack {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "ollama_stack/compose/embedded.hpp"
-#include "ollama_stack/stack/extension_manifest.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/extensions/extension_manifest.hpp"
+#include "ollama_stack/stack/home/home.hpp"
 
 namespace ollama_stack::stack {
 

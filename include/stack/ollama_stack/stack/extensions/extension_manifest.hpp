@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 namespace ollama_stack::stack {
 

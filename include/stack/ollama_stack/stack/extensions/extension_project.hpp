@@ -11,9 +11,9 @@
 
 #include "ollama_stack/compose/interpolate.hpp"
 #include "ollama_stack/compose/load.hpp"
-#include "ollama_stack/stack/extension_catalog.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 namespace ollama_stack::stack {
 

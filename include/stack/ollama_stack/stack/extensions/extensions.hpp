@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/stack/extension_catalog.hpp"
-#include "ollama_stack/stack/extension_mcp.hpp"
-#include "ollama_stack/stack/session.hpp"
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
+#include "ollama_stack/stack/extensions/extension_mcp.hpp"
+#include "ollama_stack/stack/home/session.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 #include "ollama_stack/stack/update.hpp"
 #include "ollama_stack/util/progress.hpp"
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/gpu_watch.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/ollama_api.hpp"
+#include "ollama_stack/stack/gpu/gpu_watch.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/models/ollama_api.hpp"
 
 namespace ollama_stack::stack {
 

@@ -7,7 +7,7 @@
 //   name would have to exist in the image's /etc/group; ollama/ollama:rocm has no "render").
 #include "ollama_stack/compose/interpolate.hpp"
 #include "ollama_stack/compose/project.hpp"
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 namespace ollama_stack::stack {
 

@@ -9,9 +9,9 @@
 
 #include "ollama_stack/compose/interpolate.hpp"
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
 
 namespace ollama_stack::stack {
 

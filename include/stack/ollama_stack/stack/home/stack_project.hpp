@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "ollama_stack/compose/load.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 
 namespace ollama_stack::stack {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "ollama_stack/compose/interpolate.hpp"
-#include "ollama_stack/stack/env_file.hpp"
+#include "ollama_stack/stack/home/env_file.hpp"
 
 namespace ollama_stack::stack {
 

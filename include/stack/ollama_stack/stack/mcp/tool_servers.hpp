@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ollama_stack/engine/client.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 
 namespace ollama_stack::stack {
 

@@ -1,7 +1,7 @@
 #pragma once
 // `migrate` for the home: the state file's schema and .env's format are detected, and files an
 // older ollama-stack wrote (format 0: the Python ollama-stack this tool replaces) are upgraded
-// step by step (stack/migrate_steps.hpp). Copies of the old files are written first; the result
+// step by step (stack/migrate/migrate_steps.hpp). Copies of the old files are written first; the result
 // is read back and checked, and a failed check puts the old files back.
 #include <chrono>
 #include <filesystem>
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ollama_stack/stack/checks.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
+#include "ollama_stack/stack/home/home.hpp"
 
 namespace ollama_stack::stack {
 

@@ -2,7 +2,7 @@
 // `migrate --from-volume SERVICE=VOLUME`: a stack the user ran by hand (`docker run -v
 // ollama:/root/.ollama`, `-v open-webui:/app/backend/data`, or a compose project) keeps its data
 // in a volume of its own; this copies that volume's content into the stack's volume for SERVICE
-// (stack/volume_copy.hpp: streamed, every file's SHA-256 verified). The source volume is only read
+// (src/stack/backup/volume_copy.hpp: streamed, every file's SHA-256 verified). The source volume is only read
 // and always kept. A target that already holds data is refused unless forced (then its content is
 // replaced); a copy that fails or is interrupted leaves the target as empty as it was found.
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "ollama_stack/engine/types.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

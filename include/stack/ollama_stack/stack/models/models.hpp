@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ollama_stack/stack/ollama_api.hpp"
-#include "ollama_stack/stack/session.hpp"
+#include "ollama_stack/stack/home/session.hpp"
+#include "ollama_stack/stack/models/ollama_api.hpp"
 #include "ollama_stack/util/progress.hpp"
 
 namespace ollama_stack::stack {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ollama_stack/stack/pull_stream.hpp"
+#include "ollama_stack/stack/models/pull_stream.hpp"
 
 namespace ollama_stack::stack {
 
