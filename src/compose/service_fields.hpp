@@ -3,11 +3,13 @@
 // the key's node and its path ("services.webui.healthcheck") and throws ConfigError with both.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ollama_stack/compose/convert.hpp"
 #include "ollama_stack/compose/project.hpp"
 #include "ollama_stack/compose/yaml_document.hpp"
 
@@ -36,5 +38,10 @@ std::vector<Ulimit> ulimits_value(const Node& node, std::string_view path);
 DeviceRequest device_request_value(const Node& node, std::string_view path);
 // `gpus: all` or a list of device requests (each gets the "gpu" capability).
 std::vector<DeviceRequest> gpus_value(const Node& node, std::string_view path);
+
+// env_file / label_file entries (service_env_files.cpp), in order; later files win. Long syntax
+// (env_file only): {path, required, format}.
+std::map<std::string, std::string> key_value_files(const Node& node, std::string_view path,
+                                                   const ConvertContext& context, bool long_syntax);
 
 }  // namespace ollama_stack::compose
