@@ -1,6 +1,6 @@
 # Writes a C++ source holding each input file's bytes, keyed by file name.
 # Usage: cmake -DOUTPUT=out.cpp -DINPUT_DIR=dir -P embed_files.cmake (embeds dir/*.yml, read through
-# include/ollama_stack/compose/embedded.hpp).
+# include/compose/ollama_stack/compose/embedded.hpp).
 # With -DRECURSIVE=ON it embeds every file below INPUT_DIR's subdirectories instead, keyed by the
 # path relative to INPUT_DIR ("fetch/mcp-config.json"), and -DHEADER, -DNAMESPACE and -DFUNCTION
 # name the header, namespace and function that serve them (the built-in extensions).

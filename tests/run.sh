@@ -4,7 +4,8 @@
 #      when running as root on Debian/Ubuntu,
 #   2. starts dockerd in the background when none answers (its own pid file and log under the
 #      build directory) and stops it again at the end — only the one it started,
-#   3. builds with warnings as errors, builds the stand-in images, and runs everything via ctest,
+#   3. builds with warnings as errors (through ccache, which it installs, so a machine that has
+#      built before rebuilds little), builds the stand-in images, and runs everything via ctest,
 #   4. installs the built binary with ./install.sh into a fresh temporary prefix and runs it from
 #      there (then installs again, to prove it idempotent, and uninstalls),
 #   5. builds the .deb with cpack, installs it with apt, runs it from PATH, removes it and checks
@@ -29,6 +30,8 @@ die() { printf 'tests/run.sh: error: %s\n' "$*" >&2; exit 1; }
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
                 libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libarchive-dev libgtest-dev libgmock-dev
                 libbenchmark-dev
+                # ccache: a machine that has built the project before rebuilds little
+                ccache
                 curl tar
                 # test-only: completion scripts are loaded in zsh and fish; ssh:// is tested
                 # against a real sshd on 127.0.0.1; the second engine (a stand-in GPU box,
@@ -56,7 +59,12 @@ if ((ENGINE_OK == 0)); then
 fi
 
 say "configuring and building (warnings are errors)"
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOLLAMA_STACK_WERROR=ON -DOLLAMA_STACK_BUILD_BENCH=ON >&2
+LAUNCHER=()
+if command -v ccache >/dev/null; then
+  LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOLLAMA_STACK_WERROR=ON -DOLLAMA_STACK_BUILD_BENCH=ON \
+  "${LAUNCHER[@]}" >&2
 cmake --build "$BUILD_DIR" -j "$JOBS" >&2
 
 if ((ENGINE_OK)); then

@@ -1,15 +1,16 @@
 #include "ollama_stack/cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/printable.hpp"
+#include "ollama_stack/util/version.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -40,7 +41,7 @@ int report(Context& context, ExitCode code, const std::string& message, const st
 
 void build_command_tree(CLI::App& app, Context& context) {
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("ollama-stack ") + OLLAMA_STACK_VERSION);
+  app.set_version_flag("--version", std::string("ollama-stack ") + kVersion);
   app.add_flag("-v,--verbose", context.global.verbose, "Log every engine call with its time on stderr");
   app.add_flag("-q,--quiet", context.global.quiet, "Print only errors and requested data");
   app.add_flag("--no-color", context.global.no_color, "No colour (also when NO_COLOR is set)");

@@ -1,5 +1,7 @@
 // `ollama-stack backup`: config, compose model, state and (with --include-volumes) every volume,
 // with a manifest of checksums; verified before it is reported written.
+#include "ollama_stack/stack/backup/backup.hpp"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -7,11 +9,10 @@
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/stack/backup.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/cancel.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

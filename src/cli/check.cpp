@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/platform_json.hpp"
 #include "ollama_stack/cli/text_width.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/stack/checks/checks.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "platform_json.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/cli/confirm.hpp"
+#include "confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/uninstall.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

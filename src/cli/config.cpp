@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/compose/project_json.hpp"
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "ollama_stack/cli/confirm.hpp"
+#include "confirm.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -6,9 +6,9 @@
 
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -17,10 +17,10 @@
 
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/log_render.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/log_level.hpp"
 #include "ollama_stack/util/cancel.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -7,8 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/version.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -176,7 +177,7 @@ void register_man_page(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("__man-page", "Print the man page (roff); used by the build");
   command->group("");  // hidden: not in --help, completion, the man page or docs/commands.md
   CLI::App* root = &app;
-  command->callback([&context, root] { context.out() << man_page(*root, OLLAMA_STACK_VERSION); });
+  command->callback([&context, root] { context.out() << man_page(*root, kVersion); });
 }
 
 }  // namespace ollama_stack::cli

@@ -10,14 +10,14 @@
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/cli/table.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/migrate_home.hpp"
-#include "ollama_stack/stack/migrate_volume.hpp"
-#include "ollama_stack/stack/webui_secret.hpp"
+#include "ollama_stack/stack/home/webui_secret.hpp"
+#include "ollama_stack/stack/migrate/migrate_home.hpp"
+#include "ollama_stack/stack/migrate/migrate_volume.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

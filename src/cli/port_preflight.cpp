@@ -1,9 +1,9 @@
 // Refusing a start whose host ports are taken, before anything is created.
 #include <fmt/format.h>
 
-#include "ollama_stack/cli/stack_verbs.hpp"
-#include "ollama_stack/stack/port_conflicts.hpp"
+#include "ollama_stack/stack/checks/port_conflicts.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_verbs.hpp"
 
 namespace ollama_stack::cli {
 

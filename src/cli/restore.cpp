@@ -1,20 +1,20 @@
 // `ollama-stack restore PATH`: check the backup completely, then put config (and volumes) back.
+#include "ollama_stack/stack/backup/restore.hpp"
+
 #include <fmt/format.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/cli/confirm.hpp"
+#include "confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_verbs.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/restore.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "stack_verbs.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "ollama_stack/cli/stack_lock.hpp"
+#include "stack_lock.hpp"
 
 #include <fmt/format.h>
 

@@ -9,16 +9,16 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/cli/stack_verbs.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/tool_servers.hpp"
+#include "ollama_stack/stack/mcp/tool_servers.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/parallel.hpp"
+#include "stack_lock.hpp"
+#include "stack_verbs.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

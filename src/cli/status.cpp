@@ -16,16 +16,16 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/platform_json.hpp"
 #include "ollama_stack/cli/status_gpu.hpp"
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/platform.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "platform_json.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -7,9 +7,9 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -1,23 +1,24 @@
 // `ollama-stack uninstall`: remove this installation's containers, networks, images (and on
 // request volumes and config), after printing the list and asking.
+#include "ollama_stack/stack/uninstall.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/cli/confirm.hpp"
+#include "confirm.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/stack/backend_uninstall.hpp"
-#include "ollama_stack/stack/backup.hpp"
+#include "ollama_stack/stack/backends/backend_uninstall.hpp"
+#include "ollama_stack/stack/backup/backup.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/uninstall.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -1,20 +1,21 @@
 // `ollama-stack update`: pull the newest images, recreate the services whose image changed.
+#include "ollama_stack/stack/update.hpp"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/cli/confirm.hpp"
+#include "confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_verbs.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/stack/backup.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/backup/backup.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/update.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "stack_verbs.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

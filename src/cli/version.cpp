@@ -1,11 +1,13 @@
 // `ollama-stack version [--json]`: the CLI's version, the engine's, the API in use, the platform.
+#include "ollama_stack/util/version.hpp"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/cli/platform_json.hpp"
-#include "ollama_stack/cli/verbs.hpp"
-#include "ollama_stack/stack/platform.hpp"
+#include "ollama_stack/stack/home/platform.hpp"
+#include "platform_json.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {
@@ -26,7 +28,7 @@ void run_version(Context& context, const VersionOptions& options) {
   if (options.json) {
     nlohmann::json document{
         {"schema_version", 1},
-        {"cli", {{"version", OLLAMA_STACK_VERSION}}},
+        {"cli", {{"version", kVersion}}},
         {"engine",
          {{"version", version.version},
           {"api_version", version.api_version},
@@ -46,7 +48,7 @@ void run_version(Context& context, const VersionOptions& options) {
     context.out() << document.dump(2) << "\n";
     return;
   }
-  context.out() << fmt::format("ollama-stack {}\n", OLLAMA_STACK_VERSION)
+  context.out() << fmt::format("ollama-stack {}\n", kVersion)
                 << fmt::format("engine:   Docker {} (API {}, using {}) at {}\n", version.version,
                                version.api_version, negotiated, context.endpoint().url())
                 << fmt::format("platform: {}\n", stack::describe(platform));

@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <condition_variable>
-#include <functional>
+#include <atomic>
 #include <map>
 #include <mutex>
-#include <thread>
 
+#include "apply_dependencies.hpp"
 #include "apply_journal.hpp"
 #include "ollama_stack/compose/build_context.hpp"
 #include "ollama_stack/compose/labels.hpp"
@@ -22,53 +20,6 @@ namespace ollama_stack::compose {
 namespace {
 
 using State = ProgressUpdate::State;
-using namespace std::chrono_literals;
-
-// Readiness of one service (all its replicas), awaited by the services that depend on it.
-class Readiness {
- public:
-  enum class Status { pending, started, failed };
-  // Counts one replica that must start before the service is started.
-  void expect() {
-    std::lock_guard lock(mutex_);
-    ++pending_;
-  }
-  // A replica started; the service's container for "service:X" references is its first one.
-  void started(int number, const std::string& container_id) {
-    {
-      std::lock_guard lock(mutex_);
-      if (number == 1 || container_id_.empty()) container_id_ = container_id;
-      if (--pending_ <= 0 && status_ == Status::pending) status_ = Status::started;
-    }
-    changed_.notify_all();
-  }
-  void failed() {
-    {
-      std::lock_guard lock(mutex_);
-      status_ = Status::failed;
-    }
-    changed_.notify_all();
-  }
-  // A service without replicas (scale 0) is started at once.
-  void start_if_empty() {
-    std::lock_guard lock(mutex_);
-    if (pending_ == 0) status_ = Status::started;
-  }
-  // Waits until no longer pending; polls `stop` so cancellation is seen.
-  Status wait(const std::function<bool()>& stop, std::string* container_id) {
-    std::unique_lock lock(mutex_);
-    while (status_ == Status::pending && !stop()) changed_.wait_for(lock, 100ms);
-    if (container_id != nullptr) *container_id = container_id_;
-    return status_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  Status status_ = Status::pending;
-  int pending_ = 0;
-  std::string container_id_;
-};
 
 class Applier {
  public:
@@ -94,12 +45,6 @@ class Applier {
   void remove_surplus(const Plan& plan, ApplyResult& result);
   void run_services(Plan& plan, ApplyResult& result);
   ServiceOutcome run_service(const ServicePlan& service_plan);
-  // Waits for the service's dependencies; returns the first container of each one.
-  std::map<std::string, std::string> await_dependencies(const Service& service);
-  void await_healthy(const std::string& dependency, const std::string& container_id);
-  void await_completed(const std::string& dependency, const std::string& container_id);
-  void await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
-                        const std::function<bool(const engine::ContainerInspect&)>& done);
   std::string create_and_connect(const Service& service, const ContainerSpec& spec);
   // Undoes this run; returns what could not be undone.
   std::vector<std::string> rollback();
@@ -112,7 +57,7 @@ class Applier {
   const ApplyOptions& options_;
   PlanOptions plan_options_;  // options_.plan with the negotiated API version and the time
   ApplyJournal journal_;
-  std::map<std::string, Readiness> readiness_;
+  DependencyWaiter dependencies_{client_, options_.dependency_timeout, [this] { return should_stop(); }};
   std::atomic<bool> failed_{false};
   std::mutex failures_mutex_;
   std::vector<std::string> failures_;
@@ -254,68 +199,6 @@ void Applier::remove_surplus(const Plan& plan, ApplyResult& result) {
   }
 }
 
-// Inspects the dependency's container until `done` says it is ready (true) or throws; gives up
-// after the dependency timeout. Polls soon, then backs off to 250 ms.
-void Applier::await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
-                               const std::function<bool(const engine::ContainerInspect&)>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.dependency_timeout;
-  auto pause = 10ms;
-  while (!should_stop()) {
-    if (done(client_.inspect_container(container_id))) return;
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not {} within {} s", dependency, what,
-                                                   options_.dependency_timeout.count()));
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::milliseconds>(pause * 2, 250ms);
-  }
-}
-
-void Applier::await_healthy(const std::string& dependency, const std::string& container_id) {
-  await_dependency(dependency, container_id, "become healthy", [&](const engine::ContainerInspect& inspected) {
-    if (inspected.state.health.empty() && inspected.state.running)
-      throw Error(ExitCode::failed, fmt::format("service {} must be healthy first, but it has no healthcheck", dependency),
-                  "add a healthcheck to it, or use condition: service_started");
-    if (inspected.state.health == "unhealthy")
-      throw Error(ExitCode::unhealthy, fmt::format("dependency {} is unhealthy", dependency));
-    if (!inspected.state.running)
-      throw Error(ExitCode::failed, fmt::format("dependency {} exited with code {}", dependency, inspected.state.exit_code));
-    return inspected.state.health == "healthy";
-  });
-}
-
-void Applier::await_completed(const std::string& dependency, const std::string& container_id) {
-  await_dependency(dependency, container_id, "complete", [&](const engine::ContainerInspect& inspected) {
-    if (inspected.state.running || inspected.state.status == "created") return false;
-    if (inspected.state.exit_code != 0)
-      throw Error(ExitCode::failed, fmt::format("dependency {} exited with code {}", dependency, inspected.state.exit_code));
-    return true;
-  });
-}
-
-std::map<std::string, std::string> Applier::await_dependencies(const Service& service) {
-  std::map<std::string, std::string> containers;
-  for (const auto& dependency : service.depends_on) {
-    auto readiness = readiness_.find(dependency.service);
-    if (readiness == readiness_.end()) {
-      if (dependency.required)
-        throw Error(ExitCode::failed, fmt::format("service {} depends on {}, which is not part of the stack",
-                                                  service.name, dependency.service));
-      continue;
-    }
-    std::string container_id;
-    auto status = readiness->second.wait([this] { return should_stop(); }, &container_id);
-    if (status != Readiness::Status::started) {
-      if (should_stop()) return containers;
-      throw Error(ExitCode::failed, fmt::format("not started because {} failed", dependency.service));
-    }
-    containers[dependency.service] = container_id;
-    if (dependency.condition == DependencyCondition::service_healthy) await_healthy(dependency.service, container_id);
-    if (dependency.condition == DependencyCondition::service_completed_successfully)
-      await_completed(dependency.service, container_id);
-  }
-  return containers;
-}
-
 std::string Applier::create_and_connect(const Service& service, const ContainerSpec& spec) {
   const std::string id = client_.create_container(spec.name, spec.body, spec.platform);
   journal_.add_container(id, spec.name);
@@ -332,7 +215,7 @@ ServiceOutcome Applier::run_service(const ServicePlan& service_plan) {
   const std::string task = "service:" + label;
   ServiceOutcome outcome{service.name, service_plan.action, service_plan.reason, service_plan.existing_id,
                          service_plan.spec.name};
-  const auto dependencies = await_dependencies(service);
+  const auto dependencies = dependencies_.await_dependencies(service);
   if (should_stop()) return outcome;
   // "service:X" references name X's container as it is now (it may have been created by this run).
   ContainerSpec spec = service_plan.spec;
@@ -379,13 +262,11 @@ ServiceOutcome Applier::run_service(const ServicePlan& service_plan) {
 }
 
 void Applier::run_services(Plan& plan, ApplyResult& result) {
-  for (const auto& [name, service] : project_.services) readiness_[name];
-  for (const auto& service_plan : plan.services) readiness_[service_plan.service].expect();
-  for (auto& [name, readiness] : readiness_) readiness.start_if_empty();
+  dependencies_.expect(project_, plan);
   std::vector<ServiceOutcome> outcomes(plan.services.size());
   util::parallel_for_each(plan.services.size(), [&](size_t i) {
     const auto& service_plan = plan.services[i];
-    auto& readiness = readiness_.at(service_plan.service);
+    auto& readiness = dependencies_.readiness(service_plan.service);
     // Every failure is recorded here, so the services waiting on this one are released.
     try {
       outcomes[i] = run_service(service_plan);
@@ -414,19 +295,9 @@ std::vector<std::string> Applier::rollback() {
   return failures;
 }
 
-// What the undo did, for the end of the error message.
-std::string undo_summary(const std::vector<std::string>& failures, bool replaced_any) {
-  if (failures.empty())
-    return replaced_any ? "everything this run created was removed and the containers it replaced were put back"
-                        : "everything this run created was removed";
-  std::string joined;
-  for (const auto& failure : failures) joined += (joined.empty() ? "" : "; ") + failure;
-  return "undoing it failed: " + joined;
-}
-
 void Applier::interrupted() {
   const auto undo_failures = rollback();
-  throw Interrupted(fmt::format("interrupted ({})", undo_summary(undo_failures, journal_.replaced_any())),
+  throw Interrupted(fmt::format("interrupted ({})", journal_.undo_summary(undo_failures)),
                     undo_failures.empty() ? "" : "remove what is listed by hand (or run `ollama-stack stop`)");
 }
 
@@ -480,7 +351,7 @@ ApplyResult Applier::run() {
       message = fmt::format("{} steps failed: ", failures_.size());
       for (size_t i = 0; i < failures_.size(); ++i) message += (i ? "; " : "") + failures_[i];
     }
-    message += " (" + undo_summary(undo_failures, journal_.replaced_any()) + ")";
+    message += " (" + journal_.undo_summary(undo_failures) + ")";
     if (!undo_failures.empty())
       throw Error(ExitCode::failed, message,
                   "remove what is listed by hand (or run `ollama-stack stop`), then start again");

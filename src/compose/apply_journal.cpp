@@ -98,4 +98,14 @@ std::vector<std::string> ApplyJournal::discard_replaced(engine::Client& client) 
   return failures;
 }
 
+std::string ApplyJournal::undo_summary(const std::vector<std::string>& failures) const {
+  if (failures.empty())
+    return replaced_any() ? "everything this run created was removed and the containers it "
+                            "replaced were put back"
+                          : "everything this run created was removed";
+  std::string joined;
+  for (const auto& failure : failures) joined += (joined.empty() ? "" : "; ") + failure;
+  return "undoing it failed: " + joined;
+}
+
 }  // namespace ollama_stack::compose

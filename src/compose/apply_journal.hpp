@@ -28,6 +28,8 @@ class ApplyJournal {
   // Removes what this run created and puts back what it replaced (renamed back, started again
   // when it was running); every step is tried. Returns one sentence per step that failed.
   std::vector<std::string> undo(engine::Client& client);
+  // What undo() did, for the end of apply's error message, from the failures it returned.
+  std::string undo_summary(const std::vector<std::string>& failures) const;
   // After success: removes the containers set aside. Returns one sentence per failure.
   std::vector<std::string> discard_replaced(engine::Client& client);
 

@@ -10,7 +10,7 @@
 #include <set>
 #include <tuple>
 
-#include "ollama_stack/compose/node_values.hpp"
+#include "node_values.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::compose {

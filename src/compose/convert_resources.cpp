@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "node_values.hpp"
 #include "ollama_stack/compose/convert.hpp"
-#include "ollama_stack/compose/node_values.hpp"
 
 namespace ollama_stack::compose {
 namespace {

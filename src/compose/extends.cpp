@@ -8,9 +8,9 @@
 #include <map>
 #include <stdexcept>
 
+#include "node_values.hpp"
 #include "ollama_stack/compose/expand.hpp"
 #include "ollama_stack/compose/merge.hpp"
-#include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::compose {

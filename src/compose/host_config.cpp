@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "ollama_stack/compose/service_fields.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "service_fields.hpp"
 
 namespace ollama_stack::compose {
 namespace {

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "node_values.hpp"
 #include "ollama_stack/compose/dotenv.hpp"
 #include "ollama_stack/compose/expand.hpp"
 #include "ollama_stack/compose/merge.hpp"
-#include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/compose/text_decode.hpp"
 #include "ollama_stack/util/error.hpp"
 

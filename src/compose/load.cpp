@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <regex>
 
+#include "node_values.hpp"
 #include "ollama_stack/compose/convert.hpp"
 #include "ollama_stack/compose/expand.hpp"
 #include "ollama_stack/compose/merge.hpp"
-#include "ollama_stack/compose/node_values.hpp"
 #include "ollama_stack/compose/text_decode.hpp"
 #include "ollama_stack/compose/yaml_document.hpp"
 #include "ollama_stack/util/error.hpp"

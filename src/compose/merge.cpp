@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "node_values.hpp"
 #include "ollama_stack/compose/mounts.hpp"
-#include "ollama_stack/compose/node_values.hpp"
 
 namespace ollama_stack::compose {
 namespace {

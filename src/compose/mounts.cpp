@@ -5,9 +5,9 @@
 #include <cctype>
 #include <filesystem>
 
-#include "ollama_stack/compose/node_values.hpp"
-#include "ollama_stack/compose/service_fields.hpp"
+#include "node_values.hpp"
 #include "ollama_stack/compose/service_options.hpp"
+#include "service_fields.hpp"
 
 namespace ollama_stack::compose {
 namespace {

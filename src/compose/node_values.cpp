@@ -1,4 +1,4 @@
-#include "ollama_stack/compose/node_values.hpp"
+#include "node_values.hpp"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 
 #include <charconv>
 
-#include "ollama_stack/compose/node_values.hpp"
+#include "node_values.hpp"
 
 namespace ollama_stack::compose {
 namespace {

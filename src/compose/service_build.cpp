@@ -1,9 +1,9 @@
 // `build:` of a service, as far as the engine's /build endpoint (the classic builder) takes it.
 #include <fmt/format.h>
 
-#include "ollama_stack/compose/node_values.hpp"
-#include "ollama_stack/compose/service_fields.hpp"
+#include "node_values.hpp"
 #include "ollama_stack/compose/service_options.hpp"
+#include "service_fields.hpp"
 
 namespace ollama_stack::compose {
 

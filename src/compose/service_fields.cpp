@@ -1,4 +1,4 @@
-#include "ollama_stack/compose/service_fields.hpp"
+#include "service_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "ollama_stack/compose/node_values.hpp"
+#include "node_values.hpp"
 #include "ollama_stack/compose/shell_words.hpp"
 #include "ollama_stack/compose/units.hpp"
 

@@ -8,7 +8,7 @@
 #include <charconv>
 #include <filesystem>
 
-#include "ollama_stack/compose/node_values.hpp"
+#include "node_values.hpp"
 
 namespace ollama_stack::compose {
 namespace {

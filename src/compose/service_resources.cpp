@@ -1,10 +1,10 @@
 // Resource keys of a service (CPU, memory, PIDs, block IO) and `deploy:`.
 #include <fmt/format.h>
 
-#include "ollama_stack/compose/node_values.hpp"
-#include "ollama_stack/compose/service_fields.hpp"
+#include "node_values.hpp"
 #include "ollama_stack/compose/service_options.hpp"
 #include "ollama_stack/compose/units.hpp"
+#include "service_fields.hpp"
 
 namespace ollama_stack::compose {
 namespace {

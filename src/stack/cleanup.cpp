@@ -8,18 +8,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "home/project_for_names.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/extension_catalog.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
-#include "ollama_stack/stack/project_for_names.hpp"
+#include "ollama_stack/stack/extensions/extension_catalog.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
 using Kind = CleanupItem::Kind;
 using State = ProgressUpdate::State;
 

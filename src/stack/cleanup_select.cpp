@@ -4,14 +4,13 @@
 
 #include <cctype>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
 #include "ollama_stack/stack/cleanup.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
+#include "ollama_stack/stack/labels.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 using Kind = CleanupItem::Kind;
 
 std::string label(const engine::Labels& all, const char* key) {

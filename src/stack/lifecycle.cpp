@@ -4,19 +4,18 @@
 
 #include <thread>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/extension_mcp.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/mcp_volume.hpp"
-#include "ollama_stack/stack/state_file.hpp"
+#include "ollama_stack/stack/extensions/extension_mcp.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/state_file.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
 using namespace std::chrono_literals;
-namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
 engine::Filters project_filter(const std::string& project_name) {

@@ -4,22 +4,21 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <exception>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <tuple>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/logs.hpp"
 #include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 const char* kStartHint = "start it with `ollama-stack start`";
 

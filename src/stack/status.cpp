@@ -7,15 +7,14 @@
 #include <thread>
 #include <tuple>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/cgroup_stats.hpp"
 #include "ollama_stack/engine/errors.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/timestamp.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 
 // CPU and memory over `window`: from the cgroup files when the engine runs on this host (at once),
 // else from two samples of the engine's stats endpoint (its collector ticks once a second, so

@@ -7,15 +7,14 @@
 #include <set>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/cleanup.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::stack {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
 
 engine::Filters installation_filter(const std::string& installation) {
   return {{"label", {std::string(labels::kInstallation) + "=" + installation}}};

@@ -6,10 +6,10 @@
 #include <map>
 #include <mutex>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/errors.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
-#include "ollama_stack/stack/extensions.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extensions.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
@@ -17,7 +17,6 @@
 namespace ollama_stack::stack {
 namespace {
 
-namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
 void pull_one(Session& session, ImageUpdate& update, const UpdateOptions& options) {

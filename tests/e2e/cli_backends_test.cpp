@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
 #include "support/harness.hpp"
 #include "support/second_engine.hpp"
@@ -14,7 +14,7 @@
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 

@@ -11,16 +11,16 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 // The document must be exactly one JSON object with the documented fields.
 nlohmann::json parse_check_document(const std::string& out) {

@@ -8,15 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/volume_access.hpp"
+#include "ollama_stack/stack/backup/volume_access.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 class CliCleanupTest : public ::testing::Test {
  protected:

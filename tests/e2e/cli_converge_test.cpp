@@ -5,13 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 class CliConvergeTest : public ::testing::Test {
  protected:

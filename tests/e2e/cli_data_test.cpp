@@ -9,8 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/sha256.hpp"
 #include "support/harness.hpp"
 #include "support/tar_stream.hpp"
@@ -19,7 +19,7 @@ namespace ollama_stack::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 class CliDataTest : public ::testing::Test {
  protected:

@@ -8,15 +8,15 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/mcp_volume.hpp"
+#include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 #include "ollama_stack/stack/service_http.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 namespace fs = std::filesystem;
 
 const char* const kExtension = "mcp-test";

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
 #include "support/box_stack.hpp"
 #include "support/harness.hpp"
@@ -18,7 +18,7 @@
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/background.hpp"
 #include "support/harness.hpp"
 
@@ -18,7 +18,7 @@ namespace ollama_stack::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 constexpr const char* kFirstNote = "Press Ctrl-C again to stop at once.";
 constexpr const char* kSecondNote = "Stopped at once:";

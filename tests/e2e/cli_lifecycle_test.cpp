@@ -1,8 +1,8 @@
 // The everyday verbs run as processes against the real engine with the stand-in images.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,13 +10,13 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 class CliLifecycleTest : public ::testing::Test {
  protected:

@@ -10,17 +10,17 @@
 #include <sstream>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
 #include "support/background.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 using Lines = std::map<std::string, std::vector<std::string>>;  // service -> lines
 
 class CliLogsLevelTest : public ::testing::Test {

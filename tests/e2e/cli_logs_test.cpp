@@ -2,23 +2,22 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/home.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/logs.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "ollama_stack/compose/labels.hpp"
-#include "ollama_stack/stack/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
 #include "support/harness.hpp"
 #include "support/tar_stream.hpp"
@@ -45,8 +45,8 @@ class CliMigrateTest : public ::testing::Test {
   }
   void TearDown() override {
     if (project_.empty()) return;
-    remove_labelled(compose::labels::kProject, project_);
-    remove_labelled(compose::labels::kInstallation, project_);
+    remove_labelled(stack::labels::kProject, project_);
+    remove_labelled(stack::labels::kInstallation, project_);
     remove_labelled(kTestLabel, project_);
   }
 
@@ -197,8 +197,8 @@ TEST_F(CliMigrateTest, AHandMadeVolumeIsCopiedByteIdenticallyAndTheStackStartsOn
   EXPECT_EQ(read_files(source), before) << "the source is kept as it was";
   const auto volume = test_engine().inspect_volume(target);
   ASSERT_TRUE(volume);
-  EXPECT_EQ(volume->labels.at(compose::labels::kProject), project_);
-  EXPECT_EQ(volume->labels.at(compose::labels::kVolume), "ollama_data");
+  EXPECT_EQ(volume->labels.at(stack::labels::kProject), project_);
+  EXPECT_EQ(volume->labels.at(stack::labels::kVolume), "ollama_data");
 
   auto again = cli({"migrate", "--from-volume", "ollama=" + source});
   EXPECT_EQ(again.exit_code, 1);

@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/timestamp.hpp"
 #include "support/harness.hpp"
 
@@ -31,7 +31,7 @@ class CliModelMemoryTest : public ::testing::Test {
   }
   void TearDown() override {
     if (project_.empty()) return;
-    remove_labelled(compose::labels::kProject, project_);
+    remove_labelled(stack::labels::kProject, project_);
   }
 
   RunResult cli(const std::vector<std::string>& args) {

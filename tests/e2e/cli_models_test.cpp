@@ -1,8 +1,8 @@
 // The `models` verbs and `start --pull`, run as processes against the real engine with the
 // stand-in Ollama (which keeps its models in the stack's volume).
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
 #include "support/harness.hpp"
 
@@ -33,7 +33,7 @@ class CliModelsTest : public ::testing::Test {
   }
   void TearDown() override {
     if (project_.empty()) return;
-    remove_labelled(compose::labels::kProject, project_);
+    remove_labelled(stack::labels::kProject, project_);
   }
 
   RunResult cli(const std::vector<std::string>& args, const std::string& stdin_data = "",

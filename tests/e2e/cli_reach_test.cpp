@@ -14,8 +14,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/docker_context.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 #include "support/tcp_forwarder.hpp"
 
@@ -56,7 +56,7 @@ class CliReachTest : public ::testing::Test {
     env_["DOCKER_CONFIG"] = dir_.path() + "/docker-config";
   }
   void TearDown() override {
-    if (!project_.empty()) remove_labelled(compose::labels::kProject, project_);
+    if (!project_.empty()) remove_labelled(stack::labels::kProject, project_);
   }
   RunResult cli(const std::vector<std::string>& args,
                 std::map<std::string, std::string> extra = {}) {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/backup_edit.hpp"
 #include "support/harness.hpp"
 
@@ -16,7 +16,7 @@ namespace ollama_stack::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 struct Installation {
   std::string project;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ollama_stack/util/version.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
@@ -24,7 +25,7 @@ TEST(CliVersion, JsonNamesTheEngineVersionAndApi) {
   EXPECT_EQ(facts["engine"]["name"], test_engine().info().name);
   EXPECT_EQ(facts["engine_runs_here"], facts["endpoint_local"]) << facts.dump();
   EXPECT_EQ(facts["local"].is_object(), facts["engine_runs_here"].get<bool>()) << facts.dump();
-  EXPECT_EQ(json["cli"]["version"], OLLAMA_STACK_VERSION);
+  EXPECT_EQ(json["cli"]["version"], kVersion);
 }
 
 TEST(CliVersion, AnUnreachableEngineExits3WithOneSentence) {
@@ -52,7 +53,7 @@ TEST(CliVersion, UsageErrorsExit2) {
 TEST(CliVersion, VersionFlagPrintsTheVersion) {
   auto result = run_cli({"--version"});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_EQ(result.out, std::string("ollama-stack ") + OLLAMA_STACK_VERSION + "\n");
+  EXPECT_EQ(result.out, std::string("ollama-stack ") + kVersion + "\n");
 }
 
 }  // namespace

@@ -1,26 +1,25 @@
 // The compose engine applied to the real Docker Engine: the stack's embedded files with images
 // pointed at the stand-ins. Its undo tells the truth: a recreate that fails after the old
 // container was stopped puts it back running, and what the undo cannot remove is reported.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <future>
 #include <mutex>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/compose/load.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/stack_project.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/home/stack_project.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 
 class ComposeApplyTest : public ::testing::Test {
  protected:

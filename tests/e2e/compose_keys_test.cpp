@@ -10,14 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/compose/load.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
 namespace {
 
-namespace labels = compose::labels;
+namespace labels = stack::labels;
 using nlohmann::json;
 
 class ComposeKeysTest : public ::testing::Test {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ollama_stack/stack/gpu_watch.hpp"
+#include "ollama_stack/stack/gpu/gpu_watch.hpp"
 #include "support/harness.hpp"
 #include "support/tar_stream.hpp"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/stack/labels.hpp"
 #include "support/harness.hpp"
 
 namespace ollama_stack::e2e {
@@ -90,7 +90,7 @@ TEST(ReadmeFirstScreen, TheFirstCommandWorksVerbatimAsRootAndAsAUser) {
   options.timeout = std::chrono::seconds(280);
   const auto result = run_program(
       "/bin/bash", {std::string(OLLAMA_STACK_SOURCE_DIR) + "/tests/e2e/readme_smoke.sh"}, options);
-  remove_labelled(compose::labels::kProject, project);
+  remove_labelled(stack::labels::kProject, project);
   EXPECT_EQ(result.exit_code, 0) << "stdout:\n" << result.out << "\nstderr:\n" << result.err;
 }
 

@@ -4,11 +4,11 @@
 
 #include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/stack/models.hpp"
+#include "ollama_stack/stack/models/models.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

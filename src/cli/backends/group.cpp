@@ -6,8 +6,8 @@
 #include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 

@@ -7,7 +7,7 @@
 #include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/table.hpp"
-#include "ollama_stack/cli/verbs.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

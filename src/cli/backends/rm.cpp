@@ -2,15 +2,15 @@
 // with --remove-volumes), forget it, and take it out of Open WebUI's list.
 #include <fmt/format.h>
 
+#include "confirm.hpp"
 #include "ollama_stack/cli/backend_verbs.hpp"
-#include "ollama_stack/cli/confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "stack_lock.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/stack/extension_project.hpp"
+#include "ollama_stack/stack/extensions/extension_project.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -6,8 +6,8 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
 #include "ollama_stack/util/cancel.hpp"
+#include "stack_lock.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
-#include "ollama_stack/cli/stack_lock.hpp"
+#include "stack_lock.hpp"
 
 namespace ollama_stack::cli {
 namespace {

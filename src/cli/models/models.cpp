@@ -7,10 +7,10 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/timestamp.hpp"
+#include "verbs.hpp"
 
 namespace ollama_stack::cli {
 namespace {

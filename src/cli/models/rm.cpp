@@ -2,7 +2,7 @@
 // unless --force.
 #include <fmt/format.h>
 
-#include "ollama_stack/cli/confirm.hpp"
+#include "confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/terminal.hpp"

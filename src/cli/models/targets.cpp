@@ -8,7 +8,7 @@
 #include "ollama_stack/cli/model_targets.hpp"
 #include "ollama_stack/cli/models.hpp"
 #include "ollama_stack/cli/terminal.hpp"
-#include "ollama_stack/stack/backends.hpp"
+#include "ollama_stack/stack/backends/backends.hpp"
 
 namespace ollama_stack::cli {
 

@@ -1,4 +1,4 @@
-#include "ollama_stack/cli/platform_json.hpp"
+#include "platform_json.hpp"
 
 namespace ollama_stack::cli {
 namespace {

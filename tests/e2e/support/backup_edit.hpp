@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "ollama_stack/stack/backup_archive.hpp"
-#include "ollama_stack/stack/backup_manifest.hpp"
+#include "ollama_stack/stack/backup/backup_archive.hpp"
+#include "ollama_stack/stack/backup/backup_manifest.hpp"
 #include "ollama_stack/util/sha256.hpp"
 
 namespace ollama_stack::e2e {

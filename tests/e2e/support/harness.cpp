@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "ollama_stack/engine/curl_transport.hpp"
-#include "ollama_stack/stack/home.hpp"
-#include "ollama_stack/stack/mcp_config.hpp"
-#include "ollama_stack/stack/mcp_volume.hpp"
+#include "ollama_stack/stack/home/home.hpp"
+#include "ollama_stack/stack/mcp/mcp_config.hpp"
+#include "ollama_stack/stack/mcp/mcp_volume.hpp"
 
 extern char** environ;
 

@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/cli/app.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::cli {
 namespace {

@@ -8,6 +8,9 @@
 namespace ollama_stack::compose {
 namespace {
 
+// A caller's own label (the stack passes its installation label this way).
+constexpr const char* kExtraLabel = "ollama-stack.installation";
+
 Project load(const std::string& yaml) {
   LoadOptions options;
   options.sources = {{"/srv/stack/compose.yml", yaml}};
@@ -47,7 +50,7 @@ volumes: {data: {}}
 networks: {front: {}, back: {}}
 )");
   SpecOptions options;
-  options.extra_labels = {{labels::kInstallation, "p"}};
+  options.extra_labels = {{kExtraLabel, "p"}};
   auto spec = container_spec(project, project.services.at("web"), options);
   const auto& body = spec.body;
   EXPECT_EQ(spec.name, "p-web-1");
@@ -87,7 +90,7 @@ networks: {front: {}, back: {}}
   EXPECT_EQ(labels_json[labels::kService], "web");
   EXPECT_EQ(labels_json[labels::kContainerNumber], "1");
   EXPECT_EQ(labels_json[labels::kOneoff], "False");
-  EXPECT_EQ(labels_json[labels::kInstallation], "p");
+  EXPECT_EQ(labels_json[kExtraLabel], "p");
   EXPECT_EQ(labels_json[labels::kWorkingDir], "/srv/stack");
   EXPECT_EQ(labels_json[labels::kConfigHash], spec.config_hash);
   EXPECT_EQ(spec.config_hash.size(), 64u);

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/engine/client.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::engine {
 namespace {

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <map>
 
-#include "../util/temp_dir.hpp"
 #include "ollama_stack/engine/docker_context.hpp"
 #include "ollama_stack/engine/ssh_tunnel.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::engine {
 namespace {

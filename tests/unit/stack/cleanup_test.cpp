@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "../util/temp_dir.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ollama_stack::stack {
 namespace {
