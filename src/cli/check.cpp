@@ -10,6 +10,7 @@
 #include "ollama_stack/cli/text_width.hpp"
 #include "ollama_stack/cli/verbs.hpp"
 #include "ollama_stack/stack/checks.hpp"
+#include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 
 namespace ollama_stack::cli {
@@ -84,7 +85,9 @@ void run_check(Context& context, const CheckOptions& options) {
   context.json = options.json;
   stack::parse_platform(options.platform);  // a usage error before any output
   auto session = context.session(options.platform);
-  const auto report = stack::run_checks(session, context.endpoint(), {.fix = options.fix});
+  const auto report =
+      stack::run_checks(session, context.endpoint(),
+                        {.fix = options.fix, .cancelled = [] { return cancel_requested(); }});
 
   if (options.json) {
     write_json(context.out(), to_json(report, context.endpoint()));

@@ -7,7 +7,6 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "apply_journal.hpp"
 #include "ollama_stack/compose/build_context.hpp"
@@ -17,6 +16,7 @@
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::compose {
 namespace {
@@ -258,16 +258,12 @@ void Applier::remove_surplus(const Plan& plan, ApplyResult& result) {
 // after the dependency timeout. Polls soon, then backs off to 250 ms.
 void Applier::await_dependency(const std::string& dependency, const std::string& container_id, std::string_view what,
                                const std::function<bool(const engine::ContainerInspect&)>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.dependency_timeout;
-  auto pause = 10ms;
-  while (!should_stop()) {
-    if (done(client_.inspect_container(container_id))) return;
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not {} within {} s", dependency, what,
-                                                   options_.dependency_timeout.count()));
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::milliseconds>(pause * 2, 250ms);
-  }
+  const auto end = util::poll_until([&] { return done(client_.inspect_container(container_id)); },
+                                    std::chrono::steady_clock::now() + options_.dependency_timeout,
+                                    [this] { return should_stop(); }, {10ms, 250ms});
+  if (end == util::PollEnd::timed_out)
+    throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not {} within {} s", dependency,
+                                                 what, options_.dependency_timeout.count()));
 }
 
 void Applier::await_healthy(const std::string& dependency, const std::string& container_id) {

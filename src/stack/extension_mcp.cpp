@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <set>
-#include <thread>
 
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/extension_catalog.hpp"
@@ -15,6 +14,7 @@
 #include "ollama_stack/stack/stack_project.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -142,15 +142,15 @@ void restart_proxy(Session& session, const engine::ContainerSummary& proxy,
   session.engine().stop_container(proxy.id, 5);
   session.engine().start_container(proxy.id);
   // Only the proxy is waited for: the rest of the core is not touched.
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
   HealthReport health;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (options.cancelled && options.cancelled()) throw Interrupted();
-    health = assess_health(session.engine().inspect_container(proxy.id), host);
-    if (health.health == Health::healthy || health.health == Health::stopped) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  util::wait_until(
+      [&] {
+        health = assess_health(session.engine().inspect_container(proxy.id), host);
+        return health.health == Health::healthy || health.health == Health::stopped;
+      },
+      std::chrono::steady_clock::now() + options.timeout, options.cancelled,
+      {std::chrono::milliseconds(200), std::chrono::milliseconds(200)});
   if (health.health != Health::healthy)
     throw Error(ExitCode::unhealthy,
                 fmt::format("the MCP proxy did not become healthy after its restart: {}",

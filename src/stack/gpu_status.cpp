@@ -101,7 +101,8 @@ GpuWatch watch_project_gpus(engine::Client& engine, const std::string& project,
 
 std::vector<GpuHeal> heal_gpus(engine::Client& engine, const HomeLayout& home,
                                const GpuWatch& watch, std::string_view verb,
-                               std::chrono::milliseconds deadline) {
+                               std::chrono::milliseconds deadline,
+                               const std::function<bool()>& cancelled) {
   std::vector<GpuHeal> heals;
   std::vector<const WatchedOllama*> lost;
   for (const auto& watched : watch.containers)
@@ -122,12 +123,14 @@ std::vector<GpuHeal> heal_gpus(engine::Client& engine, const HomeLayout& home,
   for (const auto* watched : lost) {
     GpuHeal heal{watched->gpu.container, false, ""};
     try {
-      const auto after = heal_ollama_gpu(engine, watched->gpu, deadline);
+      const auto after = heal_ollama_gpu(engine, watched->gpu, deadline, cancelled);
       heal.ok = after.ok;
       heal.message = after.ok ? fmt::format("restarted {} ({}); now {}", heal.container,
                                             watched->gpu.verdict.message, after.message)
                               : fmt::format("restarted {}, but it still does not see its GPUs: {}",
                                             heal.container, after.message);
+    } catch (const Interrupted&) {
+      throw;
     } catch (const Error& error) {
       heal.message = fmt::format("could not restart {}: {}", heal.container, error.what());
     }

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/stack/extension_mcp.hpp"
 #include "ollama_stack/stack/home.hpp"
@@ -11,6 +9,7 @@
 #include "ollama_stack/stack/mcp_volume.hpp"
 #include "ollama_stack/stack/state_file.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -91,9 +90,7 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
   // Stand-ins and small services answer within milliseconds of starting, big ones take seconds
   // (Open WebUI's first start minutes): poll soon, then back off to 200 ms; read each waiting
   // service's latest log line once a second, to show what it is doing.
-  auto pause = 10ms;
-  while (!pending.empty()) {
-    if (options.cancelled && options.cancelled()) throw Interrupted();
+  const auto step = [&] {
     const auto now = std::chrono::steady_clock::now();
     for (auto it = pending.begin(); it != pending.end();) {
       auto& [service, waiting] = *it;
@@ -123,36 +120,34 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
       waiting.shown = message;
       ++it;
     }
-    if (pending.empty()) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      const auto& [service, waiting] = *pending.begin();
-      std::string tail;
-      for (const auto& line : last_log_lines(client, waiting.id, 10)) tail += "\n    " + line;
-      std::string others;
-      for (const auto& [other, unused] : pending)
-        if (other != service) others += (others.empty() ? "" : ", ") + other;
-      report(options.progress, service, State::failed,
-             "timed out: " + waiting_message(waiting.health, waiting.log_line));
-      throw Error(
-          ExitCode::unhealthy,
-          fmt::format("service {} did not become healthy within {} s: it was still {} ({}){}{}{}",
-                      service, options.timeout.count(), to_string(waiting.health.health),
-                      waiting.health.reason.empty() ? "no reason given" : waiting.health.reason,
-                      waiting.log_line.empty()
-                          ? ""
-                          : fmt::format("; its latest log line: \"{}\"", waiting.log_line),
-                      others.empty() ? "" : fmt::format("; still waiting too: {}", others),
-                      tail.empty() ? "" : "; its last log lines:" + tail),
-          fmt::format(
-              "its container keeps running. A first start of Open WebUI runs database migrations "
-              "and "
-              "downloads models, which can take minutes on a slow line: give it more time with "
-              "`--timeout {}` (running the same command again waits without recreating anything), "
-              "and see `ollama-stack logs {}`",
-              std::max<long long>(options.timeout.count() * 2, 1200), service));
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::milliseconds>(pause * 2, 200ms);
+    return pending.empty();
+  };
+  if (!util::wait_until(step, deadline, options.cancelled, {10ms, 200ms})) {
+    const auto& [service, waiting] = *pending.begin();
+    std::string tail;
+    for (const auto& line : last_log_lines(client, waiting.id, 10)) tail += "\n    " + line;
+    std::string others;
+    for (const auto& [other, unused] : pending)
+      if (other != service) others += (others.empty() ? "" : ", ") + other;
+    report(options.progress, service, State::failed,
+           "timed out: " + waiting_message(waiting.health, waiting.log_line));
+    throw Error(
+        ExitCode::unhealthy,
+        fmt::format("service {} did not become healthy within {} s: it was still {} ({}){}{}{}",
+                    service, options.timeout.count(), to_string(waiting.health.health),
+                    waiting.health.reason.empty() ? "no reason given" : waiting.health.reason,
+                    waiting.log_line.empty()
+                        ? ""
+                        : fmt::format("; its latest log line: \"{}\"", waiting.log_line),
+                    others.empty() ? "" : fmt::format("; still waiting too: {}", others),
+                    tail.empty() ? "" : "; its last log lines:" + tail),
+        fmt::format(
+            "its container keeps running. A first start of Open WebUI runs database migrations "
+            "and "
+            "downloads models, which can take minutes on a slow line: give it more time with "
+            "`--timeout {}` (running the same command again waits without recreating anything), "
+            "and see `ollama-stack logs {}`",
+            std::max<long long>(options.timeout.count() * 2, 1200), service));
   }
 }
 
