@@ -161,6 +161,16 @@ void require_startable(Session& session, const std::string& name) {
     throw Error(ExitCode::failed, why, fmt::format("see `ollama-stack extensions info {}`", name));
 }
 
+ExtensionStartResult restart_extension(Session& session, const std::string& name,
+                                       const ExtensionStartOptions& options) {
+  require_startable(session, name);
+  ExtensionStopOptions stop;
+  stop.progress = options.progress;
+  stop.sync_proxy = false;  // the start below rewires (and reconnects) the proxy once
+  stop_extension(session, name, stop);
+  return start_extension(session, name, options);
+}
+
 ExtensionStartResult start_extension(Session& session, const std::string& name,
                                      const ExtensionStartOptions& options) {
   require_startable(session, name);
