@@ -7,6 +7,7 @@
 #include <set>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/env_file.hpp"
 #include "ollama_stack/stack/extension_project.hpp"
 #include "ollama_stack/stack/extensions.hpp"
@@ -27,8 +28,7 @@ bool is_enabled(const StackState& state, const std::string& name) {
 }
 
 bool project_exists(engine::Client& client, const std::string& project) {
-  return !client.list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, true)
-              .empty();
+  return !client.list_containers(compose::project_filter(project), true).empty();
 }
 
 // Why the extension cannot start here (platform, required variables); "" when it can.
@@ -111,11 +111,8 @@ EnableResult disable_extension(Session& session, const std::string& name,
   const std::string project = extension_project_name(session.project_name(), name);
   const bool exists = project_exists(session.engine(), project);
   // Its volumes outlive its containers: --remove-volumes removes them after a stop too.
-  const bool has_volumes =
-      options.remove_volumes &&
-      !session.engine()
-           .list_volumes({{"label", {std::string(labels::kProject) + "=" + project}}})
-           .empty();
+  const bool has_volumes = options.remove_volumes &&
+                           !session.engine().list_volumes(compose::project_filter(project)).empty();
   if (!is_enabled(state, name) && !exists && !has_volumes) {
     require_extension(catalog, name);  // an unknown name is an error, a known disabled one is fine
     return {};
@@ -220,8 +217,8 @@ ExtensionStopResult stop_extension(Session& session, const std::string& name,
   ExtensionStopResult result;
   result.name = name;
   const std::string project = extension_project_name(session.project_name(), name);
-  for (const auto& container : session.engine().list_containers(
-           {{"label", {std::string(labels::kProject) + "=" + project}}}, false))
+  for (const auto& container :
+       session.engine().list_containers(compose::project_filter(project), false))
     if (container.state == "running") result.was_running = true;
   compose::DownOptions down;
   down.stop_timeout_seconds = options.stop_timeout_seconds;

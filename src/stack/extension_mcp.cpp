@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_project.hpp"
 #include "ollama_stack/stack/extensions.hpp"
@@ -61,10 +62,8 @@ bool config_serves(const nlohmann::json& document, const WiredServer& server) {
 
 std::optional<engine::ContainerSummary> running_proxy(engine::Client& client,
                                                       const std::string& core_project) {
-  for (const auto& container : client.list_containers(
-           label_filter({std::string(labels::kProject) + "=" + core_project,
-                         std::string(labels::kService) + "=" + kMcpProxyService}),
-           false))
+  for (const auto& container :
+       client.list_containers(compose::project_filter(core_project, kMcpProxyService), false))
     if (container.state == "running") return container;
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extension_project.hpp"
 #include "ollama_stack/stack/extensions.hpp"
 #include "ollama_stack/stack/health.hpp"
@@ -26,8 +27,7 @@ std::string label_of(const engine::ContainerSummary& container, const char* key)
 }  // namespace
 
 bool core_running(engine::Client& client, const std::string& core_project) {
-  for (const auto& container : client.list_containers(
-           {{"label", {std::string(labels::kProject) + "=" + core_project}}}, false))
+  for (const auto& container : client.list_containers(compose::project_filter(core_project), false))
     if (container.state == "running") return true;
   return false;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/models.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -91,10 +92,7 @@ GpuWatch watch_project_gpus(engine::Client& engine, const std::string& project,
                             const std::string& url_host) {
   std::vector<std::string> ids;
   for (const auto& summary :
-       engine.list_containers({{"label",
-                                {std::string(labels::kProject) + "=" + project,
-                                 std::string(labels::kService) + "=ollama"}}},
-                              false))
+       engine.list_containers(compose::project_filter(project, "ollama"), false))
     ids.push_back(summary.id);
   return watch_gpus(engine, ids, url_host);
 }

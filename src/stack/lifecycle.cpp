@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extension_mcp.hpp"
 #include "ollama_stack/stack/home.hpp"
 #include "ollama_stack/stack/mcp_config.hpp"
@@ -18,11 +19,8 @@ using namespace std::chrono_literals;
 namespace labels = compose::labels;
 using State = ProgressUpdate::State;
 
-engine::Filters project_filter(const std::string& project_name) {
-  return {{"label", {std::string(labels::kProject) + "=" + project_name}}};
-}
-
-void report(const ProgressCallback& progress, const std::string& service, State state, const std::string& message) {
+void report(const ProgressCallback& progress, const std::string& service, State state,
+            const std::string& message) {
   if (progress) progress({"service:" + service, service, state, message});
 }
 
@@ -76,7 +74,7 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
   };
   // By service, or "<service>-<n>" for each replica of a replicated service.
   std::map<std::string, Waiting> pending;
-  const auto containers = client.list_containers(project_filter(project_name), true);
+  const auto containers = client.list_containers(compose::project_filter(project_name), true);
   std::map<std::string, int> per_service;
   for (const auto& container : containers)
     if (container.labels.count(labels::kService) != 0) ++per_service[container.labels.at(labels::kService)];
@@ -199,7 +197,8 @@ std::vector<std::string> last_log_lines(engine::Client& client, const std::strin
 
 std::vector<ServiceUrl> service_urls(engine::Client& client, const std::string& project_name, const std::string& host) {
   std::vector<ServiceUrl> urls;
-  for (const auto& container : client.list_containers(project_filter(project_name), false)) {
+  for (const auto& container :
+       client.list_containers(compose::project_filter(project_name), false)) {
     auto probe = probe_for(container.labels, container.ports, host);
     if (probe.host_port == 0) continue;
     auto title = container.labels.count(kTitleLabel) ? container.labels.at(kTitleLabel) : container.name;
@@ -284,7 +283,8 @@ StartResult start_stack(Session& session, const StartOptions& options) {
 StopResult stop_stack(Session& session, const StopOptions& options) {
   StopResult result;
   const std::string name = session.project_name();
-  result.was_running = !session.engine().list_containers(project_filter(name), true).empty();
+  result.was_running =
+      !session.engine().list_containers(compose::project_filter(name), true).empty();
   compose::DownOptions down_options;
   down_options.stop_timeout_seconds = options.timeout_seconds;
   down_options.progress = options.progress;

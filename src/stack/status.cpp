@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/cgroup_stats.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/parallel.hpp"
@@ -92,8 +93,7 @@ StackStatus stack_status(Session& session, const StatusOptions& options) {
     result.project = session.project_name();
     result.warnings.push_back(std::string("the compose files could not be loaded: ") + error.what());
   }
-  const auto containers =
-      client.list_containers({{"label", {std::string(labels::kProject) + "=" + result.project}}}, true);
+  const auto containers = client.list_containers(compose::project_filter(result.project), true);
   const std::string host = session.url_host();
   std::vector<const engine::ContainerSummary*> described;
   for (const auto& container : containers) {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/extension_catalog.hpp"
 #include "ollama_stack/stack/extension_mcp.hpp"
@@ -56,10 +57,7 @@ std::optional<engine::ContainerSummary> running_service(engine::Client& client,
                                                         const std::string& project,
                                                         const std::string& service) {
   for (const auto& container :
-       client.list_containers({{"label",
-                                {std::string(labels::kProject) + "=" + project,
-                                 std::string(labels::kService) + "=" + service}}},
-                              false))
+       client.list_containers(compose::project_filter(project, service), false))
     if (container.state == "running") return container;
   return std::nullopt;
 }
