@@ -56,10 +56,8 @@ void write_fake(const std::string& path, const CompletionModel& model,
                 const std::vector<std::string>& words) {
   std::string expected = "__complete --";
   for (const auto& word : words) expected += " " + word;
-  std::string script = "#!/bin/sh
-[ $# -eq " + std::to_string(words.size() + 2) + " ] && [ \"$*\" = '" +
-                       expected + "' ] || exit 1
-";
+  std::string script = "#!/bin/sh\n[ $# -eq " + std::to_string(words.size() + 2) +
+                       " ] && [ \"$*\" = '" + expected + "' ] || exit 1\n";
   for (const auto& candidate : complete_words(model, words, fixed_sources()))
     script += "echo '" + candidate + "'\n";
   ollama_stack::testing::spit(path, script);
