@@ -8,6 +8,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/text_width.hpp"
 #include "ollama_stack/stack/checks/checks.hpp"
+#include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "platform_json.hpp"
 #include "verbs.hpp"
@@ -84,7 +85,9 @@ void run_check(Context& context, const CheckOptions& options) {
   context.json = options.json;
   stack::parse_platform(options.platform);  // a usage error before any output
   auto session = context.session(options.platform);
-  const auto report = stack::run_checks(session, context.endpoint(), {.fix = options.fix});
+  const auto report =
+      stack::run_checks(session, context.endpoint(),
+                        {.fix = options.fix, .cancelled = [] { return cancel_requested(); }});
 
   if (options.json) {
     write_json(context.out(), to_json(report, context.endpoint()));

@@ -14,8 +14,8 @@
 #include "ollama_stack/stack/home/platform.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/mcp/tool_servers.hpp"
+#include "ollama_stack/stack/whole_stack.hpp"
 #include "ollama_stack/util/cancel.hpp"
-#include "ollama_stack/util/parallel.hpp"
 #include "stack_lock.hpp"
 #include "stack_verbs.hpp"
 #include "verbs.hpp"
@@ -32,10 +32,11 @@ const char* action_name(compose::ServiceAction action) {
   }
 }
 
-void render_start(Context& context, const stack::StartResult& result, bool json, bool restarted,
-                  const std::vector<std::string>& pulled,
-                  const std::optional<stack::EnabledStartReport>& extensions,
-                  const std::vector<stack::BackendOutcome>& backends) {
+void render_start(Context& context, const stack::WholeStartResult& started, bool json,
+                  bool restarted, const std::vector<std::string>& pulled) {
+  const auto& result = started.core;
+  const auto& extensions = started.extensions;
+  const auto& backends = started.backends;
   if (json) {
     nlohmann::json services = nlohmann::json::array();
     for (const auto& service : result.applied.services)
@@ -65,38 +66,6 @@ void render_start(Context& context, const stack::StartResult& result, bool json,
   render_enabled_start(context, extensions);
 }
 
-// The core and every backend at once; then Open WebUI's OLLAMA_BASE_URLS becomes the core's
-// Ollama and every healthy backend, and the core is applied again (recreating only Open WebUI)
-// when that list changed.
-std::pair<stack::StartResult, std::vector<stack::BackendOutcome>> start_with_backends(
-    stack::Session& session, const stack::StartOptions& options, bool with_backends) {
-  if (!with_backends) return {stack::start_stack(session, options), {}};
-  const auto backends = stack::recorded_backends(session.home());
-  const std::string core_project = session.project().project.name;  // loaded before the threads
-  stack::StartResult result;
-  std::vector<stack::BackendOutcome> outcomes;
-  util::parallel_for_each(2, [&](size_t task) {
-    if (task == 0) {
-      result = stack::start_stack(session, options);
-    } else if (!backends.empty()) {
-      outcomes = stack::start_backends(
-          session.options(), core_project, backends,
-          {options.wait, options.timeout, options.update, options.progress, options.cancelled});
-    }
-  });
-  if (stack::record_webui_backends(session.home(), outcomes)) {
-    session.reload_project();
-    const auto again = stack::start_stack(session, options);
-    result.changed = result.changed || again.changed;
-    for (const auto& service : again.applied.services)
-      for (auto& first : result.applied.services)
-        if (first.service == service.service && service.action != compose::ServiceAction::none)
-          first = service;
-    result.urls = again.urls;
-  }
-  return {std::move(result), std::move(outcomes)};
-}
-
 }  // namespace
 
 void run_start(Context& context, const StartVerbOptions& options, bool restart) {
@@ -109,38 +78,19 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
   // Compose keys accepted but ignored (file:line), unset variables, obsolete keys.
   for (const auto& warning : session.project().warnings) context.err() << "warning: " << warning << "\n";
 
-  if (restart) {
-    stack::ExtensionStopOptions extension_stop;
-    extension_stop.restart_proxy = false;  // the proxy stops with the core
-    extension_stop.progress = progress.callback();
-    stack::stop_all_extensions(session, extension_stop);
-    stack::StopOptions stop_options;
-    stop_options.progress = progress.callback();
-    stack::stop_stack(session, stop_options);
-  }
-  // The MCP config lists what will run before the core starts, so Open WebUI is created once with
-  // its final tool servers (a corrupt or empty config stops the start here, nothing changed).
-  stack::write_wired_config(session, options.no_extensions ? std::vector<stack::WiredServer>{}
-                                                           : stack::planned_wired_servers(session));
-  stack::StartOptions start_options;
-  start_options.wait = !options.no_wait;
-  start_options.timeout = std::chrono::seconds(options.timeout);
-  start_options.update = options.update;
-  start_options.progress = progress.callback();
-  start_options.cancelled = [] { return cancel_requested(); };
-  start_options.preflight = [&context, &session](const compose::Project& project) {
+  stack::WholeStartOptions start;
+  start.restart = restart;
+  start.extensions = !options.no_extensions;
+  start.backends = !options.no_backends;
+  start.start.wait = !options.no_wait;
+  start.start.timeout = std::chrono::seconds(options.timeout);
+  start.start.update = options.update;
+  start.start.progress = progress.callback();
+  start.start.cancelled = [] { return cancel_requested(); };
+  start.start.preflight = [&context, &session](const compose::Project& project) {
     refuse_port_conflicts(context, session.engine(), project);
   };
-  auto [result, backends] = start_with_backends(session, start_options, !options.no_backends);
-  std::optional<stack::EnabledStartReport> extensions;
-  if (!options.no_extensions) {
-    stack::ExtensionStartOptions extension_start;
-    extension_start.wait = !options.no_wait;
-    extension_start.timeout = start_options.timeout;
-    extension_start.progress = start_options.progress;
-    extension_start.cancelled = start_options.cancelled;
-    extensions = stack::start_enabled_extensions(session, extension_start);
-  }
+  const auto started = stack::start_whole_stack(session, start);
   progress.finish();
   if (!options.no_wait) {
     // Open WebUI may keep a list an admin saved: then say what to add there.
@@ -148,8 +98,8 @@ void run_start(Context& context, const StartVerbOptions& options, bool restart) 
       context.err() << "warning: " << tools.fix << "\n";
   }
   auto pulled = pull_after_start(context, session, options.pull, options.json);
-  render_start(context, result, options.json, restart, pulled, extensions, backends);
-  fail_on_backends(context, backends);
+  render_start(context, started, options.json, restart, pulled);
+  fail_on_backends(context, started.backends);
 }
 
 void add_start_options(CLI::App& command, StartVerbOptions& options) {

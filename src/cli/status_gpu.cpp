@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "ollama_stack/util/cancel.hpp"
+
 namespace ollama_stack::cli {
 namespace {
 
@@ -28,7 +30,8 @@ StatusGpu watch_status_gpu(stack::Session& session, stack::StackStatus& status, 
   const std::string host = session.url_host();
   gpu.watch = stack::watch_project_gpus(engine, status.project, host);
   if (heal && !gpu.watch.ok()) {
-    gpu.heals = stack::heal_gpus(engine, session.home(), gpu.watch, "status --heal");
+    gpu.heals = stack::heal_gpus(engine, session.home(), gpu.watch, "status --heal",
+                                 std::chrono::seconds(15), [] { return cancel_requested(); });
     status = refresh();
     gpu.watch = stack::watch_project_gpus(engine, status.project, host);
   }

@@ -8,6 +8,7 @@
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/whole_stack.hpp"
 #include "stack_lock.hpp"
 #include "verbs.hpp"
 
@@ -26,22 +27,11 @@ void run_stop(Context& context, const StopOptions& options) {
   auto session = context.session();
   auto lock = lock_stack_for(context, session, "stop", options.lock_timeout);
   ProgressSink progress(context, !options.json && !context.global.quiet);
-  // Extensions first: they are attached to the core's network, which goes with the core.
-  stack::ExtensionStopOptions extension_stop;
-  extension_stop.stop_timeout_seconds = options.timeout;
-  extension_stop.restart_proxy = false;  // the proxy stops with the core
-  extension_stop.progress = progress.callback();
-  nlohmann::json stopped_extensions = nlohmann::json::array();
-  for (const auto& stopped : stack::stop_all_extensions(session, extension_stop)) stopped_extensions.push_back(stopped.name);
-  stack::StopOptions stop_options;
-  stop_options.timeout_seconds = options.timeout;
-  stop_options.progress = progress.callback();
-  auto result = stack::stop_stack(session, stop_options);
-  const auto backends =
-      options.no_backends ? std::vector<stack::BackendOutcome>{}
-                          : stack::stop_backends(session.options(), session.project_name(),
-                                                 stack::recorded_backends(session.home()),
-                                                 progress.callback());
+  const auto stopped = stack::stop_whole_stack(
+      session, {options.timeout, !options.no_backends, progress.callback()});
+  const auto& result = stopped.core;
+  const auto& backends = stopped.backends;
+  const nlohmann::json stopped_extensions = stopped.stopped_extensions;
   progress.finish();
   if (options.json) {
     write_json(context.out(), with_schema_version({{"was_running", result.was_running},

@@ -7,14 +7,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "confirm.hpp"
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/stack/backends/backend_uninstall.hpp"
-#include "ollama_stack/stack/backup/backup.hpp"
-#include "ollama_stack/stack/lifecycle.hpp"
+#include "ollama_stack/stack/uninstall_all.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "stack_lock.hpp"
@@ -141,53 +141,41 @@ void run_uninstall(Context& context, const UninstallVerbOptions& options) {
     }
     return;
   }
-  // Planned under the lock: a `start` running now may still be creating what must go, and it
-  // reads the home (the project's name) that this removes.
-  const bool had_home = std::filesystem::exists(session.home().root);
-  auto lock = lock_stack_for(context, session, "uninstall", options.lock_timeout);
-  auto plan = stack::plan_uninstall(session, uninstall);
-  const auto planned_backends = stack::uninstall_backends(session, uninstall, /*dry_run=*/true);
-  if (!options.json && !(context.global.quiet && options.force)) {
+  std::optional<ProgressSink> progress;
+  stack::UninstallSteps steps;
+  steps.lock = [&] { return lock_stack_for(context, session, "uninstall", options.lock_timeout); };
+  steps.show = [&](const stack::UninstallPlan& plan,
+                   const std::vector<stack::BackendUninstall>& backends) {
+    if (options.json || (context.global.quiet && options.force)) return;
     print_plan(context, plan);
-    report_backends(context, planned_backends, true);  // what goes on their engines, before the question
-  }
-  // Nothing here and nothing on a backend's engine (an unreachable one is reported below).
-  const bool backends_empty = std::all_of(planned_backends.begin(), planned_backends.end(),
-                                          [](const auto& backend) { return backend.plan.empty() && backend.unreachable.empty(); });
-  if (plan.empty() && backends_empty) {
-    if (!had_home) stack::remove_empty_home(session.home());  // made only to hold the lock
+    report_backends(context, backends, true);
+  };
+  steps.want_backup = [&](const stack::UninstallPlan&) {
+    return options.backup ||
+           (!options.force && can_ask(context) &&
+            confirm(context,
+                    "Back up the volumes first (a compressed backup in the current directory)?"));
+  };
+  steps.confirm = [&](const stack::UninstallPlan& plan) { confirm_plan(context, plan, options); };
+  steps.begin = [&] {
+    progress.emplace(context, !options.json && !context.global.quiet);
+    return progress->callback();
+  };
+  steps.backed_up = [&](const std::filesystem::path& path) {
+    progress->note("Backup written and verified: " + path.string());
+  };
+  uninstall.cancelled = [] { return cancel_requested(); };
+  const auto outcome = stack::uninstall_installation(session, uninstall, steps);
+  const auto& plan = outcome.plan;
+  const auto& backends = outcome.backends;
+  const auto& result = outcome.result;
+  if (outcome.nothing) {
     if (options.json) write_result(context, plan, nullptr, {});
     return;
   }
-  bool want_backup = options.backup;
-  if (!want_backup && !plan.volumes.empty() && !options.force && can_ask(context))
-    want_backup = confirm(context, "Back up the volumes first (a compressed backup in the current directory)?");
-  confirm_plan(context, plan, options);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
-  nlohmann::json backup_done;
-  if (want_backup && !plan.volumes.empty()) {
-    stack::BackupOptions backup;
-    backup.include_volumes = true;
-    backup.compress = true;
-    backup.progress = progress.callback();
-    backup.cancelled = [] { return cancel_requested(); };
-    auto written = stack::create_backup(session, backup);
-    backup_done = written.path.string();
-    progress.note("Backup written and verified: " + written.path.string());
-  }
-  uninstall.progress = progress.callback();
-  uninstall.cancelled = [] { return cancel_requested(); };
-  // The backends first: the core's uninstall may remove the state file that records them.
-  const auto backends = stack::uninstall_backends(session, uninstall, /*dry_run=*/false);
-  auto result = stack::carry_out_uninstall(session, plan, uninstall);
-  for (const auto& backend : backends) {
-    for (const auto& failure : backend.result.failures) result.failures.push_back(backend.name + ": " + failure);
-    if (!backend.unreachable.empty())
-      result.failures.push_back(fmt::format("backend {}: its engine ({}) could not be reached: {}", backend.name,
-                                            backend.engine, backend.unreachable));
-  }
-  if (!had_home) stack::remove_empty_home(session.home());
-  progress.finish();
+  progress->finish();
+  const nlohmann::json backup_done =
+      outcome.backup ? nlohmann::json(outcome.backup->string()) : nlohmann::json();
   if (options.json) {
     write_result(context, plan, backup_done, result);
   } else {

@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <thread>
-
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::compose {
 
@@ -57,16 +55,12 @@ void DependencyWaiter::expect(const Project& project, const Plan& plan) {
 void DependencyWaiter::await_dependency(
     const std::string& dependency, const std::string& container_id, std::string_view what,
     const std::function<bool(const engine::ContainerInspect&)>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout_;
-  auto pause = 10ms;
-  while (!should_stop_()) {
-    if (done(client_.inspect_container(container_id))) return;
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not {} within {} s",
-                                                   dependency, what, timeout_.count()));
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::milliseconds>(pause * 2, 250ms);
-  }
+  const auto end = util::poll_until([&] { return done(client_.inspect_container(container_id)); },
+                                    std::chrono::steady_clock::now() + timeout_, should_stop_,
+                                    {10ms, 250ms});
+  if (end == util::PollEnd::timed_out)
+    throw Error(ExitCode::unhealthy, fmt::format("dependency {} did not {} within {} s", dependency,
+                                                 what, timeout_.count()));
 }
 
 void DependencyWaiter::await_healthy(const std::string& dependency,

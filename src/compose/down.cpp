@@ -7,6 +7,7 @@
 
 #include "ollama_stack/compose/apply.hpp"
 #include "ollama_stack/compose/labels.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/util/error.hpp"
@@ -35,8 +36,9 @@ std::set<std::string> dependencies_of(const engine::ContainerSummary& container)
 
 }  // namespace
 
-DownResult down(engine::Client& client, const std::string& project_name, const DownOptions& options) {
-  const engine::Filters filters{{"label", {std::string(labels::kProject) + "=" + project_name}}};
+DownResult down(engine::Client& client, const std::string& project_name,
+                const DownOptions& options) {
+  const engine::Filters filters = project_filter(project_name);
   auto containers = client.list_containers(filters, true);
 
   // A container may stop once nothing that depends on it is still running: reverse order.

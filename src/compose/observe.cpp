@@ -1,13 +1,14 @@
 // Reads the engine's side of a project for plan().
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/compose/plan.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/client.hpp"
 
 namespace ollama_stack::compose {
 
 Observed observe(engine::Client& client, const Project& project) {
   Observed observed;
-  const engine::Filters filters{{"label", {std::string(labels::kProject) + "=" + project.name}}};
+  const engine::Filters filters = project_filter(project.name);
   for (auto& container : client.list_containers(filters, true)) {
     auto oneoff = container.labels.find(labels::kOneoff);
     if (oneoff != container.labels.end() && oneoff->second == "True") continue;

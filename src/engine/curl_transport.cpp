@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 
+#include "ollama_stack/engine/curl_easy.hpp"
 #include "ollama_stack/engine/errors.hpp"
 
 namespace ollama_stack::engine {
@@ -74,20 +75,9 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
   }
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* exchange = static_cast<Exchange*>(user);
-  return exchange->request->cancelled && exchange->request->cancelled() ? 1 : 0;
-}
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 CurlTransport::CurlTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
-  global_init();
   if (endpoint_.kind == Endpoint::Kind::ssh) {
     tunnel_ = std::make_unique<SshTunnel>(ssh_dial_command(endpoint_));
     socket_path_ = tunnel_->socket_path();
@@ -109,9 +99,9 @@ void* CurlTransport::acquire() {
       return handle;
     }
   }
-  CURL* handle = curl_easy_init();
-  if (handle == nullptr) throw EngineError(EngineError::Kind::protocol, "could not initialise libcurl");
-  return handle;
+  auto handle = curl::new_handle();
+  if (!handle) throw EngineError(EngineError::Kind::protocol, "could not initialise libcurl");
+  return handle.release();
 }
 
 void CurlTransport::release(void* handle) {
@@ -185,10 +175,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   HttpResponse response;
   Exchange exchange{handle, &request, &response};
   const std::string url = endpoint_.http_base() + request.path;
-  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl::set_basics(handle, url, std::chrono::milliseconds(5000), request.timeout);
   if (!socket_path_.empty()) {
     curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
   } else if (endpoint_.tls) {
@@ -225,11 +212,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
-  if (request.cancelled) {
-    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &exchange);
-  }
+  curl::set_cancel(handle, request.cancelled);
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
 
@@ -246,7 +229,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   if (exchange.callback_error) std::rethrow_exception(exchange.callback_error);
   if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return response;  // reader had enough
   if (code != CURLE_OK) {
-    throw_transport_error(code, error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
+    throw_transport_error(code, curl::reason(code, error_buffer));
   }
   return response;
 }

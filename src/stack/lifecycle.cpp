@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extensions/extension_mcp.hpp"
 #include "ollama_stack/stack/home/home.hpp"
 #include "ollama_stack/stack/home/state_file.hpp"
@@ -11,6 +10,7 @@
 #include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/stack/mcp/mcp_volume.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -18,11 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 using State = ProgressUpdate::State;
 
-engine::Filters project_filter(const std::string& project_name) {
-  return {{"label", {std::string(labels::kProject) + "=" + project_name}}};
-}
-
-void report(const ProgressCallback& progress, const std::string& service, State state, const std::string& message) {
+void report(const ProgressCallback& progress, const std::string& service, State state,
+            const std::string& message) {
   if (progress) progress({"service:" + service, service, state, message});
 }
 
@@ -76,7 +73,7 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
   };
   // By service, or "<service>-<n>" for each replica of a replicated service.
   std::map<std::string, Waiting> pending;
-  const auto containers = client.list_containers(project_filter(project_name), true);
+  const auto containers = client.list_containers(compose::project_filter(project_name), true);
   std::map<std::string, int> per_service;
   for (const auto& container : containers)
     if (container.labels.count(labels::kService) != 0) ++per_service[container.labels.at(labels::kService)];
@@ -90,9 +87,7 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
   // Stand-ins and small services answer within milliseconds of starting, big ones take seconds
   // (Open WebUI's first start minutes): poll soon, then back off to 200 ms; read each waiting
   // service's latest log line once a second, to show what it is doing.
-  auto pause = 10ms;
-  while (!pending.empty()) {
-    if (options.cancelled && options.cancelled()) throw Interrupted();
+  const auto step = [&] {
     const auto now = std::chrono::steady_clock::now();
     for (auto it = pending.begin(); it != pending.end();) {
       auto& [service, waiting] = *it;
@@ -122,36 +117,34 @@ void wait_project_healthy(engine::Client& client, const std::string& project_nam
       waiting.shown = message;
       ++it;
     }
-    if (pending.empty()) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      const auto& [service, waiting] = *pending.begin();
-      std::string tail;
-      for (const auto& line : last_log_lines(client, waiting.id, 10)) tail += "\n    " + line;
-      std::string others;
-      for (const auto& [other, unused] : pending)
-        if (other != service) others += (others.empty() ? "" : ", ") + other;
-      report(options.progress, service, State::failed,
-             "timed out: " + waiting_message(waiting.health, waiting.log_line));
-      throw Error(
-          ExitCode::unhealthy,
-          fmt::format("service {} did not become healthy within {} s: it was still {} ({}){}{}{}",
-                      service, options.timeout.count(), to_string(waiting.health.health),
-                      waiting.health.reason.empty() ? "no reason given" : waiting.health.reason,
-                      waiting.log_line.empty()
-                          ? ""
-                          : fmt::format("; its latest log line: \"{}\"", waiting.log_line),
-                      others.empty() ? "" : fmt::format("; still waiting too: {}", others),
-                      tail.empty() ? "" : "; its last log lines:" + tail),
-          fmt::format(
-              "its container keeps running. A first start of Open WebUI runs database migrations "
-              "and "
-              "downloads models, which can take minutes on a slow line: give it more time with "
-              "`--timeout {}` (running the same command again waits without recreating anything), "
-              "and see `ollama-stack logs {}`",
-              std::max<long long>(options.timeout.count() * 2, 1200), service));
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::milliseconds>(pause * 2, 200ms);
+    return pending.empty();
+  };
+  if (!util::wait_until(step, deadline, options.cancelled, {10ms, 200ms})) {
+    const auto& [service, waiting] = *pending.begin();
+    std::string tail;
+    for (const auto& line : last_log_lines(client, waiting.id, 10)) tail += "\n    " + line;
+    std::string others;
+    for (const auto& [other, unused] : pending)
+      if (other != service) others += (others.empty() ? "" : ", ") + other;
+    report(options.progress, service, State::failed,
+           "timed out: " + waiting_message(waiting.health, waiting.log_line));
+    throw Error(
+        ExitCode::unhealthy,
+        fmt::format("service {} did not become healthy within {} s: it was still {} ({}){}{}{}",
+                    service, options.timeout.count(), to_string(waiting.health.health),
+                    waiting.health.reason.empty() ? "no reason given" : waiting.health.reason,
+                    waiting.log_line.empty()
+                        ? ""
+                        : fmt::format("; its latest log line: \"{}\"", waiting.log_line),
+                    others.empty() ? "" : fmt::format("; still waiting too: {}", others),
+                    tail.empty() ? "" : "; its last log lines:" + tail),
+        fmt::format(
+            "its container keeps running. A first start of Open WebUI runs database migrations "
+            "and "
+            "downloads models, which can take minutes on a slow line: give it more time with "
+            "`--timeout {}` (running the same command again waits without recreating anything), "
+            "and see `ollama-stack logs {}`",
+            std::max<long long>(options.timeout.count() * 2, 1200), service));
   }
 }
 
@@ -203,7 +196,8 @@ std::vector<std::string> last_log_lines(engine::Client& client, const std::strin
 
 std::vector<ServiceUrl> service_urls(engine::Client& client, const std::string& project_name, const std::string& host) {
   std::vector<ServiceUrl> urls;
-  for (const auto& container : client.list_containers(project_filter(project_name), false)) {
+  for (const auto& container :
+       client.list_containers(compose::project_filter(project_name), false)) {
     auto probe = probe_for(container.labels, container.ports, host);
     if (probe.host_port == 0) continue;
     auto title = container.labels.count(kTitleLabel) ? container.labels.at(kTitleLabel) : container.name;
@@ -288,7 +282,8 @@ StartResult start_stack(Session& session, const StartOptions& options) {
 StopResult stop_stack(Session& session, const StopOptions& options) {
   StopResult result;
   const std::string name = session.project_name();
-  result.was_running = !session.engine().list_containers(project_filter(name), true).empty();
+  result.was_running =
+      !session.engine().list_containers(compose::project_filter(name), true).empty();
   compose::DownOptions down_options;
   down_options.stop_timeout_seconds = options.timeout_seconds;
   down_options.progress = options.progress;

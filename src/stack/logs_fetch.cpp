@@ -36,10 +36,13 @@ LogLine make_line(const LogTarget& target, engine::LogStream stream, std::string
 
 // Runs read(i) for target i; an exception becomes its LogFailure unless it is the cancellation
 // the caller asked for.
-std::optional<LogFailure> read_guarded(const LogTarget& target, const std::function<void()>& read,
-                                       const std::function<bool()>& cancelled) {
+// Reads one container's logs into `on_raw`; what fails is that target's failure (a cancel is none).
+std::optional<LogFailure> read_target(
+    engine::Client& engine, const LogTarget& target, const engine::LogOptions& options,
+    const std::function<bool(engine::LogStream, std::string_view)>& on_raw,
+    const std::function<bool()>& cancelled) {
   try {
-    read();
+    engine.logs(target.container_id, options, target.tty, on_raw, cancelled);
   } catch (const engine::EngineError& error) {
     if (error.kind() == engine::EngineError::Kind::cancelled && cancelled && cancelled()) return std::nullopt;
     return LogFailure{target.service, target.container_name, error.code(), error.what()};
@@ -161,20 +164,15 @@ std::vector<LogFailure> fetch_logs(engine::Client& engine, const std::vector<Log
       changed.notify_all();
       return;
     }
-    failures[i] = read_guarded(
-        targets[i],
-        [&] {
-          engine.logs(
-              targets[i].container_id, options, targets[i].tty,
-              [&](engine::LogStream stream, std::string_view raw) {
-                std::unique_lock lock(mutex);
-                changed.wait(lock, [&] { return consumer_gone || merge.waiting(i) < kWindow; });
-                if (consumer_gone) return false;
-                merge.push(i, make_line(targets[i], stream, raw));
-                changed.notify_all();
-                return true;
-              },
-              cancelled);
+    failures[i] = read_target(
+        engine, targets[i], options,
+        [&](engine::LogStream stream, std::string_view raw) {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return consumer_gone || merge.waiting(i) < kWindow; });
+          if (consumer_gone) return false;
+          merge.push(i, make_line(targets[i], stream, raw));
+          changed.notify_all();
+          return true;
         },
         cancelled);
     std::lock_guard lock(mutex);
@@ -193,20 +191,15 @@ std::vector<LogFailure> follow_logs(engine::Client& engine, const std::vector<Lo
   std::mutex mutex;
   std::vector<std::optional<LogFailure>> failures(targets.size());
   util::parallel_for_each(targets.size(), [&](size_t i) {
-    failures[i] = read_guarded(
-        targets[i],
-        [&] {
-          engine.logs(
-              targets[i].container_id, options, targets[i].tty,
-              [&](engine::LogStream stream, std::string_view raw) {
-                auto line = make_line(targets[i], stream, raw);
-                {
-                  std::lock_guard lock(mutex);
-                  on_line(line);
-                }
-                return !(cancelled && cancelled());
-              },
-              cancelled);
+    failures[i] = read_target(
+        engine, targets[i], options,
+        [&](engine::LogStream stream, std::string_view raw) {
+          auto line = make_line(targets[i], stream, raw);
+          {
+            std::lock_guard lock(mutex);
+            on_line(line);
+          }
+          return !(cancelled && cancelled());
         },
         cancelled);
   });

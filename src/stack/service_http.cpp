@@ -1,8 +1,6 @@
 #include "ollama_stack/stack/service_http.hpp"
 
-#include <curl/curl.h>
-
-#include <memory>
+#include "ollama_stack/engine/curl_easy.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -29,39 +27,23 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   return bytes;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* transfer = static_cast<Transfer*>(user);
-  if (transfer->options->cancelled && transfer->options->cancelled()) {
-    transfer->result->cancelled = true;
-    return 1;  // CURLE_ABORTED_BY_CALLBACK
-  }
-  return 0;
-}
-
 }  // namespace
 
 HttpResult http_request(const std::string& url, const HttpRequestOptions& options) {
   HttpResult result;
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
+  const auto handle = engine::curl::new_handle();
   if (!handle) {
     result.error = "libcurl could not create a handle";
     return result;
   }
   CURL* curl = handle.get();
   Transfer transfer{curl, &options, &result};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  engine::curl::set_basics(curl, url, options.connect_timeout, options.timeout);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-  if (options.timeout.count() > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, options.method.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
-  if (options.cancelled) {
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  }
+  engine::curl::set_cancel(curl, options.cancelled);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
   if (!options.body.empty()) {
     headers.reset(curl_slist_append(nullptr, "Content-Type: application/json"));
@@ -73,7 +55,8 @@ HttpResult http_request(const std::string& url, const HttpRequestOptions& option
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   result.status = static_cast<int>(status);
-  if (code != CURLE_OK) result.error = curl_easy_strerror(code);
+  result.cancelled = code == CURLE_ABORTED_BY_CALLBACK;
+  if (code != CURLE_OK) result.error = engine::curl::reason(code);
   return result;
 }
 

@@ -2,14 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <future>
 #include <set>
 #include <thread>
 #include <tuple>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/cgroup_stats.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/labels.hpp"
+#include "ollama_stack/util/parallel.hpp"
 #include "ollama_stack/util/timestamp.hpp"
 
 namespace ollama_stack::stack {
@@ -91,18 +92,20 @@ StackStatus stack_status(Session& session, const StatusOptions& options) {
     result.project = session.project_name();
     result.warnings.push_back(std::string("the compose files could not be loaded: ") + error.what());
   }
-  const auto containers =
-      client.list_containers({{"label", {std::string(labels::kProject) + "=" + result.project}}}, true);
+  const auto containers = client.list_containers(compose::project_filter(result.project), true);
   const std::string host = session.url_host();
-  std::vector<std::future<ServiceStatus>> futures;
+  std::vector<const engine::ContainerSummary*> described;
   for (const auto& container : containers) {
     auto oneoff = container.labels.find(labels::kOneoff);
     if (oneoff != container.labels.end() && oneoff->second == "True") continue;
-    futures.push_back(std::async(std::launch::async, [&, container] { return describe(client, container, host, options); }));
+    described.push_back(&container);
   }
+  std::vector<ServiceStatus> statuses(described.size());
+  util::parallel_for_each(described.size(), [&](size_t index) {
+    statuses[index] = describe(client, *described[index], host, options);
+  });
   std::set<std::string> seen;
-  for (auto& future : futures) {
-    auto status = future.get();
+  for (auto& status : statuses) {
     seen.insert(status.name);
     result.services.push_back(std::move(status));
   }

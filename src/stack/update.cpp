@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/extensions/extension_project.hpp"
 #include "ollama_stack/stack/extensions/extensions.hpp"
@@ -101,8 +102,9 @@ UpdateResult update_stack(Session& session, const UpdateOptions& options) {
 
   // What runs now: service -> container (image reference and id).
   std::map<std::string, engine::ContainerSummary> running;
-  for (auto& container : client.list_containers({{"label", {std::string(labels::kProject) + "=" + project.name}}}, true))
-    if (container.labels.count(labels::kService)) running[container.labels.at(labels::kService)] = container;
+  for (auto& container : client.list_containers(compose::project_filter(project.name), true))
+    if (container.labels.count(labels::kService))
+      running[container.labels.at(labels::kService)] = container;
   // Extensions' containers, keyed like their update targets: "<extension>/<service>".
   for (auto& container : client.list_containers({{"label",
                                                   {std::string(labels::kInstallation) + "=" + project.name,

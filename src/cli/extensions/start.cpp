@@ -44,15 +44,8 @@ void run_start(Context& context, const StartOptions& options, bool restart) {
   start.timeout = std::chrono::seconds(options.timeout);
   start.progress = progress.callback();
   start.cancelled = [] { return cancel_requested(); };
-  if (restart) {
-    // Checked before anything stops, so a refused restart changes nothing.
-    stack::require_startable(session, options.name);
-    stack::ExtensionStopOptions stop;
-    stop.progress = progress.callback();
-    stop.sync_proxy = false;  // the start below rewires (and reconnects) the proxy once
-    stack::stop_extension(session, options.name, stop);
-  }
-  auto result = stack::start_extension(session, options.name, start);
+  auto result = restart ? stack::restart_extension(session, options.name, start)
+                        : stack::start_extension(session, options.name, start);
   progress.finish();
   // Open WebUI may keep a list an admin saved: then say what to add there.
   const auto tools = stack::tool_servers_report(session);

@@ -5,11 +5,11 @@
 
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
+#include "ollama_stack/cli/model_targets.hpp"
 #include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "ollama_stack/util/error.hpp"
-#include "ollama_stack/util/timestamp.hpp"
 #include "verbs.hpp"
 
 namespace ollama_stack::cli {
@@ -32,12 +32,11 @@ nlohmann::json event_json(const std::string& model, const stack::PullEvent& even
 }  // namespace
 
 std::string unloads_when(const std::string& rfc3339) {
-  auto when = util::parse_rfc3339(rfc3339);
-  if (!when) return rfc3339.empty() ? "-" : rfc3339;
-  auto left = *when - std::chrono::system_clock::now();
-  if (left > std::chrono::hours(24 * 365)) return "forever";
-  if (left <= std::chrono::seconds(0)) return "now";
-  return "in " + format_duration(left);
+  return from_now(rfc3339, [](std::chrono::system_clock::duration left) -> std::string {
+    if (left > std::chrono::hours(24 * 365)) return "forever";
+    if (left <= std::chrono::seconds(0)) return "now";
+    return "in " + format_duration(left);
+  });
 }
 
 std::string processor_text(const stack::RunningModel& model) {

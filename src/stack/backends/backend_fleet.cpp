@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ollama_stack/compose/apply.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/curl_transport.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/health.hpp"
@@ -179,10 +180,7 @@ BackendRemoval remove_backend(Session& core, const std::string& name, bool remov
 
 bool webui_running(Session& core) {
   return !core.engine()
-              .list_containers({{"label",
-                                 {std::string(labels::kProject) + "=" + core.project_name(),
-                                  std::string(labels::kService) + "=webui"}}},
-                               false)
+              .list_containers(compose::project_filter(core.project_name(), "webui"), false)
               .empty();
 }
 
@@ -203,11 +201,8 @@ std::vector<BackendStatus> backends_status(const SessionOptions& core,
       status.webui_url = backend_webui_url(backend, connection.endpoint);
       status.client_url = backend_client_url(backend, connection.endpoint);
       status.in_webui = std::find(wired.begin(), wired.end(), status.webui_url) != wired.end();
-      const auto containers =
-          connection.client->list_containers({{"label",
-                                               {std::string(labels::kProject) + "=" +
-                                                backend_project_name(core_project, backend.name)}}},
-                                             true);
+      const auto containers = connection.client->list_containers(
+          compose::project_filter(backend_project_name(core_project, backend.name)), true);
       status.reachable = true;
       if (containers.empty()) {
         status.state = "not created";

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "backup/backup_verify.hpp"
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/compose/project_json.hpp"
 #include "ollama_stack/stack/backup/backup_archive.hpp"
 #include "ollama_stack/stack/backup/volume_access.hpp"
@@ -100,7 +101,7 @@ nlohmann::json stack_state(Session& session) {
   const std::string project = session.project().project.name;
   nlohmann::json services = nlohmann::json::array();
   bool running = false;
-  for (const auto& container : client.list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, true)) {
+  for (const auto& container : client.list_containers(compose::project_filter(project), true)) {
     running = running || container.state == "running";
     services.push_back({{"service", container.labels.count(labels::kService) ? container.labels.at(labels::kService) : ""},
                         {"container", container.name},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/backends/backend_fleet.hpp"
 #include "ollama_stack/stack/labels.hpp"
@@ -24,10 +25,8 @@ std::string first_line(const std::string& text) {
 // From inside the running webui container, as Open WebUI itself would reach the backend.
 CheckResult webui_reaches(engine::Client& engine, const std::string& core_project,
                           const std::string& id, const std::string& name, const std::string& url) {
-  const auto running = engine.list_containers({{"label",
-                                                {std::string(labels::kProject) + "=" + core_project,
-                                                 std::string(labels::kService) + "=webui"}}},
-                                              false);
+  const auto running =
+      engine.list_containers(compose::project_filter(core_project, "webui"), false);
   if (running.empty())
     return {id, name, CheckStatus::skip, "the stack is not running (nothing to test)", ""};
   for (const auto& probe : reachability_probes(url + "/api/version")) {

@@ -28,12 +28,13 @@ CheckResult evaluate_gpu_watch(const GpuWatch& watch, Platform platform) {
 }
 
 CheckResult check_ollama_gpu(Session& session, const std::string& project, Platform platform,
-                             bool fix, CheckReport& report) {
+                             const CheckOptions& options, CheckReport& report) {
   auto& engine = session.engine();
   const std::string host = session.url_host();
   auto watch = watch_project_gpus(engine, project, host);
-  if (fix && !watch.ok()) {
-    for (const auto& heal : heal_gpus(engine, session.home(), watch, "check --fix"))
+  if (options.fix && !watch.ok()) {
+    for (const auto& heal : heal_gpus(engine, session.home(), watch, "check --fix",
+                                      std::chrono::seconds(15), options.cancelled))
       (heal.ok ? report.fixed : report.fix_failures).push_back(heal.message);
     watch = watch_project_gpus(engine, project, host);  // the check reports what is true now
   }

@@ -215,7 +215,7 @@ CheckReport run_checks(Session& session, const engine::Endpoint& endpoint, const
     });
     guarded(out, "gpu", "GPU in Ollama", [&] {
       const std::string name = project ? project->name : session.project_name();
-      out.push_back(check_ollama_gpu(session, name, platform, options.fix, report));
+      out.push_back(check_ollama_gpu(session, name, platform, options, report));
     });
     for (auto& backend : check_backends(session, project ? project->name : session.project_name()))
       out.push_back(std::move(backend));

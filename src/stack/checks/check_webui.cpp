@@ -2,6 +2,7 @@
 // shows no models" reports, answered by running a probe inside the webui container itself.
 #include <fmt/format.h>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/checks/checks.hpp"
@@ -50,9 +51,7 @@ ProbeOutcome classify_probe(const engine::ExecResult& result) {
 }
 
 CheckResult check_webui_reaches_ollama(engine::Client& engine, const std::string& project_name) {
-  const engine::Filters filters{
-      {"label", {std::string(labels::kProject) + "=" + project_name,
-                 std::string(labels::kService) + "=webui"}}};
+  const auto filters = compose::project_filter(project_name, "webui");
   const auto running = engine.list_containers(filters, false);
   if (running.empty()) return {kId, kName, CheckStatus::skip, "the stack is not running (nothing to test)", ""};
   const auto container = engine.inspect_container(running.front().id);
@@ -93,10 +92,7 @@ CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& 
   constexpr const char* id = "tool_servers";
   constexpr const char* name = "WebUI to tool servers";
   const auto running =
-      engine.list_containers({{"label",
-                               {std::string(labels::kProject) + "=" + project_name,
-                                std::string(labels::kService) + "=webui"}}},
-                             false);
+      engine.list_containers(compose::project_filter(project_name, "webui"), false);
   if (running.empty())
     return {id, name, CheckStatus::skip, "the stack is not running (nothing to test)", ""};
   const auto webui = read_webui_tool_servers(engine, project_name);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extensions/extension_project.hpp"
 #include "ollama_stack/stack/extensions/extensions.hpp"
 #include "ollama_stack/stack/home/env_file.hpp"
@@ -26,8 +27,7 @@ bool is_enabled(const StackState& state, const std::string& name) {
 }
 
 bool project_exists(engine::Client& client, const std::string& project) {
-  return !client.list_containers({{"label", {std::string(labels::kProject) + "=" + project}}}, true)
-              .empty();
+  return !client.list_containers(compose::project_filter(project), true).empty();
 }
 
 // Why the extension cannot start here (platform, required variables); "" when it can.
@@ -110,11 +110,8 @@ EnableResult disable_extension(Session& session, const std::string& name,
   const std::string project = extension_project_name(session.project_name(), name);
   const bool exists = project_exists(session.engine(), project);
   // Its volumes outlive its containers: --remove-volumes removes them after a stop too.
-  const bool has_volumes =
-      options.remove_volumes &&
-      !session.engine()
-           .list_volumes({{"label", {std::string(labels::kProject) + "=" + project}}})
-           .empty();
+  const bool has_volumes = options.remove_volumes &&
+                           !session.engine().list_volumes(compose::project_filter(project)).empty();
   if (!is_enabled(state, name) && !exists && !has_volumes) {
     require_extension(catalog, name);  // an unknown name is an error, a known disabled one is fine
     return {};
@@ -158,6 +155,16 @@ void require_startable(Session& session, const std::string& name) {
         "start the stack with `ollama-stack start` (it starts the enabled extensions too)");
   if (auto why = why_not_runnable(session, extension); !why.empty())
     throw Error(ExitCode::failed, why, fmt::format("see `ollama-stack extensions info {}`", name));
+}
+
+ExtensionStartResult restart_extension(Session& session, const std::string& name,
+                                       const ExtensionStartOptions& options) {
+  require_startable(session, name);
+  ExtensionStopOptions stop;
+  stop.progress = options.progress;
+  stop.sync_proxy = false;  // the start below rewires (and reconnects) the proxy once
+  stop_extension(session, name, stop);
+  return start_extension(session, name, options);
 }
 
 ExtensionStartResult start_extension(Session& session, const std::string& name,
@@ -209,8 +216,8 @@ ExtensionStopResult stop_extension(Session& session, const std::string& name,
   ExtensionStopResult result;
   result.name = name;
   const std::string project = extension_project_name(session.project_name(), name);
-  for (const auto& container : session.engine().list_containers(
-           {{"label", {std::string(labels::kProject) + "=" + project}}}, false))
+  for (const auto& container :
+       session.engine().list_containers(compose::project_filter(project), false))
     if (container.state == "running") result.was_running = true;
   compose::DownOptions down;
   down.stop_timeout_seconds = options.stop_timeout_seconds;

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <set>
-#include <thread>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extensions/extension_catalog.hpp"
 #include "ollama_stack/stack/extensions/extension_project.hpp"
 #include "ollama_stack/stack/extensions/extensions.hpp"
@@ -15,6 +15,7 @@
 #include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/stack/mcp/mcp_volume.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -60,10 +61,8 @@ bool config_serves(const nlohmann::json& document, const WiredServer& server) {
 
 std::optional<engine::ContainerSummary> running_proxy(engine::Client& client,
                                                       const std::string& core_project) {
-  for (const auto& container : client.list_containers(
-           label_filter({std::string(labels::kProject) + "=" + core_project,
-                         std::string(labels::kService) + "=" + kMcpProxyService}),
-           false))
+  for (const auto& container :
+       client.list_containers(compose::project_filter(core_project, kMcpProxyService), false))
     if (container.state == "running") return container;
   return std::nullopt;
 }
@@ -141,15 +140,15 @@ void restart_proxy(Session& session, const engine::ContainerSummary& proxy,
   session.engine().stop_container(proxy.id, 5);
   session.engine().start_container(proxy.id);
   // Only the proxy is waited for: the rest of the core is not touched.
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
   HealthReport health;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (options.cancelled && options.cancelled()) throw Interrupted();
-    health = assess_health(session.engine().inspect_container(proxy.id), host);
-    if (health.health == Health::healthy || health.health == Health::stopped) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  util::wait_until(
+      [&] {
+        health = assess_health(session.engine().inspect_container(proxy.id), host);
+        return health.health == Health::healthy || health.health == Health::stopped;
+      },
+      std::chrono::steady_clock::now() + options.timeout, options.cancelled,
+      {std::chrono::milliseconds(200), std::chrono::milliseconds(200)});
   if (health.health != Health::healthy)
     throw Error(ExitCode::unhealthy,
                 fmt::format("the MCP proxy did not become healthy after its restart: {}",

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/extensions/extension_project.hpp"
 #include "ollama_stack/stack/extensions/extensions.hpp"
 #include "ollama_stack/stack/health.hpp"
@@ -25,8 +26,7 @@ std::string label_of(const engine::ContainerSummary& container, const char* key)
 }  // namespace
 
 bool core_running(engine::Client& client, const std::string& core_project) {
-  for (const auto& container : client.list_containers(
-           {{"label", {std::string(labels::kProject) + "=" + core_project}}}, false))
+  for (const auto& container : client.list_containers(compose::project_filter(core_project), false))
     if (container.state == "running") return true;
   return false;
 }

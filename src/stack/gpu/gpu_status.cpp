@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/models/models.hpp"
@@ -90,17 +91,15 @@ GpuWatch watch_project_gpus(engine::Client& engine, const std::string& project,
                             const std::string& url_host) {
   std::vector<std::string> ids;
   for (const auto& summary :
-       engine.list_containers({{"label",
-                                {std::string(labels::kProject) + "=" + project,
-                                 std::string(labels::kService) + "=ollama"}}},
-                              false))
+       engine.list_containers(compose::project_filter(project, "ollama"), false))
     ids.push_back(summary.id);
   return watch_gpus(engine, ids, url_host);
 }
 
 std::vector<GpuHeal> heal_gpus(engine::Client& engine, const HomeLayout& home,
                                const GpuWatch& watch, std::string_view verb,
-                               std::chrono::milliseconds deadline) {
+                               std::chrono::milliseconds deadline,
+                               const std::function<bool()>& cancelled) {
   std::vector<GpuHeal> heals;
   std::vector<const WatchedOllama*> lost;
   for (const auto& watched : watch.containers)
@@ -121,12 +120,14 @@ std::vector<GpuHeal> heal_gpus(engine::Client& engine, const HomeLayout& home,
   for (const auto* watched : lost) {
     GpuHeal heal{watched->gpu.container, false, ""};
     try {
-      const auto after = heal_ollama_gpu(engine, watched->gpu, deadline);
+      const auto after = heal_ollama_gpu(engine, watched->gpu, deadline, cancelled);
       heal.ok = after.ok;
       heal.message = after.ok ? fmt::format("restarted {} ({}); now {}", heal.container,
                                             watched->gpu.verdict.message, after.message)
                               : fmt::format("restarted {}, but it still does not see its GPUs: {}",
                                             heal.container, after.message);
+    } catch (const Interrupted&) {
+      throw;
     } catch (const Error& error) {
       heal.message = fmt::format("could not restart {}: {}", heal.container, error.what());
     }

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
-#include <thread>
 
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -168,17 +168,21 @@ GpuVerdict judge_gpus(const GpuRequest& request, const GpuProbe& probe,
 }
 
 GpuVerdict heal_ollama_gpu(engine::Client& engine, const OllamaGpu& lost,
-                           std::chrono::milliseconds deadline) {
+                           std::chrono::milliseconds deadline,
+                           const std::function<bool()>& cancelled) {
   engine.stop_container(lost.container_id, 10);
   engine.start_container(lost.container_id);
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    // The devices come with the start; the retries only cover a probe that ran before the
-    // container's own start-up finished.
-    auto verdict = judge_gpus(lost.request, probe_gpus(engine, lost.container_id), lost.container);
-    if (verdict.ok || std::chrono::steady_clock::now() >= until) return verdict;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  // The devices come with the start; the retries only cover a probe that ran before the
+  // container's own start-up finished.
+  GpuVerdict verdict;
+  util::wait_until(
+      [&] {
+        verdict = judge_gpus(lost.request, probe_gpus(engine, lost.container_id), lost.container);
+        return verdict.ok;
+      },
+      std::chrono::steady_clock::now() + deadline, cancelled,
+      {std::chrono::milliseconds(200), std::chrono::milliseconds(200)});
+  return verdict;
 }
 
 }  // namespace ollama_stack::stack

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <future>
 #include <map>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/extensions/extension_catalog.hpp"
 #include "ollama_stack/stack/extensions/extension_mcp.hpp"
@@ -12,6 +12,7 @@
 #include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/parallel.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -55,10 +56,7 @@ std::optional<engine::ContainerSummary> running_service(engine::Client& client,
                                                         const std::string& project,
                                                         const std::string& service) {
   for (const auto& container :
-       client.list_containers({{"label",
-                                {std::string(labels::kProject) + "=" + project,
-                                 std::string(labels::kService) + "=" + service}}},
-                              false))
+       client.list_containers(compose::project_filter(project, service), false))
     if (container.state == "running") return container;
   return std::nullopt;
 }
@@ -166,24 +164,28 @@ ToolServersReport tool_servers_report(Session& session) {
   ToolServersReport report;
   auto& client = session.engine();
   const std::string core = session.project_name();
-  auto webui =
-      std::async(std::launch::async, [&] { return read_webui_tool_servers(client, core); });
   std::optional<nlohmann::json> config;
-  try {
-    config = read_mcp_config(session.home().mcp_config());
-  } catch (const ConfigError& error) {
-    report.fix = std::string(error.what()) + ": " + error.hint();
-  }
   std::map<std::string, std::string> extension_of;
-  for (const auto& server : running_wired_servers(session)) extension_of[server.name] = server.name;
-  const auto proxy = running_proxy(client, core);
   std::string proxy_base;
-  if (proxy) {
+  // Open WebUI's list is read (over the engine, from its container) while the rest is gathered.
+  util::parallel_for_each(2, [&](size_t task) {
+    if (task == 0) {
+      report.webui = read_webui_tool_servers(client, core);
+      return;
+    }
+    try {
+      config = read_mcp_config(session.home().mcp_config());
+    } catch (const ConfigError& error) {
+      report.fix = std::string(error.what()) + ": " + error.hint();
+    }
+    for (const auto& server : running_wired_servers(session))
+      extension_of[server.name] = server.name;
+    const auto proxy = running_proxy(client, core);
+    if (!proxy) return;
     const std::string host = session.url_host() == "localhost" ? "127.0.0.1" : session.url_host();
     auto probe = probe_for(proxy->labels, proxy->ports, host);
     if (probe.host_port != 0) proxy_base = fmt::format("http://{}:{}", host, probe.host_port);
-  }
-  report.webui = webui.get();
+  });
   const bool webui_known = report.webui.source == ToolListSource::environment ||
                            report.webui.source == ToolListSource::database;
   std::vector<std::string> missing;

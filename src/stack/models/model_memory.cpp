@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <thread>
 
 #include "ollama_stack/util/error.hpp"
+#include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -81,19 +81,19 @@ const RunningModel* find_running(const std::vector<RunningModel>& models, const 
 std::vector<RunningModel> wait_for_ps(
     OllamaApi& api, const MemoryOptions& options,
     const std::function<bool(const std::vector<RunningModel>&)>& done, const std::string& what) {
-  const auto deadline = Clock::now() + options.deadline;
-  for (;;) {
-    auto models = api.ps();
-    if (done(models)) return models;
-    if (options.cancelled && options.cancelled()) throw Interrupted();
-    if (Clock::now() >= deadline)
-      throw Error(
-          ExitCode::unhealthy,
-          fmt::format("{} (waited {} s)", what,
-                      std::chrono::duration_cast<std::chrono::seconds>(options.deadline).count()),
-          "see what Ollama is doing with `ollama-stack logs ollama`");
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  std::vector<RunningModel> models;
+  const auto listed = [&] {
+    models = api.ps();
+    return done(models);
+  };
+  if (!util::wait_until(listed, Clock::now() + options.deadline, options.cancelled,
+                        {std::chrono::milliseconds(100), std::chrono::milliseconds(100)}))
+    throw Error(
+        ExitCode::unhealthy,
+        fmt::format("{} (waited {} s)", what,
+                    std::chrono::duration_cast<std::chrono::seconds>(options.deadline).count()),
+        "see what Ollama is doing with `ollama-stack logs ollama`");
+  return models;
 }
 
 std::string not_found_hint(const std::string& name) {

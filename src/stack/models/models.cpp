@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -71,8 +72,7 @@ OllamaEndpoint resolve_ollama_endpoint(Session& session, const std::string& over
   }
   auto& engine = session.engine();
   const std::string project = session.project_name();
-  auto containers = engine.list_containers(
-      {{"label", {std::string(labels::kProject) + "=" + project, std::string(labels::kService) + "=ollama"}}}, true);
+  auto containers = engine.list_containers(compose::project_filter(project, "ollama"), true);
   for (const auto& summary : containers) {
     if (summary.state != "running") continue;
     auto oneoff = summary.labels.find(labels::kOneoff);

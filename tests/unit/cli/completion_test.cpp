@@ -1,6 +1,8 @@
-// Completion scripts generated from the real command tree, then loaded and called in the real
-// shells: bash (always), zsh and fish (when installed; skipped otherwise). A fake `ollama-stack`
-// script stands in for the binary's `config --services` and `extensions list --json`.
+// Completion answered from the real command tree (complete_words, what `__complete` prints), and
+// the scripts loaded and called in the real shells: bash (always), zsh and fish (when installed;
+// skipped otherwise). A fake `ollama-stack` script stands in for the binary's `__complete`: it
+// checks that the script passed exactly the words of the command line, and prints the answer
+// complete_words gives for them on the real tree (service and extension names from fixed sources).
 #include "ollama_stack/cli/completion.hpp"
 
 #include <gmock/gmock.h>
@@ -24,7 +26,7 @@ using ::testing::IsSupersetOf;
 using ::testing::Not;
 namespace fs = std::filesystem;
 
-CompletionModel real_model() {
+CLI::App& real_tree() {
   static std::ostringstream out, err;
   static Context context(out, err, [](std::string_view) { return std::optional<std::string>(); });
   static CLI::App app{"test", "ollama-stack"};
@@ -33,7 +35,33 @@ CompletionModel real_model() {
     build_command_tree(app, context);
     built = true;
   }
-  return completion_model(app);
+  return app;
+}
+
+CompletionModel real_model() { return completion_model(real_tree()); }
+
+// What the fake binary knows: the names the old `config --services` / `extensions list` gave.
+CompletionSources fixed_sources() {
+  return {[] {
+            return std::vector<std::string>{"ollama", "webui", "mcp_proxy"};
+          },
+          [] {
+            return std::vector<std::string>{"searxng", "comfyui"};
+          }};
+}
+
+// A fake binary at `path` answering `__complete -- WORDS...` (exactly these words, else nothing,
+// exit 1) with complete_words on `model`.
+void write_fake(const std::string& path, const CompletionModel& model,
+                const std::vector<std::string>& words) {
+  std::string expected = "__complete --";
+  for (const auto& word : words) expected += " " + word;
+  std::string script = "#!/bin/sh\n[ $# -eq " + std::to_string(words.size() + 2) +
+                       " ] && [ \"$*\" = '" + expected + "' ] || exit 1\n";
+  for (const auto& candidate : complete_words(model, words, fixed_sources()))
+    script += "echo '" + candidate + "'\n";
+  ollama_stack::testing::spit(path, script);
+  fs::permissions(path, fs::perms::owner_all);
 }
 
 const CompletionNode& node(const CompletionModel& model, const std::string& path) {
@@ -69,27 +97,15 @@ bool have(const std::string& program) {
 
 class CompletionScripts : public ::testing::Test {
  protected:
-  void SetUp() override {
-    fake_ = (temp_.path() / "fake-stack").string();
-    spit(fake_,
-         "#!/bin/sh\n"
-         "case \"$*\" in\n"
-         "  'config --services') printf 'ollama\\nwebui\\nmcp_proxy\\n' ;;\n"
-         "  'extensions list --json') printf '{\\n  \"extensions\": [\\n    {\\n      \"name\": "
-         "\"searxng\",\\n"
-         "      \"enabled\": true\\n    },\\n    {\\n      \"name\": \"comfyui\"\\n    }\\n  "
-         "]\\n}\\n' ;;\n"
-         "  *) exit 1 ;;\n"
-         "esac\n");
-    fs::permissions(fake_, fs::perms::owner_all);
-  }
+  void SetUp() override { fake_ = (temp_.path() / "fake-stack").string(); }
   std::string script(const std::string& shell) {
     const auto path = temp_.path() / ("completion." + shell);
-    spit(path, completion_script(real_model(), shell));
+    spit(path, completion_script(shell));
     return path.string();
   }
   // Completes `words` (the last one is the word being completed) in bash.
   Shell bash(const std::vector<std::string>& words) {
+    write_fake(fake_, real_model(), {words.begin() + 1, words.end()});
     std::string array;
     for (const auto& word : words) array += " '" + word + "'";
     return run(
@@ -118,6 +134,47 @@ TEST(CompletionModel, ComesFromTheCommandTree) {
   EXPECT_THAT(model.directory_options, ElementsAre("--home", "--compose-dir"));
 }
 
+TEST(CompleteWords, AnswersFromTheTreeAfterOptionsAndTheirValues) {
+  const auto model = real_model();
+  const auto sources = fixed_sources();
+  EXPECT_THAT(complete_words(model, {""}, sources), IsSupersetOf({"start", "logs", "completion"}));
+  EXPECT_THAT(complete_words(model, {""}, sources), Not(Contains("__complete")));  // hidden
+  EXPECT_THAT(complete_words(model, {"st"}, sources), ElementsAre("start", "stop", "status"));
+  EXPECT_THAT(complete_words(model, {"-v", "--home", "/x", "models", "l"}, sources),
+              ElementsAre("list", "load"));
+  EXPECT_THAT(complete_words(model, {"--home=/x", "logs", "--t"}, sources),
+              ElementsAre("--tail", "--timestamps"));
+  EXPECT_THAT(complete_words(model, {"logs", "--tail", "5", ""}, sources),
+              ElementsAre("ollama", "webui", "mcp_proxy"));
+  EXPECT_THAT(complete_words(model, {"logs", "--tail", ""}, sources), ElementsAre());
+  EXPECT_THAT(complete_words(model, {"check", "--platform", "a"}, sources),
+              ElementsAre("auto", "amd", "apple"));
+  EXPECT_THAT(complete_words(model, {"--compose-dir", ""}, sources),
+              ElementsAre(std::string(kCompleteDirectories)));
+  EXPECT_THAT(complete_words(model, {"extensions", "enable", "s"}, sources),
+              ElementsAre("searxng"));
+  EXPECT_THAT(complete_words(model, {"no-such-verb", ""}, sources), Not(Contains("ollama")));
+}
+
+TEST(CompleteWords, NameSourcesThatFailOfferNothing) {
+  const CompletionSources failing{
+      []() -> std::vector<std::string> { throw std::runtime_error("no engine"); }, {}};
+  EXPECT_THAT(complete_words(real_model(), {"logs", ""}, failing), ElementsAre());
+  EXPECT_THAT(complete_words(real_model(), {"extensions", "enable", ""}, failing), ElementsAre());
+}
+
+TEST(CompleteVerb, PrintsTheCandidatesOneALineAndIsHidden) {
+  std::ostringstream out, err;
+  Context context(out, err, [](std::string_view) { return std::optional<std::string>(); });
+  EXPECT_EQ(run({"__complete", "--", "--quiet", "logs", "--f"}, context), 0) << err.str();
+  EXPECT_EQ(out.str(), "--follow\n");
+  EXPECT_EQ(err.str(), "");
+  std::ostringstream help_out, help_err;
+  Context help(help_out, help_err, [](std::string_view) { return std::optional<std::string>(); });
+  EXPECT_EQ(run({"--help"}, help), 0);
+  EXPECT_THAT(help_out.str(), Not(::testing::HasSubstr("__complete")));
+}
+
 TEST_F(CompletionScripts, BashLoadsAndCompletesVerbsFlagsAndValues) {
   ASSERT_EQ(run("bash -n " + script("bash")).status, 0);
   EXPECT_THAT(bash({fake_, "st"}).lines, ElementsAre("start", "status", "stop"));
@@ -143,7 +200,8 @@ TEST_F(CompletionScripts, BashOffersServiceNamesFromTheBinary) {
 }
 
 TEST(CompletionNames, ExtensionNamesComeFromExtensionsListJson) {
-  // With an extensions group in the tree, its positional arguments complete extension names.
+  // With an extensions group in the tree, its positional arguments complete extension names
+  // (the binary's source is the overview `extensions list --json` prints).
   CLI::App app{"test", "ollama-stack"};
   auto* group = app.add_subcommand("extensions", "Extensions");
   std::vector<std::string> names;
@@ -152,12 +210,9 @@ TEST(CompletionNames, ExtensionNamesComeFromExtensionsListJson) {
   EXPECT_EQ(node(model, "extensions enable").args, CompletionNode::Args::extensions);
   ollama_stack::testing::TempDir temp;
   const auto script = temp / "c.bash";
-  spit(script, completion_script(model, "bash"));
+  spit(script, completion_script("bash"));
   const auto fake = temp / "fake";
-  spit(fake,
-       "#!/bin/sh\nprintf '{\\n  \"extensions\": [\\n    {\"name\": \"searxng\", \"x\": 1},\\n"
-       "    {\\n      \"name\": \"comfyui\"\\n    }\\n  ]\\n}\\n'\n");
-  fs::permissions(fake, fs::perms::owner_all);
+  write_fake(fake.string(), model, {"extensions", "enable", ""});
   auto result =
       run("bash -c 'source \"$1\" && COMP_WORDS=(\"$2\" extensions enable \"\") && COMP_CWORD=3 && "
           "_ollama_stack && printf \"%s\\n\" \"${COMPREPLY[@]}\"' bash " +
@@ -172,14 +227,16 @@ TEST_F(CompletionScripts, ZshLoadsAndCompletes) {
   const std::string prelude =
       "compdef() { :; }; _files() { :; }; compadd() { [[ $1 == -- ]] && shift; print -l -- \"$@\"; "
       "}; ";
-  auto complete = [&](const std::string& words, int current) {
-    return run("zsh -c '" + prelude + "source " + script("zsh") + "; words=(" + words +
-               "); CURRENT=" + std::to_string(current) + "; _ollama_stack'");
+  auto complete = [&](const std::vector<std::string>& words) {
+    write_fake(fake_, real_model(), words);
+    std::string array = fake_;
+    for (const auto& word : words) array += " \"" + word + "\"";
+    return run("zsh -c '" + prelude + "source " + script("zsh") + "; words=(" + array +
+               "); CURRENT=" + std::to_string(words.size() + 1) + "; _ollama_stack'");
   };
-  EXPECT_THAT(complete(fake_ + " st", 2).lines, IsSupersetOf({"start", "status", "stop"}));
-  EXPECT_THAT(complete(fake_ + " logs \"\"", 3).lines,
-              IsSupersetOf({"ollama", "webui", "mcp_proxy"}));
-  EXPECT_THAT(complete(fake_ + " check --platform \"\"", 4).lines,
+  EXPECT_THAT(complete({"st"}).lines, IsSupersetOf({"start", "status", "stop"}));
+  EXPECT_THAT(complete({"logs", ""}).lines, IsSupersetOf({"ollama", "webui", "mcp_proxy"}));
+  EXPECT_THAT(complete({"check", "--platform", ""}).lines,
               ElementsAre("amd", "apple", "auto", "cpu", "nvidia"));
 }
 
@@ -189,8 +246,12 @@ TEST_F(CompletionScripts, FishLoadsAndCompletes) {
   // The completion is registered for "ollama-stack"; the fake binary answers under that name.
   const auto bin = temp_.path() / "bin";
   fs::create_directories(bin);
-  fs::copy_file(fake_, bin / "ollama-stack");
   auto complete = [&](const std::string& line) {
+    std::vector<std::string> words;  // after the program name; the last is being completed
+    std::istringstream in(line.substr(line.find(' ') + 1));
+    for (std::string word; std::getline(in, word, ' ');) words.push_back(word);
+    if (line.ends_with(' ')) words.push_back("");
+    write_fake((bin / "ollama-stack").string(), real_model(), words);
     return run("PATH=" + bin.string() + ":$PATH fish -c 'source " + script("fish") +
                "; complete -C\"" + line + "\"'");
   };

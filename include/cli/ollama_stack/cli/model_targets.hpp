@@ -2,6 +2,7 @@
 // Which Ollamas a `models` verb acts on when backends are recorded (--backend B, repeatable, `core`
 // being the core's Ollama; --all), and how the per-Ollama answers are merged into one document.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 
 #include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/context.hpp"
+#include "ollama_stack/cli/table.hpp"
 #include "ollama_stack/stack/models/models.hpp"
 
 namespace ollama_stack::cli {
@@ -85,5 +87,29 @@ nlohmann::json listing_document(const ModelTargets& chosen, std::vector<TargetLi
                                 const std::vector<TargetFailure>& failures);
 // "warning: backend NAME left out: why" for each failure on stderr, then raise_target_failures.
 void finish_listing(Context& context, const std::vector<TargetFailure>& failures);
+
+// `models list` and `models ps`: the same options (--json, --ollama-url, --backend, --all) and the
+// same run over the chosen Ollamas; only what each asks an Ollama and how a model is shown differ.
+struct ListedModel {
+  nlohmann::json json;           // in the document's "models"
+  std::vector<std::string> row;  // in the table (without the BACKEND column: added on a fleet)
+};
+struct Listing {
+  std::vector<Column> columns;  // without BACKEND
+  std::function<std::vector<ListedModel>(const PullTarget&, const ModelTargets&)> models;
+  std::string empty;  // the sentence when no Ollama listed anything
+  std::function<void(const ModelTargets&, nlohmann::json& document)> decorate;  // --json (optional)
+  std::function<void()> after;  // after the output, before the failures (optional)
+};
+// Adds `models NAME` (schema docs/json.md#models-NAME): it lists every chosen Ollama's models as
+// `listing(context)` says, in one JSON document or one table, then the failures.
+CLI::App* add_listing_verb(CLI::App& models, Context& context, const std::string& name,
+                           const std::string& description,
+                           const std::function<Listing(Context&)>& listing);
+
+// How far an Ollama time (RFC 3339) is from now, rendered by `render` (given `when - now`); "-"
+// when empty, the text as it is when it does not parse.
+std::string from_now(const std::string& rfc3339,
+                     const std::function<std::string(std::chrono::system_clock::duration)>& render);
 
 }  // namespace ollama_stack::cli

@@ -5,6 +5,7 @@
 // functions gather their facts from the home, /proc, the engine; run_checks runs them all and
 // never stops at the first failure.
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ struct CheckReport {
 
 struct CheckOptions {
   bool fix = false;
+  std::function<bool()> cancelled;  // --fix's GPU restart waits: Interrupted when it says so
 };
 
 // Runs every check against the session's home and engine. Never throws for what a check finds;
@@ -121,7 +123,7 @@ CheckResult check_webui_tool_servers(engine::Client& engine, const std::string& 
 struct GpuWatch;
 CheckResult evaluate_gpu_watch(const GpuWatch& watch, Platform platform);
 CheckResult check_ollama_gpu(Session& session, const std::string& project, Platform platform,
-                             bool fix, CheckReport& report);
+                             const CheckOptions& options, CheckReport& report);
 
 // A remote engine cannot see this machine's files: every bind mount whose source is a path here
 // is a warning (the user's own mounts are kept as written). Passes for a local engine.

@@ -115,6 +115,11 @@ struct ExtensionStopResult {
   McpSyncResult mcp;
 };
 
+// `extensions restart`: checked first, so a refused restart changes nothing; stopped without
+// rewiring the proxy, then started, which rewires (and reconnects) it once.
+ExtensionStartResult restart_extension(Session& session, const std::string& name,
+                                       const ExtensionStartOptions& options);
+
 // Stops and removes the extension's containers (its project only; the core is never touched),
 // then rewires the proxy.
 ExtensionStopResult stop_extension(Session& session, const std::string& name,

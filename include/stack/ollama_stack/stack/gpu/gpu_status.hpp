@@ -4,6 +4,7 @@
 // inside it) and which of its loaded models sit in GPU memory (`/api/ps`); the cure restarts the
 // affected containers, under the stack lock, and verifies.
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,10 @@ struct GpuHeal {
 };
 // Restarts every container of `watch` that is not ok and probes it until it sees its GPUs again
 // or `deadline` passes. Takes the stack lock without waiting: when another verb holds it nothing
-// is restarted and each heal says so.
+// is restarted and each heal says so. Interrupted when `cancelled` says so.
 std::vector<GpuHeal> heal_gpus(engine::Client& engine, const HomeLayout& home,
                                const GpuWatch& watch, std::string_view verb,
-                               std::chrono::milliseconds deadline = std::chrono::seconds(15));
+                               std::chrono::milliseconds deadline = std::chrono::seconds(15),
+                               const std::function<bool()>& cancelled = {});
 
 }  // namespace ollama_stack::stack

@@ -6,6 +6,7 @@
 // restart of the container gives the devices back. Facts in (the container's device requests,
 // `nvidia-smi -L` run inside it), a verdict out; the probe itself goes through the engine.
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -67,7 +68,9 @@ struct OllamaGpu {
 };
 // The cure: restarts the container (a restarted container gets its devices again), then probes
 // until nvidia-smi lists what was requested or `deadline` passes; returns the last verdict.
+// Interrupted when `cancelled` says so while it probes.
 GpuVerdict heal_ollama_gpu(engine::Client& engine, const OllamaGpu& lost,
-                           std::chrono::milliseconds deadline = std::chrono::seconds(15));
+                           std::chrono::milliseconds deadline = std::chrono::seconds(15),
+                           const std::function<bool()>& cancelled = {});
 
 }  // namespace ollama_stack::stack
