@@ -9,7 +9,6 @@
 #include "ollama_stack/engine/curl_transport.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/models/ollama_api.hpp"
 #include "ollama_stack/util/error.hpp"

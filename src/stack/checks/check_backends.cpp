@@ -7,7 +7,6 @@
 #include "ollama_stack/compose/project_filter.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/backends/backend_fleet.hpp"
-#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/mcp/tool_servers.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"

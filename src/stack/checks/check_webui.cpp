@@ -6,7 +6,6 @@
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/checks/checks.hpp"
-#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/stack/mcp/tool_servers.hpp"
 

@@ -9,7 +9,6 @@
 #include "ollama_stack/stack/extensions/extension_catalog.hpp"
 #include "ollama_stack/stack/extensions/extension_mcp.hpp"
 #include "ollama_stack/stack/health.hpp"
-#include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/mcp/mcp_config.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "ollama_stack/util/parallel.hpp"
