@@ -8,7 +8,6 @@
 
 #include "ollama_stack/cli/human_units.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "stack_lock.hpp"
@@ -44,10 +43,8 @@ nlohmann::json backup_json(const stack::BackupResult& result) {
 }
 
 void run_backup(Context& context, const BackupVerbOptions& options) {
-  context.json = options.json;
-  auto session = context.session();
-  auto lock = lock_stack_for(context, session, "backup", options.lock_timeout);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
+  LockedVerb verb(context, "backup", options.json, options.lock_timeout);
+  auto& [session, lock, progress] = verb;
   stack::BackupOptions backup;
   backup.include_volumes = options.include_volumes;
   backup.compress = options.compress;

@@ -1,7 +1,7 @@
 // `ollama-stack cleanup`: remove what this installation left lying around (stopped and orphaned
 // containers, interrupted helpers, unused networks, `.partial` backups, on request unused volumes)
 // after listing each thing and asking.
-#include "ollama_stack/stack/cleanup.hpp"
+#include "ollama_stack/stack/cleanup/cleanup.hpp"
 
 #include <fmt/format.h>
 

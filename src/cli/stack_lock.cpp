@@ -75,6 +75,19 @@ util::FileLock lock_stack_for(Context& context, const stack::Session& session, c
   return lock;
 }
 
+namespace {
+stack::Session open_session(Context& context, bool json) {
+  context.json = json;
+  return context.session();
+}
+}  // namespace
+
+LockedVerb::LockedVerb(Context& context, const std::string& verb, bool json,
+                       int lock_timeout_seconds)
+    : session(open_session(context, json)),
+      lock(lock_stack_for(context, session, verb, lock_timeout_seconds)),
+      progress(context, !json && !context.global.quiet) {}
+
 void add_lock_timeout_option(CLI::App& command, int& seconds) {
   command.add_option("--lock-timeout", seconds, "Seconds to wait for another ollama-stack changing the stack (default 120)");
 }

@@ -6,7 +6,6 @@
 #include "ollama_stack/cli/backend_verbs.hpp"
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
 #include "ollama_stack/stack/whole_stack.hpp"
 #include "stack_lock.hpp"
@@ -23,10 +22,8 @@ struct StopOptions {
 };
 
 void run_stop(Context& context, const StopOptions& options) {
-  context.json = options.json;
-  auto session = context.session();
-  auto lock = lock_stack_for(context, session, "stop", options.lock_timeout);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
+  LockedVerb verb(context, "stop", options.json, options.lock_timeout);
+  auto& [session, lock, progress] = verb;
   const auto stopped = stack::stop_whole_stack(
       session, {options.timeout, !options.no_backends, progress.callback()});
   const auto& result = stopped.core;

@@ -7,7 +7,6 @@
 
 #include "confirm.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/stack/backup/backup.hpp"
 #include "ollama_stack/stack/extensions/extensions.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
@@ -71,10 +70,8 @@ void render(Context& context, const stack::UpdateResult& result, const std::stri
 }
 
 void run_update(Context& context, const UpdateVerbOptions& options) {
-  context.json = options.json;
-  auto session = context.session();
-  auto lock = lock_stack_for(context, session, "update", options.lock_timeout);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
+  LockedVerb verb(context, "update", options.json, options.lock_timeout);
+  auto& [session, lock, progress] = verb;
   std::string backup_path;
   bool want_backup = options.backup;
   if (!want_backup && !options.json && can_ask(context))

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include "host_config.hpp"
+#include "json_fields.hpp"
 #include "ollama_stack/compose/labels.hpp"
 #include "ollama_stack/engine/client.hpp"
 
@@ -77,13 +78,13 @@ json container_body(const Project& project, const Service& service, const SpecOp
 
   json body{{"Image", service.image}, {"Env", env}, {"Tty", service.tty}, {"OpenStdin", service.stdin_open},
             {"AttachStdin", false}};
-  if (service.command) body["Cmd"] = *service.command;
-  if (service.entrypoint) body["Entrypoint"] = *service.entrypoint;
-  if (!service.working_dir.empty()) body["WorkingDir"] = service.working_dir;
-  if (!service.user.empty()) body["User"] = service.user;
-  if (!service.hostname.empty()) body["Hostname"] = service.hostname;
-  if (!service.domainname.empty()) body["Domainname"] = service.domainname;
-  if (!service.stop_signal.empty()) body["StopSignal"] = service.stop_signal;
+  put_if_set(body, "Cmd", service.command);
+  put_if_set(body, "Entrypoint", service.entrypoint);
+  put_if_set(body, "WorkingDir", service.working_dir);
+  put_if_set(body, "User", service.user);
+  put_if_set(body, "Hostname", service.hostname);
+  put_if_set(body, "Domainname", service.domainname);
+  put_if_set(body, "StopSignal", service.stop_signal);
   if (service.healthcheck)
     body["Healthcheck"] = healthcheck_json(*service.healthcheck, service, options);
   if (service.stop_grace_period) body["StopTimeout"] = service.stop_grace_period->count();
@@ -92,7 +93,7 @@ json container_body(const Project& project, const Service& service, const SpecOp
   for (const auto& port : service.ports)
     exposed[fmt::format("{}/{}", port.target, port.protocol)] = json::object();
   for (const auto& port : service.expose) exposed[port] = json::object();
-  if (!exposed.empty()) body["ExposedPorts"] = exposed;
+  put_if_set(body, "ExposedPorts", exposed);
 
   json host = host_config_json(project, service, options);
   json endpoints = json::object();

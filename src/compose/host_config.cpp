@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "json_fields.hpp"
 #include "ollama_stack/engine/client.hpp"
 #include "ollama_stack/util/error.hpp"
 #include "service_fields.hpp"
@@ -52,7 +53,7 @@ void add_mounts(json& host, const Project& project, const Service& service,
       continue;
     }
     json entry{{"Target", mount.target}, {"ReadOnly", mount.read_only}};
-    if (!mount.consistency.empty()) entry["Consistency"] = mount.consistency;
+    put_if_set(entry, "Consistency", mount.consistency);
     switch (mount.type) {
       case Mount::Type::volume: {
         entry["Type"] = "volume";
@@ -100,27 +101,24 @@ json blkio_devices(const std::vector<BlkioDevice>& devices, const char* value_ke
 }
 
 void add_resources(json& host, const Service& service, const SpecOptions& options) {
-  auto set = [&](const char* key, int64_t value) {
-    if (value != 0) host[key] = value;
-  };
-  set("Memory", service.memory_bytes);
-  set("MemoryReservation", service.memory_reservation_bytes);
-  set("MemorySwap", service.memswap_limit);
-  set("NanoCpus", service.nano_cpus);
-  set("CpuShares", service.cpu_shares);
-  set("CpuPeriod", service.cpu_period);
-  set("CpuQuota", service.cpu_quota);
-  set("CpuRealtimePeriod", service.cpu_rt_period);
-  set("CpuRealtimeRuntime", service.cpu_rt_runtime);
-  set("CpuCount", service.cpu_count);
-  set("CpuPercent", service.cpu_percent);
-  set("ShmSize", service.shm_size_bytes);
-  set("BlkioWeight", service.blkio.weight);
-  if (!service.cpuset.empty()) host["CpusetCpus"] = service.cpuset;
-  if (!service.cgroup_parent.empty()) host["CgroupParent"] = service.cgroup_parent;
-  if (service.mem_swappiness) host["MemorySwappiness"] = *service.mem_swappiness;
-  if (service.oom_kill_disable) host["OomKillDisable"] = *service.oom_kill_disable;
-  if (service.pids_limit) host["PidsLimit"] = *service.pids_limit;
+  put_if_set(host, "Memory", service.memory_bytes);
+  put_if_set(host, "MemoryReservation", service.memory_reservation_bytes);
+  put_if_set(host, "MemorySwap", service.memswap_limit);
+  put_if_set(host, "NanoCpus", service.nano_cpus);
+  put_if_set(host, "CpuShares", service.cpu_shares);
+  put_if_set(host, "CpuPeriod", service.cpu_period);
+  put_if_set(host, "CpuQuota", service.cpu_quota);
+  put_if_set(host, "CpuRealtimePeriod", service.cpu_rt_period);
+  put_if_set(host, "CpuRealtimeRuntime", service.cpu_rt_runtime);
+  put_if_set(host, "CpuCount", service.cpu_count);
+  put_if_set(host, "CpuPercent", service.cpu_percent);
+  put_if_set(host, "ShmSize", service.shm_size_bytes);
+  put_if_set(host, "BlkioWeight", service.blkio.weight);
+  put_if_set(host, "CpusetCpus", service.cpuset);
+  put_if_set(host, "CgroupParent", service.cgroup_parent);
+  put_if_set(host, "MemorySwappiness", service.mem_swappiness);
+  put_if_set(host, "OomKillDisable", service.oom_kill_disable);
+  put_if_set(host, "PidsLimit", service.pids_limit);
   if (!service.blkio.weight_device.empty())
     host["BlkioWeightDevice"] = blkio_devices(service.blkio.weight_device, "Weight");
   if (!service.blkio.device_read_bps.empty())
@@ -131,7 +129,7 @@ void add_resources(json& host, const Service& service, const SpecOptions& option
     host["BlkioDeviceWriteBps"] = blkio_devices(service.blkio.device_write_bps, "Rate");
   if (!service.blkio.device_write_iops.empty())
     host["BlkioDeviceWriteIOps"] = blkio_devices(service.blkio.device_write_iops, "Rate");
-  if (!service.device_cgroup_rules.empty()) host["DeviceCgroupRules"] = service.device_cgroup_rules;
+  put_if_set(host, "DeviceCgroupRules", service.device_cgroup_rules);
 
   for (const auto& request : service.device_requests) {
     json entry{{"Driver", request.driver},
@@ -226,39 +224,30 @@ json host_config_json(const Project& project, const Service& service, const Spec
   add_mounts(host, project, service, options);
   add_resources(host, service, options);
 
-  auto set_text = [&](const char* key, const std::string& value) {
-    if (!value.empty()) host[key] = value;
-  };
-  auto set_list = [&](const char* key, const std::vector<std::string>& value) {
-    if (!value.empty()) host[key] = value;
-  };
-  auto set_map = [&](const char* key, const std::map<std::string, std::string>& value) {
-    if (!value.empty()) host[key] = value;
-  };
-  set_list("ExtraHosts", service.extra_hosts);
-  set_list("CapAdd", service.cap_add);
-  set_list("CapDrop", service.cap_drop);
-  set_list("GroupAdd", service.group_add);
-  set_list("Dns", service.dns);
-  set_list("DnsSearch", service.dns_search);
-  set_list("DnsOptions", service.dns_opt);
-  set_text("IpcMode", resolve_service_mode(service.ipc, project, options));
-  set_text("PidMode", resolve_service_mode(service.pid, project, options));
-  set_text("UTSMode", resolve_service_mode(service.uts, project, options));
-  set_text("CgroupnsMode", service.cgroup);
-  set_text("UsernsMode", service.userns_mode);
-  set_text("Runtime", service.runtime);
-  set_text("Isolation", service.isolation);
-  set_map("Sysctls", service.sysctls);
-  set_map("StorageOpt", service.storage_opt);
+  put_if_set(host, "ExtraHosts", service.extra_hosts);
+  put_if_set(host, "CapAdd", service.cap_add);
+  put_if_set(host, "CapDrop", service.cap_drop);
+  put_if_set(host, "GroupAdd", service.group_add);
+  put_if_set(host, "Dns", service.dns);
+  put_if_set(host, "DnsSearch", service.dns_search);
+  put_if_set(host, "DnsOptions", service.dns_opt);
+  put_if_set(host, "IpcMode", resolve_service_mode(service.ipc, project, options));
+  put_if_set(host, "PidMode", resolve_service_mode(service.pid, project, options));
+  put_if_set(host, "UTSMode", resolve_service_mode(service.uts, project, options));
+  put_if_set(host, "CgroupnsMode", service.cgroup);
+  put_if_set(host, "UsernsMode", service.userns_mode);
+  put_if_set(host, "Runtime", service.runtime);
+  put_if_set(host, "Isolation", service.isolation);
+  put_if_set(host, "Sysctls", service.sysctls);
+  put_if_set(host, "StorageOpt", service.storage_opt);
   if (!service.annotations.empty()) {
     require_api(options, service, "annotations", "1.43");
     host["Annotations"] = service.annotations;
   }
-  if (service.init) host["Init"] = *service.init;
+  put_if_set(host, "Init", service.init);
   if (service.privileged) host["Privileged"] = true;
   if (service.read_only) host["ReadonlyRootfs"] = true;
-  if (service.oom_score_adj != 0) host["OomScoreAdj"] = service.oom_score_adj;
+  put_if_set(host, "OomScoreAdj", service.oom_score_adj);
   if (!service.tmpfs.empty()) {
     json tmpfs = json::object();
     for (const auto& entry : service.tmpfs) {
@@ -307,8 +296,8 @@ json endpoint_json(const Service& service, const ServiceNetwork& network,
   if (!network.ipv6_address.empty()) endpoint["IPAMConfig"]["IPv6Address"] = network.ipv6_address;
   if (!network.link_local_ips.empty())
     endpoint["IPAMConfig"]["LinkLocalIPs"] = network.link_local_ips;
-  if (!network.driver_opts.empty()) endpoint["DriverOpts"] = network.driver_opts;
-  if (!links.empty()) endpoint["Links"] = links;
+  put_if_set(endpoint, "DriverOpts", network.driver_opts);
+  put_if_set(endpoint, "Links", links);
   if (!network.mac_address.empty()) {
     require_api(options, service, fmt::format("networks.{}.mac_address", network.key), "1.44");
     endpoint["MacAddress"] = network.mac_address;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "json_fields.hpp"
 #include "ollama_stack/compose/container_spec.hpp"
 
 namespace ollama_stack::compose {
@@ -50,15 +51,15 @@ json build_json(const Build& build) {
            {"dockerfile", build.dockerfile},
            {"args", build.args},
            {"target", build.target}};
-  if (!build.dockerfile_inline.empty()) out["dockerfile_inline"] = build.dockerfile_inline;
-  if (!build.network.empty()) out["network"] = build.network;
-  if (!build.labels.empty()) out["labels"] = build.labels;
-  if (!build.tags.empty()) out["tags"] = build.tags;
-  if (!build.cache_from.empty()) out["cache_from"] = build.cache_from;
-  if (!build.extra_hosts.empty()) out["extra_hosts"] = build.extra_hosts;
+  put_if_set(out, "dockerfile_inline", build.dockerfile_inline);
+  put_if_set(out, "network", build.network);
+  put_if_set(out, "labels", build.labels);
+  put_if_set(out, "tags", build.tags);
+  put_if_set(out, "cache_from", build.cache_from);
+  put_if_set(out, "extra_hosts", build.extra_hosts);
   if (!build.platform.empty()) out["platforms"] = json::array({build.platform});
-  if (!build.isolation.empty()) out["isolation"] = build.isolation;
-  if (build.shm_size_bytes) out["shm_size"] = build.shm_size_bytes;
+  put_if_set(out, "isolation", build.isolation);
+  put_if_set(out, "shm_size", build.shm_size_bytes);
   if (build.no_cache) out["no_cache"] = true;
   if (build.pull) out["pull"] = true;
   for (const auto& limit : build.ulimits)
@@ -69,9 +70,9 @@ json build_json(const Build& build) {
 json mount_json(const Mount& mount) {
   static const char* kTypes[] = {"volume", "bind", "tmpfs", "npipe", "image"};
   json entry{{"type", kTypes[static_cast<int>(mount.type)]}, {"target", mount.target}};
-  if (!mount.source.empty()) entry["source"] = mount.source;
+  put_if_set(entry, "source", mount.source);
   if (mount.read_only) entry["read_only"] = true;
-  if (!mount.consistency.empty()) entry["consistency"] = mount.consistency;
+  put_if_set(entry, "consistency", mount.consistency);
   if (!mount.bind_propagation.empty()) entry["bind"]["propagation"] = mount.bind_propagation;
   if (!mount.bind_selinux.empty()) entry["bind"]["selinux"] = mount.bind_selinux;
   if (mount.volume_nocopy) entry["volume"]["nocopy"] = true;
@@ -84,15 +85,15 @@ json mount_json(const Mount& mount) {
 
 json network_attachment_json(const ServiceNetwork& network) {
   json entry = json::object();
-  if (!network.aliases.empty()) entry["aliases"] = network.aliases;
-  if (!network.ipv4_address.empty()) entry["ipv4_address"] = network.ipv4_address;
-  if (!network.ipv6_address.empty()) entry["ipv6_address"] = network.ipv6_address;
-  if (!network.link_local_ips.empty()) entry["link_local_ips"] = network.link_local_ips;
-  if (!network.mac_address.empty()) entry["mac_address"] = network.mac_address;
-  if (!network.driver_opts.empty()) entry["driver_opts"] = network.driver_opts;
-  if (network.priority) entry["priority"] = network.priority;
-  if (network.gw_priority) entry["gw_priority"] = network.gw_priority;
-  if (!network.interface_name.empty()) entry["interface_name"] = network.interface_name;
+  put_if_set(entry, "aliases", network.aliases);
+  put_if_set(entry, "ipv4_address", network.ipv4_address);
+  put_if_set(entry, "ipv6_address", network.ipv6_address);
+  put_if_set(entry, "link_local_ips", network.link_local_ips);
+  put_if_set(entry, "mac_address", network.mac_address);
+  put_if_set(entry, "driver_opts", network.driver_opts);
+  put_if_set(entry, "priority", network.priority);
+  put_if_set(entry, "gw_priority", network.gw_priority);
+  put_if_set(entry, "interface_name", network.interface_name);
   return entry.empty() ? json(nullptr) : entry;
 }
 
@@ -102,8 +103,8 @@ json grants_json(const std::vector<FileGrant>& grants) {
     json entry{{"source", grant.source},
                {"target", grant.target},
                {"mode", fmt::format("{:04o}", grant.mode)}};
-    if (!grant.uid.empty()) entry["uid"] = grant.uid;
-    if (!grant.gid.empty()) entry["gid"] = grant.gid;
+    put_if_set(entry, "uid", grant.uid);
+    put_if_set(entry, "gid", grant.gid);
     out.push_back(std::move(entry));
   }
   return out;
@@ -111,74 +112,62 @@ json grants_json(const std::vector<FileGrant>& grants) {
 
 // The keys of the newer engine fields: set only when the service sets them.
 void add_engine_fields(json& out, const Service& service) {
-  auto text = [&](const char* key, const std::string& value) {
-    if (!value.empty()) out[key] = value;
-  };
-  auto list = [&](const char* key, const std::vector<std::string>& value) {
-    if (!value.empty()) out[key] = value;
-  };
-  auto map = [&](const char* key, const std::map<std::string, std::string>& value) {
-    if (!value.empty()) out[key] = value;
-  };
-  auto number = [&](const char* key, int64_t value) {
-    if (value != 0) out[key] = value;
-  };
-  text("hostname", service.hostname);
-  text("domainname", service.domainname);
-  text("mac_address", service.mac_address);
-  text("stop_signal", service.stop_signal);
-  text("platform", service.platform);
-  text("network_mode", service.network_mode);
-  text("ipc", service.ipc);
-  text("pid", service.pid);
-  text("uts", service.uts);
-  text("cgroup", service.cgroup);
-  text("cgroup_parent", service.cgroup_parent);
-  text("userns_mode", service.userns_mode);
-  text("runtime", service.runtime);
-  text("isolation", service.isolation);
-  text("cpuset", service.cpuset);
+  put_if_set(out, "hostname", service.hostname);
+  put_if_set(out, "domainname", service.domainname);
+  put_if_set(out, "mac_address", service.mac_address);
+  put_if_set(out, "stop_signal", service.stop_signal);
+  put_if_set(out, "platform", service.platform);
+  put_if_set(out, "network_mode", service.network_mode);
+  put_if_set(out, "ipc", service.ipc);
+  put_if_set(out, "pid", service.pid);
+  put_if_set(out, "uts", service.uts);
+  put_if_set(out, "cgroup", service.cgroup);
+  put_if_set(out, "cgroup_parent", service.cgroup_parent);
+  put_if_set(out, "userns_mode", service.userns_mode);
+  put_if_set(out, "runtime", service.runtime);
+  put_if_set(out, "isolation", service.isolation);
+  put_if_set(out, "cpuset", service.cpuset);
   if (!service.pull_policy.empty()) {
     out["pull_policy"] = service.pull_policy == "refresh"
                              ? fmt::format("every_{}s", service.pull_refresh.count())
                              : service.pull_policy;
   }
-  list("expose", service.expose);
-  list("group_add", service.group_add);
-  list("cap_drop", service.cap_drop);
-  list("device_cgroup_rules", service.device_cgroup_rules);
-  list("tmpfs", service.tmpfs);
-  list("volumes_from", service.volumes_from);
-  list("links", service.links);
-  list("external_links", service.external_links);
-  list("dns", service.dns);
-  list("dns_search", service.dns_search);
-  list("dns_opt", service.dns_opt);
-  map("sysctls", service.sysctls);
-  map("storage_opt", service.storage_opt);
-  map("annotations", service.annotations);
-  if (service.init) out["init"] = *service.init;
+  put_if_set(out, "expose", service.expose);
+  put_if_set(out, "group_add", service.group_add);
+  put_if_set(out, "cap_drop", service.cap_drop);
+  put_if_set(out, "device_cgroup_rules", service.device_cgroup_rules);
+  put_if_set(out, "tmpfs", service.tmpfs);
+  put_if_set(out, "volumes_from", service.volumes_from);
+  put_if_set(out, "links", service.links);
+  put_if_set(out, "external_links", service.external_links);
+  put_if_set(out, "dns", service.dns);
+  put_if_set(out, "dns_search", service.dns_search);
+  put_if_set(out, "dns_opt", service.dns_opt);
+  put_if_set(out, "sysctls", service.sysctls);
+  put_if_set(out, "storage_opt", service.storage_opt);
+  put_if_set(out, "annotations", service.annotations);
+  put_if_set(out, "init", service.init);
   if (service.privileged) out["privileged"] = true;
   if (service.read_only) out["read_only"] = true;
   if (service.logging)
     out["logging"] = {{"driver", service.logging->driver}, {"options", service.logging->options}};
-  number("cpu_shares", service.cpu_shares);
-  number("cpu_period", service.cpu_period);
-  number("cpu_quota", service.cpu_quota);
-  number("cpu_rt_period", service.cpu_rt_period);
-  number("cpu_rt_runtime", service.cpu_rt_runtime);
-  number("cpu_count", service.cpu_count);
-  number("cpu_percent", service.cpu_percent);
-  number("memswap_limit", service.memswap_limit);
-  number("oom_score_adj", service.oom_score_adj);
-  number("mem_reservation", service.memory_reservation_bytes);
-  if (service.mem_swappiness) out["mem_swappiness"] = *service.mem_swappiness;
-  if (service.oom_kill_disable) out["oom_kill_disable"] = *service.oom_kill_disable;
-  if (service.pids_limit) out["pids_limit"] = *service.pids_limit;
+  put_if_set(out, "cpu_shares", service.cpu_shares);
+  put_if_set(out, "cpu_period", service.cpu_period);
+  put_if_set(out, "cpu_quota", service.cpu_quota);
+  put_if_set(out, "cpu_rt_period", service.cpu_rt_period);
+  put_if_set(out, "cpu_rt_runtime", service.cpu_rt_runtime);
+  put_if_set(out, "cpu_count", service.cpu_count);
+  put_if_set(out, "cpu_percent", service.cpu_percent);
+  put_if_set(out, "memswap_limit", service.memswap_limit);
+  put_if_set(out, "oom_score_adj", service.oom_score_adj);
+  put_if_set(out, "mem_reservation", service.memory_reservation_bytes);
+  put_if_set(out, "mem_swappiness", service.mem_swappiness);
+  put_if_set(out, "oom_kill_disable", service.oom_kill_disable);
+  put_if_set(out, "pids_limit", service.pids_limit);
   const Blkio& blkio = service.blkio;
   if (blkio != Blkio{}) {
     json entry = json::object();
-    if (blkio.weight) entry["weight"] = blkio.weight;
+    put_if_set(entry, "weight", blkio.weight);
     auto devices = [&](const char* key, const std::vector<BlkioDevice>& list_of,
                        const char* value_key) {
       for (const auto& device : list_of)
@@ -208,13 +197,13 @@ void add_engine_fields(json& out, const Service& service) {
 json to_json(const Service& service) {
   json out{{"image", service.image}};
   if (service.build) out["build"] = build_json(*service.build);
-  if (!service.container_name.empty()) out["container_name"] = service.container_name;
-  if (service.command) out["command"] = *service.command;
-  if (service.entrypoint) out["entrypoint"] = *service.entrypoint;
-  if (!service.environment.empty()) out["environment"] = service.environment;
+  put_if_set(out, "container_name", service.container_name);
+  put_if_set(out, "command", service.command);
+  put_if_set(out, "entrypoint", service.entrypoint);
+  put_if_set(out, "environment", service.environment);
   for (const auto& port : service.ports) {
     json entry{{"target", port.target}, {"protocol", port.protocol}};
-    if (!port.host_ip.empty()) entry["host_ip"] = port.host_ip;
+    put_if_set(entry, "host_ip", port.host_ip);
     if (port.published != 0)
       entry["published"] = port.published_last != 0
                                ? fmt::format("{}-{}", port.published, port.published_last)
@@ -224,7 +213,7 @@ json to_json(const Service& service) {
   for (const auto& mount : service.volumes) out["volumes"].push_back(mount_json(mount));
   for (const auto& network : service.networks)
     out["networks"][network.key] = network_attachment_json(network);
-  if (!service.labels.empty()) out["labels"] = service.labels;
+  put_if_set(out, "labels", service.labels);
   if (service.healthcheck) {
     const auto& check = *service.healthcheck;
     json entry{{"test", check.test}};
@@ -232,13 +221,13 @@ json to_json(const Service& service) {
     if (check.timeout.count()) entry["timeout"] = duration_text(check.timeout);
     if (check.start_period.count()) entry["start_period"] = duration_text(check.start_period);
     if (check.start_interval.count()) entry["start_interval"] = duration_text(check.start_interval);
-    if (check.retries) entry["retries"] = check.retries;
+    put_if_set(entry, "retries", check.retries);
     out["healthcheck"] = entry;
   }
-  if (!service.restart.empty()) out["restart"] = service.restart;
-  if (service.memory_bytes) out["mem_limit"] = service.memory_bytes;
+  put_if_set(out, "restart", service.restart);
+  put_if_set(out, "mem_limit", service.memory_bytes);
   if (service.nano_cpus) out["cpus"] = static_cast<double>(service.nano_cpus) / 1e9;
-  if (service.shm_size_bytes) out["shm_size"] = service.shm_size_bytes;
+  put_if_set(out, "shm_size", service.shm_size_bytes);
   for (const auto& request : service.device_requests) {
     json entry{{"driver", request.driver}, {"capabilities", request.capabilities}};
     if (!request.device_ids.empty()) entry["device_ids"] = request.device_ids;
@@ -249,14 +238,14 @@ json to_json(const Service& service) {
     out["depends_on"][dependency.service] = {{"condition", condition_text(dependency.condition)},
                                              {"required", dependency.required},
                                              {"restart", dependency.restart}};
-  if (!service.extra_hosts.empty()) out["extra_hosts"] = service.extra_hosts;
-  if (!service.working_dir.empty()) out["working_dir"] = service.working_dir;
-  if (!service.user.empty()) out["user"] = service.user;
+  put_if_set(out, "extra_hosts", service.extra_hosts);
+  put_if_set(out, "working_dir", service.working_dir);
+  put_if_set(out, "user", service.user);
   if (service.tty) out["tty"] = true;
   if (service.stdin_open) out["stdin_open"] = true;
-  if (!service.cap_add.empty()) out["cap_add"] = service.cap_add;
-  if (!service.security_opt.empty()) out["security_opt"] = service.security_opt;
-  if (!service.profiles.empty()) out["profiles"] = service.profiles;
+  put_if_set(out, "cap_add", service.cap_add);
+  put_if_set(out, "security_opt", service.security_opt);
+  put_if_set(out, "profiles", service.profiles);
   if (service.stop_grace_period) out["stop_grace_period"] = fmt::format("{}s", service.stop_grace_period->count());
   add_engine_fields(out, service);
   for (const auto& [key, value] : service.extensions.items()) out[key] = value;
@@ -269,21 +258,21 @@ json to_json(const Project& project) {
   for (const auto& [key, network] : project.networks) {
     json entry{{"name", network.name}, {"driver", network.driver}};
     if (network.external) entry["external"] = true;
-    if (!network.labels.empty()) entry["labels"] = network.labels;
-    if (!network.driver_opts.empty()) entry["driver_opts"] = network.driver_opts;
+    put_if_set(entry, "labels", network.labels);
+    put_if_set(entry, "driver_opts", network.driver_opts);
     if (network.internal) entry["internal"] = true;
     if (network.attachable) entry["attachable"] = true;
-    if (network.enable_ipv4) entry["enable_ipv4"] = *network.enable_ipv4;
-    if (network.enable_ipv6) entry["enable_ipv6"] = *network.enable_ipv6;
+    put_if_set(entry, "enable_ipv4", network.enable_ipv4);
+    put_if_set(entry, "enable_ipv6", network.enable_ipv6);
     if (network.ipam) {
       json ipam = json::object();
-      if (!network.ipam->driver.empty()) ipam["driver"] = network.ipam->driver;
-      if (!network.ipam->options.empty()) ipam["options"] = network.ipam->options;
+      put_if_set(ipam, "driver", network.ipam->driver);
+      put_if_set(ipam, "options", network.ipam->options);
       for (const auto& pool : network.ipam->config) {
         json item{{"subnet", pool.subnet}};
-        if (!pool.ip_range.empty()) item["ip_range"] = pool.ip_range;
-        if (!pool.gateway.empty()) item["gateway"] = pool.gateway;
-        if (!pool.aux_addresses.empty()) item["aux_addresses"] = pool.aux_addresses;
+        put_if_set(item, "ip_range", pool.ip_range);
+        put_if_set(item, "gateway", pool.gateway);
+        put_if_set(item, "aux_addresses", pool.aux_addresses);
         ipam["config"].push_back(std::move(item));
       }
       entry["ipam"] = std::move(ipam);
@@ -293,9 +282,9 @@ json to_json(const Project& project) {
   for (const auto& [key, volume] : project.volumes) {
     json entry{{"name", volume.name}};
     if (volume.external) entry["external"] = true;
-    if (!volume.labels.empty()) entry["labels"] = volume.labels;
+    put_if_set(entry, "labels", volume.labels);
     if (volume.driver != "local") entry["driver"] = volume.driver;
-    if (!volume.driver_opts.empty()) entry["driver_opts"] = volume.driver_opts;
+    put_if_set(entry, "driver_opts", volume.driver_opts);
     out["volumes"][key] = entry;
   }
   // Configs and secrets show where their content comes from and its digest, never the content:
@@ -307,7 +296,7 @@ json to_json(const Project& project) {
                  {"source", object.origin},
                  {"sha256", sha256_hex(object.content)},
                  {"size", object.content.size()}};
-      if (!object.labels.empty()) entry["labels"] = object.labels;
+      put_if_set(entry, "labels", object.labels);
       out[kind][key] = entry;
     }
   }

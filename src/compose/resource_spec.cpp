@@ -5,6 +5,7 @@
 #include <ctime>
 #include <memory>
 
+#include "json_fields.hpp"
 #include "ollama_stack/compose/build_context.hpp"
 #include "ollama_stack/compose/service_options.hpp"
 #include "ollama_stack/engine/client.hpp"
@@ -35,13 +36,13 @@ engine::NetworkOptions network_options(const Network& network, const engine::Lab
   if (network.ipam) {
     nlohmann::json ipam{{"Driver", network.ipam->driver.empty() ? "default" : network.ipam->driver},
                         {"Config", nlohmann::json::array()}};
-    if (!network.ipam->options.empty()) ipam["Options"] = network.ipam->options;
+    put_if_set(ipam, "Options", network.ipam->options);
     for (const auto& pool : network.ipam->config) {
       nlohmann::json entry = nlohmann::json::object();
-      if (!pool.subnet.empty()) entry["Subnet"] = pool.subnet;
-      if (!pool.ip_range.empty()) entry["IPRange"] = pool.ip_range;
-      if (!pool.gateway.empty()) entry["Gateway"] = pool.gateway;
-      if (!pool.aux_addresses.empty()) entry["AuxiliaryAddresses"] = pool.aux_addresses;
+      put_if_set(entry, "Subnet", pool.subnet);
+      put_if_set(entry, "IPRange", pool.ip_range);
+      put_if_set(entry, "Gateway", pool.gateway);
+      put_if_set(entry, "AuxiliaryAddresses", pool.aux_addresses);
       ipam["Config"].push_back(std::move(entry));
     }
     options.ipam = std::move(ipam);

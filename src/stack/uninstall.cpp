@@ -7,7 +7,7 @@
 #include <set>
 
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/stack/cleanup.hpp"
+#include "ollama_stack/stack/cleanup/cleanup.hpp"
 #include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/util/error.hpp"
 
@@ -15,10 +15,6 @@ namespace ollama_stack::stack {
 namespace {
 
 namespace fs = std::filesystem;
-
-engine::Filters installation_filter(const std::string& installation) {
-  return {{"label", {std::string(labels::kInstallation) + "=" + installation}}};
-}
 
 std::map<std::string, int64_t> volume_sizes(engine::Client& client) {
   std::map<std::string, int64_t> sizes;
@@ -90,7 +86,7 @@ UninstallPlan plan_uninstall(Session& session, const UninstallOptions& options) 
   auto& client = session.engine();
   UninstallPlan plan;
   plan.installation = session.project_name();
-  const auto filter = installation_filter(plan.installation);
+  const auto filter = labels::installation_filter(plan.installation);
   for (const auto& container : client.list_containers(filter, true))
     plan.containers.push_back({container.id, container.name, container.image, container.state});
   for (const auto& network : client.list_networks(filter)) plan.networks.push_back({network.id, network.name});

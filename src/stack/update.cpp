@@ -106,10 +106,8 @@ UpdateResult update_stack(Session& session, const UpdateOptions& options) {
     if (container.labels.count(labels::kService))
       running[container.labels.at(labels::kService)] = container;
   // Extensions' containers, keyed like their update targets: "<extension>/<service>".
-  for (auto& container : client.list_containers({{"label",
-                                                  {std::string(labels::kInstallation) + "=" + project.name,
-                                                   std::string(labels::kComponent) + "=" + kExtensionComponent}}},
-                                                true))
+  for (auto& container :
+       client.list_containers(labels::installation_filter(project.name, kExtensionComponent), true))
     if (container.labels.count(kExtensionLabel) && container.labels.count(labels::kService))
       running[container.labels.at(kExtensionLabel) + "/" + container.labels.at(labels::kService)] = container;
   result.was_running = std::any_of(running.begin(), running.end(), [](const auto& item) { return item.second.state == "running"; });

@@ -4,7 +4,6 @@
 
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/progress_sink.hpp"
 #include "stack_lock.hpp"
 
 namespace ollama_stack::cli {
@@ -19,10 +18,8 @@ struct DisableVerbOptions {
 };
 
 void run_disable(Context& context, const DisableVerbOptions& options) {
-  context.json = options.json;
-  auto session = context.session();
-  auto lock = lock_stack_for(context, session, "extensions disable", options.lock_timeout);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
+  LockedVerb verb(context, "extensions disable", options.json, options.lock_timeout);
+  auto& [session, lock, progress] = verb;
   stack::DisableOptions disable;
   disable.remove_volumes = options.remove_volumes;
   disable.stop_timeout_seconds = options.timeout;

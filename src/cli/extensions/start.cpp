@@ -4,7 +4,6 @@
 
 #include "ollama_stack/cli/extension_verbs.hpp"
 #include "ollama_stack/cli/json_output.hpp"
-#include "ollama_stack/cli/progress_sink.hpp"
 #include "ollama_stack/cli/terminal.hpp"
 #include "ollama_stack/util/cancel.hpp"
 #include "stack_lock.hpp"
@@ -34,11 +33,9 @@ const char* action_name(compose::ServiceAction action) {
 }
 
 void run_start(Context& context, const StartOptions& options, bool restart) {
-  context.json = options.json;
-  auto session = context.session();
-  auto lock = lock_stack_for(context, session, restart ? "extensions restart" : "extensions start",
-                       options.lock_timeout);
-  ProgressSink progress(context, !options.json && !context.global.quiet);
+  LockedVerb verb(context, restart ? "extensions restart" : "extensions start", options.json,
+                  options.lock_timeout);
+  auto& [session, lock, progress] = verb;
   stack::ExtensionStartOptions start;
   start.wait = !options.no_wait;
   start.timeout = std::chrono::seconds(options.timeout);

@@ -193,7 +193,7 @@ std::vector<InstallationVolume> installation_volumes(Session& session) {
     volumes.push_back({key, volume.name, service});
     seen.insert(volume.name);
   }
-  for (const auto& volume : client.list_volumes({{"label", {std::string(labels::kInstallation) + "=" + project.name}}}))
+  for (const auto& volume : client.list_volumes(labels::installation_filter(project.name)))
     if (seen.insert(volume.name).second) volumes.push_back({volume.name, volume.name, ""});
   return volumes;
 }

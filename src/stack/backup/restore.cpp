@@ -7,9 +7,9 @@
 #include <set>
 
 #include "backup/backup_verify.hpp"
+#include "backup/restore_undo.hpp"
 #include "home/project_for_names.hpp"
 #include "ollama_stack/compose/apply.hpp"
-#include "ollama_stack/engine/errors.hpp"
 #include "ollama_stack/stack/backup/backup.hpp"
 #include "ollama_stack/stack/backup/restore_plan.hpp"
 #include "ollama_stack/stack/backup/volume_access.hpp"
@@ -18,9 +18,7 @@
 #include "ollama_stack/stack/home/variable_lookup.hpp"
 #include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/lifecycle.hpp"
-#include "ollama_stack/util/atomic_file.hpp"
 #include "ollama_stack/util/error.hpp"
-#include "ollama_stack/util/random_bytes.hpp"
 
 namespace ollama_stack::stack {
 namespace {
@@ -36,8 +34,8 @@ constexpr uint64_t kConfigLimit = 64 * 1024 * 1024;
 std::vector<std::string> projects_with_containers(engine::Client& client,
                                                   const std::string& installation) {
   std::set<std::string> found;
-  for (const auto& container : client.list_containers(
-           {{"label", {std::string(labels::kInstallation) + "=" + installation}}}, true))
+  for (const auto& container :
+       client.list_containers(labels::installation_filter(installation), true))
     if (auto project = container.labels.find(labels::kProject); project != container.labels.end())
       found.insert(project->second);
   std::vector<std::string> projects;
@@ -71,142 +69,6 @@ std::string image_for(Session& session, const compose::Project& project, const B
                     });
   return reference;
 }
-
-// What a restore has replaced so far, and how to put it back: volumes keep their previous content
-// in a "<name>-pre-restore-<hex>" volume until the whole restore succeeded; config files keep
-// theirs in memory (they are small).
-class Undo {
- public:
-  Undo(engine::Client& client, std::string installation)
-      : client_(client), installation_(std::move(installation)) {}
-
-  // Replaces volume `target` with the tar `data`: its content is first copied aside, then the
-  // volume is made again, empty, and the tar imported into it.
-  void replace_volume(const VolumeTarget& target, const std::string& image, const ByteReader& data,
-                      const std::function<bool()>& cancelled) {
-    Volume volume;
-    volume.name = target.name;
-    const auto existing = client_.inspect_volume(target.name);
-    volume.existed = existing.has_value();
-    volume.driver = existing ? existing->driver : target.driver;
-    volume.labels = existing ? existing->labels : target.labels;
-    volume.image = image;
-    auto& kept = volumes_.emplace_back(std::move(volume));
-    if (kept.existed) {
-      kept.saved = kept.name + "-pre-restore-" + util::to_hex(util::random_bytes(4));
-      client_.create_volume(
-          kept.saved, kept.driver,
-          {{labels::kInstallation, installation_}, {kPreRestoreLabel, kept.name}});
-      kept.saved_exists = true;
-      copy_volume(client_, kept.name, kept.saved, image, installation_, cancelled);
-      try {
-        client_.remove_volume(kept.name, false);
-      } catch (const engine::EngineError& error) {
-        throw Error(
-            ExitCode::failed, fmt::format("cannot replace volume {}: {}", kept.name, error.what()),
-            "a container outside the stack uses it; remove that container, then restore again");
-      }
-    }
-    kept.replaced = true;
-    client_.create_volume(kept.name, kept.driver, kept.labels);
-    VolumeAccess access(client_, kept.name, image, installation_);
-    access.import_tar(data);
-  }
-
-  void write_config(const fs::path& path, const std::string& content) {
-    configs_.push_back({path, util::read_file_if_exists(path)});
-    util::WriteOptions write;
-    if (path.filename() == ".env") write.mode = 0600;
-    util::write_file_atomic(path, content, write);
-  }
-
-  std::vector<std::string> replaced_volumes() const {
-    std::vector<std::string> names;
-    for (const auto& volume : volumes_)
-      if (volume.replaced) names.push_back(volume.name);
-    return names;
-  }
-
-  // Puts everything back; returns one sentence per thing that could not be.
-  std::vector<std::string> undo(const std::function<bool()>& cancelled) {
-    std::vector<std::string> failures;
-    for (auto config = configs_.rbegin(); config != configs_.rend(); ++config) {
-      try {
-        if (config->previous)
-          util::write_file_atomic(config->path, *config->previous, {});  // its mode kept
-        else
-          fs::remove(config->path);
-      } catch (const std::exception& error) {
-        failures.push_back(
-            fmt::format("{} could not be put back: {}", config->path.string(), error.what()));
-      }
-    }
-    for (auto volume = volumes_.rbegin(); volume != volumes_.rend(); ++volume) {
-      try {
-        if (volume->replaced) {
-          remove_if_there(volume->name);
-          if (volume->existed) {
-            client_.create_volume(volume->name, volume->driver, volume->labels);
-            copy_volume(client_, volume->saved, volume->name, volume->image, installation_,
-                        cancelled);
-          }
-        }
-        if (volume->saved_exists) remove_if_there(volume->saved);
-      } catch (const std::exception& error) {
-        failures.push_back(
-            fmt::format("volume {} could not be put back ({}){}", volume->name, error.what(),
-                        volume->saved_exists && volume->replaced
-                            ? fmt::format(": its previous content is in volume {}", volume->saved)
-                            : ""));
-      }
-    }
-    return failures;
-  }
-
-  // After success: the copies of the previous content go. Returns what could not be removed.
-  std::vector<std::string> discard() {
-    std::vector<std::string> failures;
-    for (const auto& volume : volumes_) {
-      if (!volume.saved_exists) continue;
-      try {
-        client_.remove_volume(volume.saved, true);
-      } catch (const std::exception& error) {
-        failures.push_back(
-            fmt::format("the copy of {}'s previous content, volume {}, could not be removed: {}",
-                        volume.name, volume.saved, error.what()));
-      }
-    }
-    return failures;
-  }
-
- private:
-  void remove_if_there(const std::string& name) {
-    try {
-      client_.remove_volume(name, true);
-    } catch (const engine::EngineError& error) {
-      if (error.kind() != engine::EngineError::Kind::not_found) throw;
-    }
-  }
-
-  struct Volume {
-    std::string name;
-    std::string saved;  // "" when it did not exist
-    bool existed = false;
-    bool saved_exists = false;
-    bool replaced = false;  // emptied (or created): undo must put it back
-    std::string driver;
-    std::map<std::string, std::string> labels;
-    std::string image;
-  };
-  struct Config {
-    fs::path path;
-    std::optional<std::string> previous;  // nullopt: it did not exist
-  };
-  engine::Client& client_;
-  std::string installation_;
-  std::vector<Volume> volumes_;
-  std::vector<Config> configs_;
-};
 
 // Starts the stack again; while putting things back after a failure (or a first Ctrl-C) nothing
 // cancels it: only a second Ctrl-C, which ends the process, does.
@@ -301,7 +163,7 @@ RestoreResult restore_backup(Session& session, const fs::path& backup,
       running.size() > 1 || (running.size() == 1 && running.front() != installation);
 
   const auto& home = session.home();
-  Undo undo(client, installation);
+  RestoreUndo undo(client, installation);
   std::vector<std::pair<std::string, std::string>> config;  // written once the volumes are in
   std::string current;                                      // what is being restored, for messages
   try {

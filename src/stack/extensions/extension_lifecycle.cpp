@@ -276,10 +276,7 @@ std::vector<ExtensionStopResult> stop_all_extensions(Session& session,
   const std::string core = session.project_name();
   std::set<std::string> names;
   for (const auto& container : session.engine().list_containers(
-           {{"label",
-             {std::string(labels::kInstallation) + "=" + core,
-              std::string(labels::kComponent) + "=" + kExtensionComponent}}},
-           true)) {
+           labels::installation_filter(core, kExtensionComponent), true)) {
     auto it = container.labels.find(kExtensionLabel);
     if (it != container.labels.end()) names.insert(it->second);
   }

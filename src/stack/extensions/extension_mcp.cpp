@@ -18,16 +18,6 @@
 #include "ollama_stack/util/poll.hpp"
 
 namespace ollama_stack::stack {
-namespace {
-
-
-engine::Filters label_filter(std::initializer_list<std::string> pairs) {
-  engine::Filters filters;
-  for (const auto& pair : pairs) filters["label"].push_back(pair);
-  return filters;
-}
-
-}  // namespace
 
 std::string mcp_url(const std::string& host, const McpEndpoint& endpoint) {
   return fmt::format("http://{}:{}{}", host, endpoint.port, endpoint.path);
@@ -72,9 +62,7 @@ std::vector<WiredServer> running_wired_servers(Session& session) {
   const auto state = load_state(session.home().state_file());
   const auto catalog = discover_extensions(session.home());
   const auto containers = session.engine().list_containers(
-      label_filter({std::string(labels::kInstallation) + "=" + core,
-                    std::string(labels::kComponent) + "=" + kExtensionComponent}),
-      false);
+      labels::installation_filter(core, kExtensionComponent), false);
   std::vector<WiredServer> servers;
   for (const auto& name : state.enabled_extensions) {
     const auto* extension = catalog.find(name);

@@ -41,11 +41,8 @@ ExtensionsOverview extensions_overview(Session& session, const OverviewOptions& 
   const auto proxy = running_proxy(client, overview.core_project);
   overview.proxy_running = proxy.has_value();
 
-  const auto containers =
-      client.list_containers({{"label",
-                               {std::string(labels::kInstallation) + "=" + overview.core_project,
-                                std::string(labels::kComponent) + "=" + kExtensionComponent}}},
-                             true);
+  const auto containers = client.list_containers(
+      labels::installation_filter(overview.core_project, kExtensionComponent), true);
   std::optional<nlohmann::json> config;
   try {
     config = read_mcp_config(session.home().mcp_config());

@@ -23,19 +23,23 @@ int64_t integer(const json& object, const char* key) {
   return it->is_number_float() ? static_cast<int64_t>(it->get<double>()) : it->get<int64_t>();
 }
 
+std::vector<std::string> strings(const json& object, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = object.find(key); it != object.end() && it->is_array())
+    for (const auto& item : *it)
+      if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+
 ModelDetails details_of(const json& model) {
-  ModelDetails details;
   auto it = model.find("details");
-  if (it == model.end() || !it->is_object()) return details;
-  details.format = text(*it, "format");
-  details.family = text(*it, "family");
-  details.parameter_size = text(*it, "parameter_size");
-  details.quantization_level = text(*it, "quantization_level");
-  details.parent_model = text(*it, "parent_model");
-  if (auto families = it->find("families"); families != it->end() && families->is_array())
-    for (const auto& family : *families)
-      if (family.is_string()) details.families.push_back(family.get<std::string>());
-  return details;
+  if (it == model.end() || !it->is_object()) return {};
+  return {.format = text(*it, "format"),
+          .family = text(*it, "family"),
+          .families = strings(*it, "families"),
+          .parameter_size = text(*it, "parameter_size"),
+          .quantization_level = text(*it, "quantization_level"),
+          .parent_model = text(*it, "parent_model")};
 }
 
 const json& models_array(const json& answer, const char* path) {
@@ -51,9 +55,18 @@ const json& models_array(const json& answer, const char* path) {
   return *it;
 }
 
-std::string unreachable_hint() {
-  return "check that the stack runs (`ollama-stack status`), or the address given with "
-         "--ollama-url";
+// Throws when Ollama could not be reached, or answered other than 2xx: "<what>: <its error>"
+// (from `body`, the answer's text or its first bytes).
+void raise_unless_ok(const HttpResult& result, const std::string& base_url, const std::string& what,
+                     std::string_view body, const std::string& hint = {}) {
+  if (result.status == 0)
+    throw Error(ExitCode::failed,
+                fmt::format("cannot reach Ollama at {}: {}", base_url, result.error),
+                "check that the stack runs (`ollama-stack status`), or the address given with "
+                "--ollama-url");
+  if (result.status < 200 || result.status >= 300)
+    throw Error(ExitCode::failed,
+                fmt::format("{}: {}", what, ollama_error_message(result.status, body)), hint);
 }
 
 }  // namespace
@@ -72,16 +85,15 @@ std::vector<RunningModel> parse_ps(const json& answer) {
   std::vector<RunningModel> models;
   for (const auto& entry : models_array(answer, "/api/ps")) {
     if (!entry.is_object()) continue;
-    RunningModel model;
-    model.name = text(entry, "name");
-    model.model = text(entry, "model");
-    model.size = integer(entry, "size");
-    model.size_vram = integer(entry, "size_vram");
-    model.digest = text(entry, "digest");
-    model.expires_at = text(entry, "expires_at");
+    RunningModel model{.name = text(entry, "name"),
+                       .model = text(entry, "model"),
+                       .size = integer(entry, "size"),
+                       .size_vram = integer(entry, "size_vram"),
+                       .digest = text(entry, "digest"),
+                       .expires_at = text(entry, "expires_at"),
+                       .details = details_of(entry)};
     if (auto it = entry.find("context_length"); it != entry.end() && it->is_number_integer())
       model.context_length = it->get<int64_t>();
-    model.details = details_of(entry);
     models.push_back(std::move(model));
   }
   return models;
@@ -90,18 +102,15 @@ std::vector<RunningModel> parse_ps(const json& answer) {
 ModelShow parse_show(const json& answer) {
   if (!answer.is_object())
     throw Error(ExitCode::failed, "unexpected answer from Ollama's /api/show: not a JSON object");
-  ModelShow show;
-  show.license = text(answer, "license");
-  show.modelfile = text(answer, "modelfile");
-  show.parameters = text(answer, "parameters");
-  show.template_text = text(answer, "template");
-  show.modified_at = text(answer, "modified_at");
-  show.details = details_of(answer);
+  ModelShow show{.license = text(answer, "license"),
+                 .modelfile = text(answer, "modelfile"),
+                 .parameters = text(answer, "parameters"),
+                 .template_text = text(answer, "template"),
+                 .modified_at = text(answer, "modified_at"),
+                 .details = details_of(answer),
+                 .capabilities = strings(answer, "capabilities")};
   if (auto it = answer.find("model_info"); it != answer.end() && it->is_object())
     show.model_info = *it;
-  if (auto it = answer.find("capabilities"); it != answer.end() && it->is_array())
-    for (const auto& capability : *it)
-      if (capability.is_string()) show.capabilities.push_back(capability.get<std::string>());
   return show;
 }
 
@@ -135,13 +144,7 @@ json OllamaApi::call(const std::string& method, const std::string& path, const j
   if (!body.is_null()) options.body = body.dump();
   auto result = http_request(base_url_ + path, options);
   if (result.cancelled) throw Interrupted();
-  if (result.status == 0)
-    throw Error(ExitCode::failed,
-                fmt::format("cannot reach Ollama at {}: {}", base_url_, result.error),
-                unreachable_hint());
-  if (result.status < 200 || result.status >= 300)
-    throw Error(ExitCode::failed,
-                fmt::format("{}: {}", what, ollama_error_message(result.status, result.body)));
+  raise_unless_ok(result, base_url_, what, result.body);
   if (result.body.empty()) return json();
   auto parsed = json::parse(result.body, nullptr, false);
   if (parsed.is_discarded())
@@ -205,14 +208,8 @@ void OllamaApi::pull(const std::string& name, const std::function<void(const Pul
   };
   auto result = http_request(base_url_ + "/api/pull", options);
   if (result.cancelled || (cancelled && cancelled())) throw Interrupted();
-  if (result.status == 0)
-    throw Error(ExitCode::failed,
-                fmt::format("cannot reach Ollama at {}: {}", base_url_, result.error),
-                unreachable_hint());
-  if (result.status < 200 || result.status >= 300)
-    throw Error(ExitCode::failed,
-                fmt::format("cannot pull {}: {}", name, ollama_error_message(result.status, head)),
-                "check the model's name and tag (https://ollama.com/library)");
+  raise_unless_ok(result, base_url_, "cannot pull " + name, head,
+                  "check the model's name and tag (https://ollama.com/library)");
   if (!result.error.empty())
     throw Error(ExitCode::failed,
                 fmt::format("pulling {} stopped: the connection to Ollama at {} broke ({})", name,

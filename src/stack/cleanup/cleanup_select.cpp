@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "ollama_stack/stack/backup/volume_access.hpp"
-#include "ollama_stack/stack/cleanup.hpp"
+#include "ollama_stack/stack/cleanup/cleanup.hpp"
 #include "ollama_stack/stack/labels.hpp"
 
 namespace ollama_stack::stack {

@@ -1,4 +1,4 @@
-#include "ollama_stack/stack/cleanup.hpp"
+#include "ollama_stack/stack/cleanup/cleanup.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // `cleanup`'s facts (engine and disk) and the removal it shares with `uninstall`.
-#include "ollama_stack/stack/cleanup.hpp"
+#include "ollama_stack/stack/cleanup/cleanup.hpp"
 
 #include <fmt/format.h>
 
@@ -120,8 +120,7 @@ CleanupPlan plan_cleanup(Session& session, const CleanupOptions& options) {
                     "apart and no volume is removed",
                     error.what()));
   }
-  const engine::Filters ours{
-      {"label", {std::string(labels::kInstallation) + "=" + facts.installation}}};
+  const engine::Filters ours = labels::installation_filter(facts.installation);
   facts.containers = client.list_containers({}, true);
   facts.networks = client.list_networks(ours);
   if (options.remove_volumes) {
