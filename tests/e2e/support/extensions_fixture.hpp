@@ -13,7 +13,7 @@
 
 #include "ollama_stack/stack/labels.hpp"
 #include "ollama_stack/stack/service_http.hpp"
-#include "support/harness.hpp"
+#include "harness.hpp"
 
 namespace ollama_stack::e2e {
 
